@@ -1,0 +1,45 @@
+# stance: `make` prints this help. The README's two commands are `make run` and `make test`.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+MODEL  := models/stance
+SEED   ?= seeds/000_cab028f7baf9d51c.txt
+DATASETS ?= ../shared/datasets
+
+.DEFAULT_GOAL := help
+.PHONY: help setup run train predict evaluate test bench clean
+
+help: ## Show this help
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) (set PYTHON=...)" >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@
+
+setup: $(STAMP) ## Create .venv and install stance with its test tools
+
+$(MODEL)/metadata.json: $(STAMP) $(wildcard labels/*.csv) $(wildcard stance/*.py) stance/words.txt stance/cues.csv $(wildcard seeds/*.txt)
+	STANCE_DATASETS=$(DATASETS) $(BIN)/stance train --out $(MODEL)
+
+train: $(MODEL)/metadata.json ## Train the default model (only when labels or code changed)
+
+predict: train ## Score one seed article sentence by sentence (SEED=file)
+	$(BIN)/stance predict $(SEED) --format table
+
+run: predict ## Set everything up, train the default model and score a seed article
+
+evaluate: train ## Grouped cross-validation report against baselines (writes models/stance/evaluation.html)
+	STANCE_DATASETS=$(DATASETS) $(BIN)/stance evaluate --model $(MODEL)
+
+test: $(STAMP) ## Run the tests
+	$(BIN)/python -m pytest
+
+bench: train ## Run the benchmarks in bench/
+	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean: ## Remove the virtual environment and built models
+	rm -rf $(VENV) $(MODEL) models/.stance.* *.egg-info

@@ -1,0 +1,249 @@
+"""Read the project's labels (seeds and external corpora) and any user table into validated data.
+
+Labels are one row per (sentence, holder, target, stance). The first row of a sentence is its primary stance, which is
+what the sentence-level model learns. Sentences of external corpora are never stored in the project: labels name them
+by id and the text is read from the dataset folder (``--datasets``, ``$STANCE_DATASETS``, default
+``../shared/datasets``) at run time.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from stance.actors import Registry
+from stance.errors import InputError
+from stance.text import split_sentences
+
+__all__ = ["STANCES", "Corpus", "datasets_dir", "load_project", "read_table", "read_document", "article_of"]
+
+STANCES = ("support", "condemn", "hedge", "none")
+SEED_COLUMNS = ("seed", "sentence", "start", "end", "holder", "target", "stance")
+NEWSMTSC_COLUMNS = ("primary_gid", "holder", "target", "stance")
+NEWSMTSC_FILES = ("train.jsonl", "devtest_mt.jsonl", "devtest_rw.jsonl")
+
+
+def datasets_dir(value: str | Path | None = None) -> Path:
+    """Where public datasets live: the argument, else ``$STANCE_DATASETS``, else ``../shared/datasets``."""
+    return Path(value or os.environ.get("STANCE_DATASETS") or "../shared/datasets")
+
+
+def sha256(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def article_of(gid: str) -> str:
+    """The source article of a NewsMTSC sentence id: ``allsides_<a>_<b>`` or ``polusa_v1_<n>``."""
+    return "_".join(gid.split("_")[:3])
+
+
+def read_document(path: str | Path) -> tuple[str, str | None]:
+    """Text of a file and a warning, if any. Binary files are refused; non-UTF-8 text falls back to cp1252, then latin-1."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder") from None
+    except OSError as e:
+        raise InputError(f"{path}: cannot read: {e.strerror or e}") from None
+    if b"\x00" in data[:8192]:
+        raise InputError(f"{path}: looks like a binary file, not text")
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        for encoding in ("cp1252", "latin-1"):
+            try:
+                return data.decode(encoding), f"{path}:{line}: not valid UTF-8; decoded as {encoding}"
+            except UnicodeDecodeError:
+                continue
+    raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
+
+
+@dataclass
+class Corpus:
+    """Validated labels.
+
+    ``rows``: one row per label (source, doc, sid, holder, target, stance, text). ``sentences``: one row per sentence
+    (sid, text, label = primary stance, group = source article, source). ``files``: sha256 of every file read.
+    """
+
+    rows: pd.DataFrame
+    sentences: pd.DataFrame
+    files: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def _read_csv_rows(path: Path, columns: tuple[str, ...]):
+    """Yield (line number, row) of a label CSV, checking its header."""
+    try:
+        f = path.open(encoding="utf-8", newline="")
+    except OSError as e:
+        raise InputError(f"{path}: cannot read: {e.strerror or e}") from None
+    with f:
+        reader = csv.DictReader(f)
+        try:
+            header = reader.fieldnames or []
+            missing = [c for c in columns if c not in header]
+            if missing:
+                raise InputError(f"{path}:1: missing column(s) {', '.join(missing)}")
+            line = reader.line_num + 1
+            for row in reader:
+                if None in row or any(v is None for v in row.values()):
+                    raise InputError(f"{path}:{line}: expected {len(header)} fields")
+                yield line, {k: (v or "").strip() for k, v in row.items()}
+                line = reader.line_num + 1
+        except (csv.Error, UnicodeDecodeError) as e:
+            raise InputError(f"{path}:{reader.line_num}: malformed CSV: {e}") from None
+
+
+def _check_label(path: Path, line: int, row: dict, registry: Registry) -> None:
+    stance, holder, target = row["stance"], row["holder"], row["target"]
+    if stance not in STANCES:
+        raise InputError(f"{path}:{line}: unknown stance {stance!r} (expected one of {', '.join(STANCES)})")
+    if stance == "none" and (holder or target):
+        raise InputError(f"{path}:{line}: a 'none' row has no holder or target")
+    if stance != "none" and not holder:
+        raise InputError(f"{path}:{line}: missing holder on a {stance!r} row")
+    for role, name in (("holder", holder), ("target", target)):
+        if name and name not in registry:
+            raise InputError(f"{path}:{line}: unknown actor {name!r} as {role} (add it to the actor registry)")
+
+
+def load_seed_labels(path: Path, seeds: Path, registry: Registry, files: dict[str, str]) -> pd.DataFrame:
+    """Seed labels, each checked against the sentence the project's splitter cuts from the seed file."""
+    split_cache: dict[str, list] = {}
+    records = []
+    for line, row in _read_csv_rows(path, SEED_COLUMNS):
+        _check_label(path, line, row, registry)
+        seed = row["seed"]
+        if seed not in split_cache:
+            seed_path = seeds / seed
+            if not seed_path.is_file():
+                raise InputError(f"{path}:{line}: unknown seed file {seed!r} (not in {seeds})")
+            text, _ = read_document(seed_path)
+            files[str(seed_path)] = sha256(seed_path)
+            split_cache[seed] = split_sentences(text)
+        try:
+            index, start, end = int(row["sentence"]), int(row["start"]), int(row["end"])
+        except ValueError:
+            raise InputError(f"{path}:{line}: sentence, start and end must be whole numbers") from None
+        sentences = split_cache[seed]
+        if not 0 <= index < len(sentences):
+            raise InputError(f"{path}:{line}: {seed} has no sentence {index} (it has {len(sentences)})")
+        s = sentences[index]
+        if (s.start, s.end) != (start, end):
+            raise InputError(
+                f"{path}:{line}: offsets {start}-{end} do not match sentence {index} of {seed} ({s.start}-{s.end})"
+            )
+        records.append(dict(source="seeds", doc=seed, sid=f"{seed}#{index}", index=index, start=start, end=end,
+                            text=s.text, holder=row["holder"], target=row["target"], stance=row["stance"], line=line))
+    files[str(path)] = sha256(path)
+    return pd.DataFrame.from_records(records)
+
+
+def newsmtsc_sentences(folder: Path) -> dict[str, str]:
+    """NewsMTSC sentence text by ``primary_gid``, read from the dataset folder."""
+    text = {}
+    for name in NEWSMTSC_FILES:
+        try:
+            with open(folder / name, encoding="utf-8") as f:
+                for n, line in enumerate(f, 1):
+                    try:
+                        row = json.loads(line)
+                        text[row["primary_gid"]] = row["sentence_normalized"]
+                    except (json.JSONDecodeError, KeyError, TypeError):
+                        raise InputError(f"{folder / name}:{n}: not a NewsMTSC record") from None
+        except OSError as e:
+            raise InputError(f"{folder / name}: cannot read: {e.strerror or e}") from None
+    return text
+
+
+def load_newsmtsc_labels(path: Path, folder: Path, registry: Registry, files: dict[str, str]) -> pd.DataFrame:
+    text = newsmtsc_sentences(folder)
+    for name in NEWSMTSC_FILES:
+        files[str(folder / name)] = sha256(folder / name)
+    records = []
+    for line, row in _read_csv_rows(path, NEWSMTSC_COLUMNS):
+        _check_label(path, line, row, registry)
+        gid = row["primary_gid"]
+        if gid not in text:
+            raise InputError(f"{path}:{line}: no sentence {gid!r} in {folder}")
+        records.append(dict(source="newsmtsc", doc=article_of(gid), sid=gid, text=text[gid],
+                            holder=row["holder"], target=row["target"], stance=row["stance"], line=line))
+    files[str(path)] = sha256(path)
+    return pd.DataFrame.from_records(records)
+
+
+def load_project(root: str | Path = ".", datasets: str | Path | None = None) -> Corpus:
+    """All of the project's labels: the seeds, plus every external corpus whose dataset folder is present."""
+    root = Path(root)
+    labels = root / "labels"
+    registry = Registry.load(labels / "actors.csv")
+    files = {str(labels / "actors.csv"): sha256(labels / "actors.csv")}
+    notes = []
+    frames = [load_seed_labels(labels / "seeds.csv", root / "seeds", registry, files)]
+    newsmtsc = labels / "newsmtsc.csv"
+    if newsmtsc.is_file():
+        folder = datasets_dir(datasets) / "newsmtsc"
+        if (folder / NEWSMTSC_FILES[0]).is_file():
+            frames.append(load_newsmtsc_labels(newsmtsc, folder, registry, files))
+        else:
+            notes.append(f"{folder}: dataset folder not found; training on the seed labels alone")
+    rows = pd.concat(frames, ignore_index=True)
+    return Corpus(rows, primary_sentences(rows), files, notes)
+
+
+def primary_sentences(rows: pd.DataFrame) -> pd.DataFrame:
+    """One row per sentence with its primary (first) stance; ``group`` is the source article."""
+    first = rows.drop_duplicates("sid", keep="first")
+    return pd.DataFrame({"sid": first["sid"].to_numpy(), "text": first["text"].to_numpy(),
+                         "label": first["stance"].to_numpy(), "group": first["doc"].to_numpy(),
+                         "source": first["source"].to_numpy()})
+
+
+def read_table(path: str | Path, columns: list[str]) -> pd.DataFrame:
+    """A user's CSV or JSONL (by extension; ``-`` is not accepted here), with the named columns checked.
+
+    Values are read as strings; errors name the file and the line.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".jsonl", ".ndjson", ".json"):
+            records = []
+            with path.open(encoding="utf-8") as f:
+                for n, line in enumerate(f, 1):
+                    if not line.strip():
+                        continue
+                    try:
+                        obj = json.loads(line)
+                    except json.JSONDecodeError as e:
+                        raise InputError(f"{path}:{n}: not valid JSON: {e.msg}") from None
+                    if not isinstance(obj, dict):
+                        raise InputError(f"{path}:{n}: expected a JSON object per line")
+                    records.append(obj)
+            frame = pd.DataFrame.from_records(records)
+        else:
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except InputError:
+        raise
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as e:
+        raise InputError(f"{path}: cannot read as {'JSONL' if suffix in ('.jsonl', '.ndjson', '.json') else 'CSV'}: "
+                         f"{str(e).splitlines()[0] if str(e) else type(e).__name__}") from None
+    missing = [c for c in columns if c and c not in frame.columns]
+    if missing:
+        raise InputError(f"{path}:1: missing column(s) {', '.join(missing)} (columns: {', '.join(map(str, frame.columns))})")
+    return frame

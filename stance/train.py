@@ -1,0 +1,172 @@
+"""Training runs: the project's default model from its labels, or a model from any labelled table.
+
+Both search the settings inside grouped cross-validation, report the chosen model beside the majority-class and keyword
+baselines, fit on everything and save the model folder with its metadata and model card.
+"""
+
+from __future__ import annotations
+
+import platform
+import subprocess
+import time
+from collections import Counter
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from stance import __version__
+from stance.corpus import Corpus, load_project, read_table, sha256
+from stance.evaluate import cross_domain, evaluate, learning_curve, scores, search
+from stance.model import StanceClassifier
+
+__all__ = ["train_project", "train_table", "evaluation_report"]
+
+
+def _versions() -> dict:
+    import joblib
+    import sklearn
+
+    return {"python": platform.python_version(), "scikit-learn": sklearn.__version__, "joblib": joblib.__version__,
+            "numpy": np.__version__, "stance": __version__}
+
+
+def _git_commit() -> str:
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5)
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True,
+                               text=True, timeout=5).stdout.strip()
+        return out.stdout.strip() + ("+dirty" if dirty else "") if out.returncode == 0 else "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def evaluation_report(texts, labels, groups, *, search_settings: bool = True, sources=None, targets=None,
+                      n_jobs: int = 2, random_state: int = 0, curve: bool = True,
+                      log: Callable[[str], None] = lambda s: None) -> dict:
+    """Search settings, then evaluate the chosen ones and both baselines under grouped 5-fold cross-validation."""
+    texts, labels, groups = list(texts), [str(x) for x in labels], list(groups)
+    report: dict = {}
+    params = None
+    if search_settings:
+        t = time.perf_counter()
+        report["search"] = search(texts, labels, groups, random_state=random_state, n_jobs=n_jobs)
+        params = report["search"]["chosen"]
+        log(f"searched {len(report['search']['tried'])} settings in {time.perf_counter() - t:.1f}s: {params}")
+    t = time.perf_counter()
+    ev = evaluate(texts, labels, groups, params, random_state=random_state, n_jobs=n_jobs)
+    predictions = ev.pop("predictions")
+    report["evaluation"] = ev
+    classes = ev["model"]["labels"]
+    for key, values in (("by_source", sources), ("by_target", targets)):
+        if values is not None and len(set(values)) > 1:
+            report[key] = {str(v): scores([labels[i] for i in range(len(labels)) if values[i] == v],
+                                          [predictions[i] for i in range(len(labels)) if values[i] == v], classes)
+                           for v in sorted(set(values))}
+    log(f"cross-validated in {time.perf_counter() - t:.1f}s: macro F1 {ev['model']['macro_f1']:.3f} "
+        f"(majority {ev['majority']['macro_f1']:.3f}, keyword {ev['keyword']['macro_f1']:.3f})")
+    if curve:
+        report["learning_curve"] = learning_curve(texts, labels, groups, params, random_state=random_state, n_jobs=n_jobs)
+    report["params"] = params
+    return report
+
+
+def _cross_domain(corpus: Corpus, params) -> dict:
+    s = corpus.sentences
+    out = {}
+    sources = set(s["source"])
+    if {"seeds", "newsmtsc"} <= sources:
+        seeds, news = s[s["source"] == "seeds"], s[s["source"] == "newsmtsc"]
+        out["trained on NewsMTSC, scored on the seeds"] = cross_domain(news["text"], news["label"], seeds["text"],
+                                                                       seeds["label"], params)
+        out["trained on the seeds, scored on NewsMTSC"] = cross_domain(seeds["text"], seeds["label"], news["text"],
+                                                                       news["label"], params)
+    return out
+
+
+def train_project(root: str | Path = ".", out: str | Path = "models/stance", datasets=None, n_jobs: int = 2,
+                  log: Callable[[str], None] = lambda s: None) -> tuple[StanceClassifier, dict]:
+    """The default model: every project label (seeds, plus NewsMTSC when its dataset folder is there)."""
+    root = Path(root)
+    corpus = load_project(root, datasets)
+    for note in corpus.notes:
+        log(note)
+    s = corpus.sentences
+    log(f"{len(s)} labelled sentences from {s['group'].nunique()} articles: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(Counter(s['label']).items())))
+    report = evaluation_report(s["text"], s["label"], s["group"], sources=list(s["source"]), n_jobs=n_jobs, log=log)
+    report["cross_domain"] = _cross_domain(corpus, report["params"])
+    clf = StanceClassifier(**(report["params"] or {}))
+    clf.fit(list(s["text"]), list(s["label"]))
+    meta = _metadata(report, corpus.files, Counter(s["label"]), corpus.notes, name="stance (project labels)")
+    meta["sources"] = {k: int(v) for k, v in Counter(s["source"]).items()}
+    clf.save(out, meta, registry_file=root / "labels" / "actors.csv")
+    return clf, meta
+
+
+def train_table(path, text_column: str, label_column: str, out, group_column: str | None = None,
+                target_column: str | None = None, test: str | None = None, n_jobs: int = 2,
+                log: Callable[[str], None] = lambda s: None) -> tuple[StanceClassifier, dict]:
+    """A model from any CSV/JSONL table; the label set comes from the data."""
+    frame = read_table(path, [text_column, label_column, group_column, target_column])
+    frame = frame[frame[text_column].astype(str).str.strip() != ""]
+    texts = _with_target(frame, text_column, target_column)
+    labels = frame[label_column].astype(str).tolist()
+    groups = frame[group_column].astype(str).tolist() if group_column else [str(i) for i in range(len(frame))]
+    targets = frame[target_column].astype(str).tolist() if target_column else None
+    files = {str(path): sha256(path)}
+    if test:
+        report = fixed_split_report(texts, labels, test, text_column, label_column, target_column, groups, n_jobs, log)
+        files[str(test)] = sha256(test)
+    else:
+        report = evaluation_report(texts, labels, groups, targets=targets, n_jobs=n_jobs, log=log)
+    clf = StanceClassifier(**(report["params"] or {})).fit(texts, labels)
+    meta = _metadata(report, files, Counter(labels), [], name=Path(path).name)
+    meta["columns"] = {"text": text_column, "label": label_column, "group": group_column, "target": target_column}
+    clf.save(out, meta)
+    return clf, meta
+
+
+def _with_target(frame, text_column: str, target_column: str | None) -> list[str]:
+    """Target-aware text: the target is prepended as its own marked token so n-grams can condition on it."""
+    texts = frame[text_column].astype(str).tolist()
+    if not target_column:
+        return texts
+    return [f"[target: {t}] {x}" for t, x in zip(frame[target_column].astype(str), texts)]
+
+
+def fixed_split_report(texts, labels, test_path, text_column, label_column, target_column, groups, n_jobs, log) -> dict:
+    """Settings searched by grouped CV on the training table, then one fit scored on the fixed test table."""
+    report = evaluation_report(texts, labels, groups, n_jobs=n_jobs, log=log, curve=False)
+    test = read_table(test_path, [text_column, label_column, target_column])
+    test_texts = _with_target(test, text_column, target_column)
+    test_labels = test[label_column].astype(str).tolist()
+    clf = StanceClassifier(**(report["params"] or {})).fit(texts, labels)
+    classes = sorted(set(labels) | set(test_labels))
+    proba = np.zeros((len(test_texts), len(classes)))
+    proba[:, [classes.index(c) for c in clf.classes_]] = clf.predict_proba(test_texts)
+    pred = [classes[i] for i in proba.argmax(axis=1)]
+    values, counts = np.unique(labels, return_counts=True)
+    from stance.evaluate import KeywordBaseline
+
+    report["test"] = {
+        "file": str(test_path),
+        "model": scores(test_labels, pred, classes, proba),
+        "majority": scores(test_labels, [values[np.argmax(counts)]] * len(test_labels), classes),
+        "keyword": scores(test_labels, KeywordBaseline().predict(test_texts), sorted(set(classes) | {"none"})),
+    }
+    return report
+
+
+def _metadata(report: dict, files: dict, counts: Counter, notes: list[str], name: str) -> dict:
+    return {
+        "name": name,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "versions": _versions(),
+        "git_commit": _git_commit(),
+        "training_files": files,
+        "label_counts": dict(sorted(counts.items())),
+        "notes": notes,
+        "evaluation": report,
+    }
