@@ -196,7 +196,7 @@ def predict(
                 _say(f"stance: error: {e}")
                 failed.append(item)
         sys.stdout.write(predictions_html(docs, clf.registry))
-    else:
+    else:  # streamed: rows are written as each input is scored
         writer = _Writer(fmt, sys.stdout)
         for item in items:
             try:
@@ -207,7 +207,8 @@ def predict(
                 failed.append(item)
         writer.close()
     if failed:
-        _say(f"stance: scored {len(items) - len(failed)} of {len(items)} inputs; failed: {', '.join(failed)}")
+        if len(items) > 1:
+            _say(f"stance: scored {len(items) - len(failed)} of {len(items)} inputs; failed: {', '.join(failed)}")
         raise typer.Exit(1)
 
 
@@ -401,7 +402,8 @@ def summarize(
                     [[c["holder"], c["target"] or "-", c["stance"], c["count"], f"{c['mean_confidence']:.2f}",
                       c["example"][:70]] for c in cells]))
     if failed:
-        _say(f"stance: summarized {len(items) - len(failed)} of {len(items)} inputs; failed: {', '.join(failed)}")
+        if len(items) > 1:
+            _say(f"stance: summarized {len(items) - len(failed)} of {len(items)} inputs; failed: {', '.join(failed)}")
         raise typer.Exit(1)
 
 

@@ -87,10 +87,17 @@ def _unescape_entity(m: re.Match) -> str:
     return m.group(0) if out == m.group(0) else out.replace("\u00a0", " ")
 
 
+def _cp1252_byte(ch: str) -> bytes:
+    try:
+        return ch.encode("cp1252")
+    except UnicodeEncodeError:
+        return bytes([ord(ch)]) if ord(ch) < 256 else b"\xff"  # cp1252's five holes pass through as raw bytes
+
+
 def _fix_mojibake(m: re.Match) -> str:
     try:
-        return m.group(0).encode("cp1252").decode("utf-8")
-    except UnicodeError:
+        return b"".join(map(_cp1252_byte, m.group(0))).decode("utf-8")
+    except UnicodeDecodeError:
         return m.group(0)
 
 

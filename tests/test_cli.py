@@ -1,0 +1,106 @@
+import csv
+import io
+import json
+import subprocess
+
+import pytest
+
+from conftest import ROOT, SEEDS, stance_cmd
+
+
+def run(*args, stdin: bytes | None = None, cwd=ROOT):
+    return subprocess.run([*stance_cmd(), *map(str, args)], input=stdin, capture_output=True, cwd=cwd, timeout=300)
+
+
+def one_clean_line(stderr: bytes) -> str:
+    text = stderr.decode()
+    assert "Traceback" not in text
+    lines = [line for line in text.splitlines() if line.strip()]
+    assert len(lines) == 1, text
+    return lines[0]
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "table", "html"])
+def test_every_format_parses(tiny_model, fmt):
+    r = run("predict", SEEDS[1], "--model", tiny_model, "--format", fmt)
+    assert r.returncode == 0, r.stderr.decode()
+    out = r.stdout.decode()
+    n = len([line for line in out.splitlines()])
+    if fmt == "json":
+        rows = json.loads(out)
+    elif fmt == "jsonl":
+        rows = [json.loads(line) for line in out.splitlines()]
+    elif fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(out)))
+    elif fmt == "table":
+        rows = [line for line in out.splitlines() if line.startswith(str(SEEDS[1]))]
+    else:
+        assert out.startswith("<!doctype html>") and out.rstrip().endswith("</html>") and n > 0
+        rows = out.split('class="s ')[1:]
+    assert len(rows) == 47
+    if fmt in ("json", "jsonl", "csv"):
+        assert set(rows[0]) >= {"file", "sentence", "start", "end", "text", "stance", "confidence", "holder",
+                                "holder_code", "target", "target_code", "p_none"}
+        assert not any("A b b a s" in row["text"] for row in rows)
+
+
+def test_missing_model_is_one_line_and_exit_1(tmp_path):
+    r = run("predict", SEEDS[0], "--model", tmp_path / "none")
+    assert r.returncode == 1 and "make train" in one_clean_line(r.stderr) and r.stdout == b""
+
+
+def test_empty_file_gives_empty_result(tiny_model, tmp_path):
+    (tmp_path / "empty.txt").write_text("  \n")
+    r = run("predict", tmp_path / "empty.txt", "--model", tiny_model, "--format", "json")
+    assert r.returncode == 0 and json.loads(r.stdout) == [] and r.stderr == b""
+
+
+def test_non_utf8_file_is_decoded_with_a_warning(tiny_model, tmp_path):
+    (tmp_path / "latin.txt").write_bytes("Russia condemned the caf\u00e9 strikes.".encode("cp1252"))
+    r = run("predict", tmp_path / "latin.txt", "--model", tiny_model, "--format", "jsonl")
+    assert r.returncode == 0
+    assert "latin.txt:1: not valid UTF-8; decoded as cp1252" in one_clean_line(r.stderr)
+    assert json.loads(r.stdout)["text"] == "Russia condemned the caf\u00e9 strikes."
+
+
+def test_bad_input_among_good_ones_fails_with_a_summary(tiny_model, tmp_path):
+    (tmp_path / "bin.txt").write_bytes(b"\x00\x00binary")
+    r = run("predict", SEEDS[0], tmp_path / "bin.txt", tmp_path / "missing.txt", "--model", tiny_model, "-f", "jsonl")
+    err = r.stderr.decode()
+    assert r.returncode == 1 and "Traceback" not in err
+    assert "bin.txt: looks like a binary file" in err and "missing.txt: cannot read" in err
+    assert "scored 1 of 3 inputs" in err
+    assert len(r.stdout.decode().splitlines()) == 29  # the good file (29 sentences) was still scored
+
+
+def test_malformed_label_row_fails_training_cleanly(project_copy, tmp_path):
+    path = project_copy / "labels" / "seeds.csv"
+    path.write_text(path.read_text(encoding="utf-8") + "000_cab028f7baf9d51c.txt,0,0,88,,,maybe\n", encoding="utf-8")
+    n = len(path.read_text(encoding="utf-8").splitlines())
+    r = run("train", "--root", project_copy, "--out", tmp_path / "m", "--datasets", tmp_path / "none")
+    assert r.returncode == 1
+    assert f"seeds.csv:{n}: unknown stance 'maybe'" in r.stderr.decode().splitlines()[-1]
+    assert "Traceback" not in r.stderr.decode() and not (tmp_path / "m").exists()
+
+
+def test_usage_errors_exit_2(tiny_model):
+    assert run("predict").returncode == 2
+    assert run("predict", SEEDS[0], "--format", "yaml", "--model", tiny_model).returncode == 2
+    assert run("frobnicate").returncode == 2
+
+
+def test_stdin_and_table_rows_keep_ids(tiny_model, tmp_path):
+    r = run("predict", "-", "--model", tiny_model, "-f", "jsonl", stdin="Russia condemned it. Oil rose.".encode())
+    assert [json.loads(line)["file"] for line in r.stdout.decode().splitlines()] == ["<stdin>", "<stdin>"]
+    (tmp_path / "rows.csv").write_text("id,text\nA7,Russia condemned the strikes on Iran.\nB9,Oil prices rose.\n")
+    r = run("predict", tmp_path / "rows.csv", "--text-column", "text", "--model", tiny_model, "-f", "jsonl")
+    rows = [json.loads(line) for line in r.stdout.decode().splitlines()]
+    assert [(row["id"], row["stance"]) for row in rows] == [("A7", "condemn"), ("B9", "none")]
+    r = run("predict", tmp_path / "rows.csv", "--text-column", "body", "--model", tiny_model)
+    assert r.returncode == 1 and "rows.csv:1: missing column(s) body" in one_clean_line(r.stderr)
+
+
+def test_help_and_version():
+    r = subprocess.run(["make", "-s", "help"], capture_output=True, cwd=ROOT, text=True)
+    assert "make train" in r.stdout and "make test" in r.stdout
+    assert run("--version").stdout.decode().startswith("stance ")

@@ -1,0 +1,63 @@
+import csv
+
+import pytest
+
+from stance.corpus import NEWSMTSC_FILES, datasets_dir, load_project, read_document
+from stance.errors import InputError
+from stance.text import split_sentences
+from conftest import ROOT
+
+
+def test_every_seed_sentence_is_labelled_and_valid():
+    corpus = load_project(ROOT, "/nonexistent-datasets")
+    assert corpus.notes and "seed labels alone" in corpus.notes[0]
+    for path in sorted((ROOT / "seeds").glob("*.txt")):
+        n = len(split_sentences(path.read_text(encoding="utf-8")))
+        labelled = set(corpus.rows[corpus.rows["doc"] == path.name]["index"])
+        assert labelled == set(range(n)), path.name
+
+
+@pytest.mark.skipif(not (datasets_dir() / "newsmtsc" / NEWSMTSC_FILES[0]).is_file(), reason="NewsMTSC folder absent")
+def test_every_newsmtsc_label_resolves_to_a_sentence_and_known_actors(registry):
+    corpus = load_project(ROOT)  # raises on any unresolved id or unknown actor
+    rows = corpus.rows[corpus.rows["source"] == "newsmtsc"]
+    assert rows["sid"].nunique() >= 1500
+    assert rows["text"].str.len().min() > 0
+    assert all(h in registry for h in rows.loc[rows["stance"] != "none", "holder"])
+    assert all(t in registry for t in rows["target"] if t)
+
+
+def _break(project, line: int, column: str, value: str):
+    path = project / "labels" / "seeds.csv"
+    rows = list(csv.reader(path.open(encoding="utf-8")))
+    rows[line - 1][rows[0].index(column)] = value
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+
+
+def _first_stance_line(project) -> int:
+    with (project / "labels" / "seeds.csv").open(encoding="utf-8") as f:
+        return next(i for i, row in enumerate(csv.DictReader(f), 2) if row["stance"] != "none")
+
+
+@pytest.mark.parametrize("column, value, message", [
+    ("stance", "approve", "unknown stance 'approve'"),
+    ("holder", "", "missing holder"),
+    ("holder", "Atlantis", "unknown actor 'Atlantis'"),
+    ("start", "3", "do not match sentence"),
+    ("sentence", "x", "whole numbers"),
+])
+def test_bad_label_rows_name_the_file_and_line(project_copy, column, value, message):
+    line = _first_stance_line(project_copy)
+    _break(project_copy, line, column, value)
+    with pytest.raises(InputError, match=rf"seeds\.csv:{line}: .*{message}"):
+        load_project(project_copy, "/nonexistent-datasets")
+
+
+def test_binary_and_non_utf8_documents(tmp_path):
+    (tmp_path / "bin.txt").write_bytes(b"\x00\x01\x02PNG")
+    with pytest.raises(InputError, match="bin.txt: looks like a binary file"):
+        read_document(tmp_path / "bin.txt")
+    (tmp_path / "latin.txt").write_bytes("Caf\u00e9 ok.\nPutin said \u201cno\u201d.".encode("cp1252"))
+    text, warning = read_document(tmp_path / "latin.txt")
+    assert text == "Caf\u00e9 ok.\nPutin said \u201cno\u201d." and "latin.txt:1: not valid UTF-8; decoded as cp1252" in warning

@@ -1,0 +1,57 @@
+import numpy as np
+
+from stance.evaluate import KeywordBaseline, grouped_folds, scores, evaluate
+
+
+def generated(n_groups=12, per_group=8, seed=0):
+    rng = np.random.default_rng(seed)
+    words = {"support": "praised backed thanked", "condemn": "condemned slammed accused", "none": "met visited said"}
+    texts, labels, groups = [], [], []
+    for g in range(n_groups):
+        for i in range(per_group):
+            label = ["support", "condemn", "none", "none"][int(rng.integers(4))]
+            texts.append(f"Actor{g} {rng.choice(words[label].split())} the plan number {i}")
+            labels.append(label)
+            groups.append(f"article-{g}")
+    return texts, labels, groups
+
+
+def test_grouped_folds_never_leak_a_group():
+    _, labels, groups = generated()
+    groups = np.array(groups)
+    folds = grouped_folds(labels, groups, n_splits=5)
+    assert len(folds) == 5
+    assert sorted(np.concatenate([te for _, te in folds])) == list(range(len(groups)))
+    for train, test in folds:
+        assert not set(groups[train]) & set(groups[test])
+
+
+def test_perfect_and_constant_predictors():
+    y = ["a", "b", "b", "c", "c", "c"]
+    perfect = scores(y, y, ["a", "b", "c"])
+    assert perfect["macro_f1"] == 1.0 and perfect["accuracy"] == 1.0
+    constant = scores(y, ["c"] * 6, ["a", "b", "c"])
+    assert constant["accuracy"] == 0.5
+    assert constant["per_class"]["c"]["f1"] == round(2 * 0.5 * 1 / 1.5, 4) and constant["per_class"]["a"]["f1"] == 0
+    assert constant["macro_f1"] == round(constant["per_class"]["c"]["f1"] / 3, 4)
+    assert constant["confusion"] == [[0, 0, 1], [0, 0, 2], [0, 0, 3]]
+
+
+def test_calibration_of_certain_right_answers_is_perfect():
+    s = scores(["a", "b"], ["a", "b"], ["a", "b"], proba=np.array([[1.0, 0.0], [0.0, 1.0]]))
+    assert s["ece"] == 0.0 and s["brier"] == 0.0
+
+
+def test_keyword_baseline_is_deterministic_and_transparent():
+    rule = KeywordBaseline({"support": ("praise",), "condemn": ("condemn",), "hedge": ("declin",)})
+    texts = ["They condemned it.", "She praised him.", "He declined to condemn it.", "Nothing here."]
+    assert rule.predict(texts) == ["condemn", "support", "hedge", "none"] == rule.predict(texts)
+    assert KeywordBaseline().predict(texts) == KeywordBaseline().predict(texts)
+
+
+def test_evaluate_reports_model_and_baselines_on_the_same_folds():
+    texts, labels, groups = generated()
+    report = evaluate(texts, labels, groups, {"features": "word", "C": 10.0})
+    assert report["model"]["macro_f1"] > report["majority"]["macro_f1"]
+    assert report["majority"]["n"] == report["keyword"]["n"] == len(texts)
+    assert report == evaluate(texts, labels, groups, {"features": "word", "C": 10.0})  # deterministic

@@ -1,0 +1,85 @@
+import json
+
+import numpy as np
+import pytest
+
+from stance import Prediction, StanceClassifier
+from stance.errors import ModelError
+from conftest import SEEDS, TINY
+
+
+def test_save_load_round_trip_gives_identical_probabilities(tiny_model):
+    texts = [s for s, _ in TINY] + [SEEDS[0].read_text(encoding="utf-8")[:400]]
+    first = StanceClassifier.load(tiny_model)
+    again = StanceClassifier.load(tiny_model)
+    assert np.array_equal(first.predict_proba(texts), again.predict_proba(texts))
+    assert list(first.classes_) == json.loads((tiny_model / "metadata.json").read_text())["labels"]
+
+
+def test_predict_returns_frozen_results_in_input_order(tiny_model):
+    clf = StanceClassifier.load(tiny_model)
+    out = clf.predict(["Russia condemned the strikes on Iran.", "Russia stands firmly with Iran.", "Oil prices rose."])
+    assert [p.label for p in out] == ["condemn", "support", "none"]
+    assert isinstance(out[0], Prediction) and abs(sum(out[0].scores.values()) - 1) < 1e-9
+    with pytest.raises(AttributeError):
+        out[0].label = "x"
+    with pytest.raises(TypeError):
+        clf.predict("a bare string")
+    assert clf.predict([]) == []
+
+
+def test_fit_follows_scikit_learn_conventions():
+    clf = StanceClassifier(C=5)
+    assert not hasattr(clf, "classes_") and clf.get_params()["C"] == 5
+    texts, labels = zip(*TINY)
+    assert clf.fit(list(texts), list(labels)) is clf
+    assert list(clf.classes_) == sorted(set(labels))
+
+
+def test_analyze_gives_offsets_stance_holder_and_target(tiny_model):
+    clf = StanceClassifier.load(tiny_model)
+    doc = "Oil prices rose on Monday.\nRussia condemned the strikes on Iran."
+    out = clf.analyze(doc)
+    assert [doc[s.start:s.end] for s in out] == ["Oil prices rose on Monday.", "Russia condemned the strikes on Iran."]
+    assert (out[1].label, out[1].holder, out[1].holder_code, out[1].target, out[1].target_code) == \
+        ("condemn", "Russia", "RUS", "Iran", "IRN")
+
+
+def test_tampered_or_missing_files_are_refused(tiny_model, tmp_path):
+    import shutil
+
+    bad = tmp_path / "bad"
+    shutil.copytree(tiny_model, bad)
+    with open(bad / "pipeline.joblib", "r+b") as f:
+        f.truncate(100)
+    with pytest.raises(ModelError, match="pipeline.joblib: sha256 does not match"):
+        StanceClassifier.load(bad)
+    (bad / "pipeline.joblib").unlink()
+    with pytest.raises(ModelError, match="pipeline.joblib: missing"):
+        StanceClassifier.load(bad)
+    with pytest.raises(ModelError, match="make train"):
+        StanceClassifier.load(tmp_path / "nothing")
+
+
+def test_other_scikit_learn_version_is_reported(tiny_model, tmp_path):
+    import shutil
+
+    other = tmp_path / "other"
+    shutil.copytree(tiny_model, other)
+    meta = json.loads((other / "metadata.json").read_text())
+    meta["versions"] = {"scikit-learn": "0.99.0"}
+    (other / "metadata.json").write_text(json.dumps(meta))
+    with pytest.raises(ModelError, match="built with scikit-learn 0.99.0"):
+        StanceClassifier.load(other)
+
+
+def test_saving_over_a_model_replaces_it_whole(tiny_model, tmp_path):
+    import shutil
+
+    target = tmp_path / "m"
+    shutil.copytree(tiny_model, target)
+    clf = StanceClassifier.load(target)
+    clf.save(target, {"name": "second"})
+    assert json.loads((target / "metadata.json").read_text())["name"] == "second"
+    assert StanceClassifier.load(target).predict(["Russia condemned it."])[0].label
+    assert not list(tmp_path.glob(".m.*"))  # no temporary folders left behind
