@@ -242,12 +242,11 @@ class Finder:
         return context[-1] if context else None
 
     def _target(self, text: str, mentions: list[Mention], holder: Mention) -> Mention | None:
-        side = holder.actor.side if holder.actor else holder.name
+        # Not the holder itself, nor the state it speaks for, nor (for a state) one of its own people.
+        own = {holder.name, holder.actor.affiliation if holder.actor else ""}
         after = [x for x in mentions if x.start >= holder.end or x.start < holder.start]
         after.sort(key=lambda x: (x.start < holder.start, x.start))
         for x in after:
-            if x.actor is None:
-                continue
-            if x.name != holder.name and (x.actor.side != side):
+            if x.actor is not None and x.name not in own and x.actor.affiliation != holder.name:
                 return x
         return None

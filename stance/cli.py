@@ -325,10 +325,8 @@ def evaluate(
             report = {"test": {"file": str(test), "model": scores(t_labels, [p.label for p in preds], classes, proba),
                                "keyword": scores(t_labels, KeywordBaseline().predict(t_texts), sorted(set(classes) | {"none"}))}}
         else:
-            report = evaluation_report(texts, labels, groups, search_settings=False, sources=sources, targets=targets,
-                                       n_jobs=jobs, log=_log)
-            report.pop("params", None)
-            report["settings"] = clf.params
+            report = evaluation_report(texts, labels, groups, search_settings=False, params=clf.params,
+                                       sources=sources, targets=targets, n_jobs=jobs, log=_log)
     except InputError as e:
         _fail(str(e))
     if fmt is EvalFormat.json:

@@ -42,13 +42,12 @@ def _git_commit() -> str:
         return "unknown"
 
 
-def evaluation_report(texts, labels, groups, *, search_settings: bool = True, sources=None, targets=None,
-                      n_jobs: int = 2, random_state: int = 0, curve: bool = True,
+def evaluation_report(texts, labels, groups, *, search_settings: bool = True, params: dict | None = None,
+                      sources=None, targets=None, n_jobs: int = 2, random_state: int = 0, curve: bool = True,
                       log: Callable[[str], None] = lambda s: None) -> dict:
-    """Search settings, then evaluate the chosen ones and both baselines under grouped 5-fold cross-validation."""
+    """Search settings (or take ``params``), then evaluate them and both baselines under grouped 5-fold CV."""
     texts, labels, groups = list(texts), [str(x) for x in labels], list(groups)
     report: dict = {}
-    params = None
     if search_settings:
         t = time.perf_counter()
         report["search"] = search(texts, labels, groups, random_state=random_state, n_jobs=n_jobs)
