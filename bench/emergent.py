@@ -254,7 +254,8 @@ def main(argv=None) -> int:
     print(f"  test ECE {ours['ece']:.3f}, Brier {ours['brier']:.3f}; run time {elapsed:.0f}s")
     print(json.dumps({
         "benchmark": "emergent", "split": "official train/test", "n_test": len(test_texts),
-        "accuracy": ours["accuracy"], "accuracy_ci95_by_claim": [round(ci[0], 4), round(ci[1], 4)], "f1": {c: ours["per_class"][c]["f1"] for c in LABELS},
+        "accuracy": ours["accuracy"], "accuracy_ci95_by_claim": [round(ci[0], 4), round(ci[1], 4)],
+        "f1": {c: ours["per_class"][c]["f1"] for c in LABELS},
         "macro_f1": ours["macro_f1"], "ece": ours["ece"], "brier": ours["brier"],
         "text": best["text"], "extra_features": best["extras"],
         "params": {k: list(v) if isinstance(v, tuple) else v for k, v in best["params"].items()},
