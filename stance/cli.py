@@ -105,12 +105,15 @@ def _records(clf, item: str, text_column: Optional[str], explain: int):
 
     is_table = item != "-" and Path(item).suffix.lower() in (".csv", ".jsonl", ".ndjson")
     if text_column and is_table:
-        frame = read_table(item, [text_column])
-        texts = frame[text_column].fillna("").astype(str).tolist()
+        from stance.train import _with_target
+
+        target = (getattr(clf, "metadata_", {}).get("columns") or {}).get("target")
+        target = target if target in (frame := read_table(item, [text_column])).columns else None
+        texts = _with_target(frame.fillna(""), text_column, target)  # a target-aware model sees the row's target
         preds = clf.predict(texts, explain=explain)
         for (_, row), p, text in zip(frame.iterrows(), preds, texts):
             rec = {k: (None if v != v else v) for k, v in row.items() if k != text_column}  # NaN -> None
-            yield {**rec, "file": item, "text": text, "stance": p.label, "confidence": round(p.confidence, 6),
+            yield {**rec, "file": item, "text": row[text_column], "stance": p.label, "confidence": round(p.confidence, 6),
                    **{f"p_{c}": round(s, 6) for c, s in p.scores.items()},
                    **({"explanation": [list(e) for e in p.explanation]} if explain else {})}
         return

@@ -104,3 +104,27 @@ def test_help_and_version():
     r = subprocess.run(["make", "-s", "help"], capture_output=True, cwd=ROOT, text=True)
     assert "make train" in r.stdout and "make test" in r.stdout
     assert run("--version").stdout.decode().startswith("stance ")
+
+
+def test_train_evaluate_predict_on_any_table_keep_row_ids(tmp_path):
+    rows = []
+    words = {"for": ["confirms", "backs"], "against": ["denies", "rejects"], "observing": ["reports", "says"]}
+    for g in range(10):
+        for i, label in enumerate(["for", "against", "observing", "for", "against", "observing"]):
+            rows.append({"rid": f"r{g}-{i}", "body": f"Outlet{g} {words[label][i % 2]} story {i}", "y": label,
+                         "doc": f"d{g}", "claim": f"c{g % 3}"})
+    data = tmp_path / "data.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    model = tmp_path / "m"
+    common = ["--text-column", "body", "--label-column", "y", "--group-column", "doc"]
+    r = run("train", "--data", data, *common, "--target-column", "claim", "--out", model, "--jobs", "1")
+    assert r.returncode == 0, r.stderr.decode()
+    meta = json.loads((model / "metadata.json").read_text())
+    assert meta["labels"] == ["against", "for", "observing"] and "by_target" in meta["evaluation"]
+    r = run("evaluate", "--model", model, "--data", data, *common, "--format", "json", "--jobs", "1")
+    report = json.loads(r.stdout)
+    assert set(report["evaluation"]["model"]["per_class"]) == {"against", "for", "observing"}
+    r = run("predict", data, "--text-column", "body", "--model", model, "-f", "jsonl")
+    out = [json.loads(line) for line in r.stdout.decode().splitlines()]
+    assert [o["rid"] for o in out] == [row["rid"] for row in rows]
+    assert [o["text"] for o in out] == [row["body"] for row in rows]
