@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
 __all__ = ["model_card", "evaluation_table", "evaluation_html"]
 
@@ -238,7 +239,8 @@ def predictions_html(docs: list[tuple[str, list[dict]]], registry=None, title: s
                    f'</div>') if r["stance"] != "none" else ""
             text = html.escape(r["text"])
             for actor in {r.get("holder"), r.get("target")} - {None, ""}:
-                text = text.replace(html.escape(actor), f'<mark class="h">{html.escape(actor)}</mark>')
+                text = re.sub(rf"(?<![\w>]){re.escape(html.escape(actor))}(?![\w<])",
+                              lambda m: f'<mark class="h">{m.group(0)}</mark>', text)
             tip = (f'<span class="tip"><b style="color:{_COLORS[r["stance"]]}">{r["stance"]}</b> '
                    f'{r["confidence"]:.2f}{who}{probs}<div class=muted>sentence {r.get("sentence", "")}, '
                    f'chars {r.get("start", "")}–{r.get("end", "")}</div><div>because: {why}</div></span>')
