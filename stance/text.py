@@ -75,8 +75,8 @@ _SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\v\f]")
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _ENTITY = re.compile(r"&(?:#\d{2,6}|#[xX][0-9a-fA-F]{2,6}|[a-zA-Z]{2,8});")
 _MOJIBAKE = re.compile(r"(?:â€[\x80-\xbf\u0152-\u2122\u02c6\u02dc\u0153\u0161\u017e\u0178\u0160\u017d]|Ã[\x80-\xbf]|Â[\xa0-\xbf])+")
-_ESCAPE = re.compile(r"\\([$%&_#*~^\[\]{}\"'])")
-_SPLIT_ABBREV = re.compile(r"\b([A-Z])\. ?([A-Z]) \.|\b(U)\. ([SNK])\.")
+_ESCAPE = re.compile(r"(?<!\\)\\([$%&_#*~^\[\]{}\"'])")  # "\$100" -> "$100"; "\\" stays
+_SPLIT_ABBREV = re.compile(r"(?<![.\w])([A-Z])\. ?([A-Z]) \.|(?<![.\w])(U)\. ([SNK])\.")
 _LETTER_RUN = re.compile(
     r"(?<![\w.])(?:[A-Za-z] (?:[A-Za-z]{2,4} (?=[A-Za-z](?:\W|$)))?){2,}[A-Za-z](?![\w])"
 )
@@ -149,7 +149,9 @@ def _despace(m: re.Match, local: frozenset[str]) -> str:
         return letters
     # A capital after a lower-case letter starts a new word ("AbbasAraghchi"); each piece is then segmented.
     chunks = re.findall(r"[A-Z]?[^A-Z]*", letters)
-    return " ".join(w for chunk in chunks if chunk for w in _segment(chunk, local))
+    words = [w for chunk in chunks if chunk for w in _segment(chunk, local)]
+    # Single letters left side by side are an acronym ("A A A" -> "AAA"), so a second pass finds nothing to join.
+    return re.sub(r"\b(\w)((?: \w\b)+)", lambda m: m.group(0).replace(" ", ""), " ".join(words))
 
 
 def _normalize(text: str) -> _Mapped:

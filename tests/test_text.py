@@ -70,7 +70,7 @@ def test_empty_and_blank_text_give_no_sentences():
 alphabet = st.sampled_from(list("abc ABC.!?\n\r\t“”\"'$\\-—") + ["U. S .", "Mr. ", "\u00a0", "A b c d", "&amp;"])
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=500, deadline=None, derandomize=True)  # deterministic in CI
 @given(st.lists(alphabet, max_size=60).map("".join))
 def test_spans_are_ordered_disjoint_and_cover_all_text(text):
     spans = split_sentences(text)
@@ -83,7 +83,7 @@ def test_spans_are_ordered_disjoint_and_cover_all_text(text):
     assert all(i in covered for i, ch in enumerate(text) if not ch.isspace())
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=500, deadline=None, derandomize=True)  # deterministic in CI
 @given(st.lists(alphabet, max_size=60).map("".join))
 def test_normalisation_is_idempotent(text):
     once = normalize(text)
