@@ -105,11 +105,11 @@ def _records(clf, item: str, text_column: Optional[str], explain: int):
 
     is_table = item != "-" and Path(item).suffix.lower() in (".csv", ".jsonl", ".ndjson")
     if text_column and is_table:
-        from stance.train import _with_target
+        from stance.train import with_target
 
         target = (getattr(clf, "metadata_", {}).get("columns") or {}).get("target")
         target = target if target in (frame := read_table(item, [text_column])).columns else None
-        texts = _with_target(frame.fillna(""), text_column, target)  # a target-aware model sees the row's target
+        texts = with_target(frame.fillna(""), text_column, target)  # a target-aware model sees the row's target
         preds = clf.predict(texts, explain=explain)
         for (_, row), p, text in zip(frame.iterrows(), preds, texts):
             rec = {k: (None if v != v else v) for k, v in row.items() if k != text_column}  # NaN -> None
@@ -297,13 +297,13 @@ def evaluate(
     """Grouped cross-validation of the model's settings on labelled data, beside the majority and keyword baselines."""
     from stance.corpus import load_project, read_table
     from stance.report import evaluation_html, evaluation_table
-    from stance.train import _with_target, evaluation_report
+    from stance.train import evaluation_report, test_report, with_target
 
     clf = _load(model)
     try:
         if data is not None:
             frame = read_table(data, [text_column, label_column, group_column, target_column])
-            texts = _with_target(frame, text_column, target_column)
+            texts = with_target(frame, text_column, target_column)
             labels = frame[label_column].astype(str).tolist()
             groups = frame[group_column].astype(str).tolist() if group_column else [str(i) for i in range(len(frame))]
             targets = frame[target_column].astype(str).tolist() if target_column else None
@@ -316,17 +316,7 @@ def evaluate(
             texts, labels, groups = list(s["text"]), list(s["label"]), list(s["group"])
             sources, targets = list(s["source"]), None
         if test is not None:
-            from stance.evaluate import KeywordBaseline, scores
-
-            t = read_table(test, [text_column, label_column, target_column])
-            t_texts, t_labels = _with_target(t, text_column, target_column), t[label_column].astype(str).tolist()
-            preds = clf.predict(t_texts)
-            classes = sorted(set(t_labels) | {p.label for p in preds})
-            import numpy as np
-
-            proba = np.array([[p.scores.get(c, 0.0) for c in classes] for p in preds])
-            report = {"test": {"file": str(test), "model": scores(t_labels, [p.label for p in preds], classes, proba),
-                               "keyword": scores(t_labels, KeywordBaseline().predict(t_texts), sorted(set(classes) | {"none"}))}}
+            report = {"test": test_report(clf, test, text_column, label_column, target_column)}
         else:
             report = evaluation_report(texts, labels, groups, search_settings=False, params=clf.params,
                                        sources=sources, targets=targets, n_jobs=jobs, log=_log)

@@ -21,7 +21,7 @@ from stance.corpus import Corpus, load_project, read_table, sha256
 from stance.evaluate import cross_domain, evaluate, learning_curve, scores, search
 from stance.model import StanceClassifier
 
-__all__ = ["train_project", "train_table", "evaluation_report"]
+__all__ = ["train_project", "train_table", "evaluation_report", "test_report", "with_target"]
 
 
 def _versions() -> dict:
@@ -110,7 +110,7 @@ def train_table(path, text_column: str, label_column: str, out, group_column: st
     """A model from any CSV/JSONL table; the label set comes from the data."""
     frame = read_table(path, [text_column, label_column, group_column, target_column])
     frame = frame[frame[text_column].astype(str).str.strip() != ""]
-    texts = _with_target(frame, text_column, target_column)
+    texts = with_target(frame, text_column, target_column)
     labels = frame[label_column].astype(str).tolist()
     groups = frame[group_column].astype(str).tolist() if group_column else [str(i) for i in range(len(frame))]
     targets = frame[target_column].astype(str).tolist() if target_column else None
@@ -127,7 +127,7 @@ def train_table(path, text_column: str, label_column: str, out, group_column: st
     return clf, meta
 
 
-def _with_target(frame, text_column: str, target_column: str | None) -> list[str]:
+def with_target(frame, text_column: str, target_column: str | None) -> list[str]:
     """Target-aware text: the target is prepended as its own marked token so n-grams can condition on it."""
     texts = frame[text_column].astype(str).tolist()
     if not target_column:
@@ -138,24 +138,31 @@ def _with_target(frame, text_column: str, target_column: str | None) -> list[str
 def fixed_split_report(texts, labels, test_path, text_column, label_column, target_column, groups, n_jobs, log) -> dict:
     """Settings searched by grouped CV on the training table, then one fit scored on the fixed test table."""
     report = evaluation_report(texts, labels, groups, n_jobs=n_jobs, log=log, curve=False)
-    test = read_table(test_path, [text_column, label_column, target_column])
-    test_texts = _with_target(test, text_column, target_column)
-    test_labels = test[label_column].astype(str).tolist()
     clf = StanceClassifier(**(report["params"] or {})).fit(texts, labels)
-    classes = sorted(set(labels) | set(test_labels))
-    proba = np.zeros((len(test_texts), len(classes)))
-    proba[:, [classes.index(c) for c in clf.classes_]] = clf.predict_proba(test_texts)
-    pred = [classes[i] for i in proba.argmax(axis=1)]
-    values, counts = np.unique(labels, return_counts=True)
+    report["test"] = test_report(clf, test_path, text_column, label_column, target_column, train_labels=labels)
+    return report
+
+
+def test_report(clf: StanceClassifier, test_path, text_column: str, label_column: str, target_column: str | None,
+                train_labels=None) -> dict:
+    """A fitted model scored once on a fixed test table, beside the keyword rule (and, given the training labels,
+    the majority class)."""
     from stance.evaluate import KeywordBaseline
 
-    report["test"] = {
-        "file": str(test_path),
-        "model": scores(test_labels, pred, classes, proba),
-        "majority": scores(test_labels, [values[np.argmax(counts)]] * len(test_labels), classes),
-        "keyword": scores(test_labels, KeywordBaseline().predict(test_texts), sorted(set(classes) | {"none"})),
-    }
-    return report
+    test = read_table(test_path, [text_column, label_column, target_column])
+    texts = with_target(test, text_column, target_column)
+    labels = test[label_column].astype(str).tolist()
+    classes = sorted(set(labels) | {str(c) for c in clf.classes_})
+    proba = np.zeros((len(texts), len(classes)))
+    proba[:, [classes.index(str(c)) for c in clf.classes_]] = clf.predict_proba(texts)
+    keyword = KeywordBaseline().predict(texts)  # its stance names may lie outside a custom label set
+    out = {"file": str(test_path),
+           "model": scores(labels, [classes[i] for i in proba.argmax(axis=1)], classes, proba),
+           "keyword": scores(labels, keyword, sorted(set(classes) | set(keyword)))}
+    if train_labels is not None:
+        values, counts = np.unique(list(train_labels), return_counts=True)
+        out["majority"] = scores(labels, [values[np.argmax(counts)]] * len(labels), classes)
+    return out
 
 
 def _metadata(report: dict, files: dict, counts: Counter, notes: list[str], name: str) -> dict:

@@ -128,3 +128,17 @@ def test_train_evaluate_predict_on_any_table_keep_row_ids(tmp_path):
     out = [json.loads(line) for line in r.stdout.decode().splitlines()]
     assert [o["rid"] for o in out] == [row["rid"] for row in rows]
     assert [o["text"] for o in out] == [row["body"] for row in rows]
+
+
+def test_fixed_test_split_with_a_custom_label_set(tmp_path):
+    rows = [{"body": f"Outlet{g} {w} story", "y": y, "doc": f"d{g}"}
+            for g in range(8) for w, y in (("confirms", "for"), ("denies", "against"), ("reports", "observing"))]
+    data = tmp_path / "data.csv"
+    data.write_text("body,y,doc\n" + "".join(f"{r['body']},{r['y']},{r['doc']}\n" for r in rows))
+    common = ["--data", data, "--text-column", "body", "--label-column", "y"]
+    r = run("train", *common, "--group-column", "doc", "--test", data, "--out", tmp_path / "m", "--jobs", "1")
+    assert r.returncode == 0, r.stderr.decode()
+    test = json.loads((tmp_path / "m" / "metadata.json").read_text())["evaluation"]["test"]
+    assert {"model", "keyword", "majority"} <= set(test) and test["model"]["n"] == len(rows)
+    r = run("evaluate", "--model", tmp_path / "m", *common, "--test", data, "--format", "json")
+    assert r.returncode == 0 and json.loads(r.stdout)["test"]["model"]["n"] == len(rows)
