@@ -99,45 +99,102 @@ def _expand(inputs: list[str], pattern: str) -> list[str]:
     return out
 
 
+def _is_table(item: str) -> bool:
+    return item != "-" and Path(item).suffix.lower() in (".csv", ".jsonl", ".ndjson")
+
+
+def _table_records(clf, item: str, text_column: str, explain: int):
+    """Rows of a CSV/JSONL table, each scored as one unit; the table's other columns (its ids) are kept."""
+    from stance.corpus import read_table
+    from stance.train import with_target
+
+    target = (getattr(clf, "metadata_", {}).get("columns") or {}).get("target")
+    target = target if target in (frame := read_table(item, [text_column])).columns else None
+    texts = with_target(frame.fillna(""), text_column, target)  # a target-aware model sees the row's target
+    preds = clf.predict(texts, explain=explain)
+    for (_, row), p, text in zip(frame.iterrows(), preds, texts):
+        rec = {k: (None if v != v else v) for k, v in row.items() if k != text_column}  # NaN -> None
+        yield {**rec, "file": item, "text": row[text_column], "stance": p.label, "confidence": round(p.confidence, 6),
+               **{f"p_{c}": round(s, 6) for c, s in p.scores.items()},
+               **({"explanation": [list(e) for e in p.explanation]} if explain else {})}
+
+
+def _sentence_record(name: str, s, explain: int) -> dict:
+    rec = {"file": name, "sentence": s.index, "start": s.start, "end": s.end, "text": s.text, "stance": s.label,
+           "confidence": round(s.confidence, 6), **{f"p_{c}": round(v, 6) for c, v in s.scores.items()},
+           "holder": s.holder, "holder_code": s.holder_code, "target": s.target, "target_code": s.target_code,
+           "stances": [{"holder": a.holder, "holder_code": a.holder_code, "target": a.target,
+                        "target_code": a.target_code, "stance": a.stance, "confidence": round(a.confidence, 6)}
+                       for a in s.stances]}
+    if explain:
+        rec["explanation"] = [list(e) for e in s.explanation]
+    return rec
+
+
+def _warn(message: str) -> None:
+    _say(f"stance: warning: {message}")
+
+
+def _name(item: str) -> str:
+    return "<stdin>" if item == "-" else item
+
+
 def _records(clf, item: str, text_column: Optional[str], explain: int):
-    """Result rows of one input: sentences of a document, or rows of a CSV/JSONL table scored as single units."""
-    from stance.corpus import read_document, read_table
+    """Result rows of one input: sentences of a document (read as a stream), or rows of a CSV/JSONL table."""
+    from stance.files import read_blocks
 
-    is_table = item != "-" and Path(item).suffix.lower() in (".csv", ".jsonl", ".ndjson")
-    if text_column and is_table:
-        from stance.train import with_target
-
-        target = (getattr(clf, "metadata_", {}).get("columns") or {}).get("target")
-        target = target if target in (frame := read_table(item, [text_column])).columns else None
-        texts = with_target(frame.fillna(""), text_column, target)  # a target-aware model sees the row's target
-        preds = clf.predict(texts, explain=explain)
-        for (_, row), p, text in zip(frame.iterrows(), preds, texts):
-            rec = {k: (None if v != v else v) for k, v in row.items() if k != text_column}  # NaN -> None
-            yield {**rec, "file": item, "text": row[text_column], "stance": p.label, "confidence": round(p.confidence, 6),
-                   **{f"p_{c}": round(s, 6) for c, s in p.scores.items()},
-                   **({"explanation": [list(e) for e in p.explanation]} if explain else {})}
+    if text_column and _is_table(item):
+        yield from _table_records(clf, item, text_column, explain)
         return
-    if item == "-":
-        data = sys.stdin.buffer.read()
-        if b"\x00" in data[:8192]:
-            raise InputError("<stdin>: looks like binary data, not text")
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("cp1252", errors="replace")
-            _say("stance: warning: <stdin>: not valid UTF-8; decoded as cp1252")
-    else:
-        text, warning = read_document(item)
-        if warning:
-            _say(f"stance: warning: {warning}")
-    for s in clf.analyze(text, explain=explain):
-        rec = {"file": item if item != "-" else "<stdin>", "sentence": s.index, "start": s.start, "end": s.end,
-               "text": s.text, "stance": s.label, "confidence": round(s.confidence, 6),
-               **{f"p_{c}": round(v, 6) for c, v in s.scores.items()},
-               "holder": s.holder, "holder_code": s.holder_code, "target": s.target, "target_code": s.target_code}
-        if explain:
-            rec["explanation"] = [list(e) for e in s.explanation]
+    for s in clf.analyze_blocks(read_blocks(item, warn=_warn), explain=explain):
+        yield _sentence_record(_name(item), s, explain)
+
+
+_worker_model = None  # the model a forked scoring process inherits
+
+
+def _score_block(task) -> list[dict]:
+    name, offset, text, explain = task
+    return [_sentence_record(name, s, explain) for s in _worker_model.analyze_blocks([(offset, text)], explain)]
+
+
+def _parallel_records(clf, items: list[str], explain: int, jobs: int, failed: list[str]):
+    """Records of many documents scored by ``jobs`` processes, block by block, in input order, with a bounded number
+    of blocks in flight so memory stays flat. Pronouns resolve within a block (about 1 MB of text)."""
+    import multiprocessing
+    from collections import deque
+
+    from stance.files import read_blocks
+
+    def tasks():
+        for k, item in enumerate(items):
+            try:
+                for offset, text in read_blocks(item, warn=_warn):
+                    yield k, (_name(item), offset, text, explain)
+            except InputError as e:
+                _say(f"stance: error: {e}")
+                failed.append(item)
+
+    global _worker_model
+    _worker_model = clf
+    seen: dict[int, int] = {}  # sentences so far, per input
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        pending: deque = deque()
+        for k, task in tasks():
+            pending.append((k, pool.apply_async(_score_block, (task,))))
+            while len(pending) > 2 * jobs or (pending and pending[0][1].ready()):
+                yield from _renumber(*pending.popleft(), seen)
+        while pending:
+            yield from _renumber(*pending.popleft(), seen)
+
+
+def _renumber(k: int, result, seen: dict[int, int]):
+    records = result.get()
+    base = seen.get(k, 0)
+    for rec in records:
+        rec["sentence"] += base
         yield rec
+    seen[k] = base + len(records)
 
 
 class _Writer:
@@ -161,6 +218,8 @@ class _Writer:
             where = f"{rec['file']}:{rec['sentence']}" if "sentence" in rec else rec["file"]
             text = rec["text"] if len(rec["text"]) <= 110 else rec["text"][:107] + "..."
             self.out.write(f"{where:<28} {rec['stance']:<8} {rec['confidence']:.2f}  {who}\n    {text}\n")
+            for a in rec.get("stances", [])[1:]:
+                self.out.write(f"    also: {a['holder']} {a['stance']} {a['target'] or '-'} ({a['confidence']:.2f})\n")
             if rec.get("explanation"):
                 self.out.write("    because: " + ", ".join(f"{n} (+{w:.2f})" for n, w in rec["explanation"]) + "\n")
         self.n += 1
@@ -182,6 +241,8 @@ def predict(
                                                        "one unit, from this column; other columns are kept.")] = None,
     explain: Annotated[bool, typer.Option("--explain", help="Add the n-grams that drove each decision.")] = False,
     pattern: Annotated[str, typer.Option("--glob", help="Files to read inside folders.")] = "*.txt",
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Scoring processes; more than 1 pays off on large "
+                                      "inputs (pronouns then resolve within 1 MB blocks).")] = 1,
 ) -> None:
     """Score documents sentence by sentence: stance, confidence, probabilities, holder and target."""
     fmt = fmt or (Format.table if sys.stdout.isatty() else Format.jsonl)
@@ -201,7 +262,15 @@ def predict(
         sys.stdout.write(predictions_html(docs, clf.registry))
     else:  # streamed: rows are written as each input is scored
         writer = _Writer(fmt, sys.stdout)
-        for item in items:
+        tables = [i for i in items if text_column and _is_table(i)]
+        documents = [i for i in items if i not in tables]
+        if jobs > 1 and documents:
+            for rec in _parallel_records(clf, documents, 5 if explain else 0, jobs, failed):
+                writer.write(rec)
+            items_left = tables
+        else:
+            items_left = items
+        for item in items_left:
             try:
                 for rec in _records(clf, item, text_column, 5 if explain else 0):
                     writer.write(rec)

@@ -9,7 +9,6 @@ by id and the text is read from the dataset folder (``--datasets``, ``$STANCE_DA
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import os
 from dataclasses import dataclass, field
@@ -19,9 +18,10 @@ import pandas as pd
 
 from stance.actors import Registry
 from stance.errors import InputError
+from stance.files import read_document, sha256
 from stance.text import split_sentences
 
-__all__ = ["STANCES", "Corpus", "datasets_dir", "load_project", "read_table", "read_document", "article_of"]
+__all__ = ["STANCES", "Corpus", "datasets_dir", "load_project", "read_table", "article_of"]
 
 STANCES = ("support", "condemn", "hedge", "none")
 SEED_COLUMNS = ("seed", "sentence", "start", "end", "holder", "target", "stance")
@@ -34,40 +34,9 @@ def datasets_dir(value: str | Path | None = None) -> Path:
     return Path(value or os.environ.get("STANCE_DATASETS") or "../shared/datasets")
 
 
-def sha256(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def article_of(gid: str) -> str:
     """The source article of a NewsMTSC sentence id: ``allsides_<a>_<b>`` or ``polusa_v1_<n>``."""
     return "_".join(gid.split("_")[:3])
-
-
-def read_document(path: str | Path) -> tuple[str, str | None]:
-    """Text of a file and a warning, if any. Binary files are refused; non-UTF-8 text falls back to cp1252, then latin-1."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder") from None
-    except OSError as e:
-        raise InputError(f"{path}: cannot read: {e.strerror or e}") from None
-    if b"\x00" in data[:8192]:
-        raise InputError(f"{path}: looks like a binary file, not text")
-    try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        for encoding in ("cp1252", "latin-1"):
-            try:
-                return data.decode(encoding), f"{path}:{line}: not valid UTF-8; decoded as {encoding}"
-            except UnicodeDecodeError:
-                continue
-    raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """StanceClassifier: one scikit-learn Pipeline (TF-IDF features + logistic regression), saved as a model folder.
 
-A model folder holds ``pipeline.joblib`` (the fitted Pipeline), ``metadata.json`` (label order, versions, git commit,
+A model folder holds ``pipeline.joblib`` (the fitted Pipeline), ``compact.joblib`` (the same model as plain arrays,
+what predictions use: see :mod:`stance.compact`), ``metadata.json`` (label order, versions, git commit,
 sha256 of the training files and of every file in the folder, label counts, settings, cross-validated metrics),
 ``actors.csv`` (the registry the model was trained with, for holder and target finding) and a generated ``README.md``
 model card. Loading a joblib file runs code from it: load only models you trust.
@@ -18,7 +19,6 @@ import ctypes
 import ctypes.util
 import json
 import os
-import re
 import shutil
 import tempfile
 from dataclasses import asdict, dataclass, field
@@ -27,10 +27,12 @@ from pathlib import Path
 import numpy as np
 
 from stance.actors import Finder, Registry
+from stance.compact import CompactModel
 from stance.errors import ModelError
+from stance.files import sha256
 from stance.text import split_sentences
 
-__all__ = ["StanceClassifier", "Prediction", "SentenceStance", "DEFAULT_PARAMS", "build_pipeline", "fold"]
+__all__ = ["StanceClassifier", "Prediction", "SentenceStance", "ActorStance", "DEFAULT_PARAMS", "build_pipeline", "fold"]
 
 DEFAULT_PARAMS = {
     "features": "word+char",
@@ -40,7 +42,6 @@ DEFAULT_PARAMS = {
     "min_df": 1,
     "sublinear_tf": True,
 }
-MODEL_FILES = ("pipeline.joblib", "actors.csv")
 _FOLD = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "—": " - ", "–": "-", "\u00a0": " "})
 
 
@@ -83,8 +84,23 @@ class Prediction:
 
 
 @dataclass(frozen=True)
+class ActorStance:
+    """One actor's stance toward another, as a sentence (or a clause of it) expresses it."""
+
+    holder: str
+    holder_code: str
+    target: str
+    target_code: str
+    stance: str
+    confidence: float
+
+
+@dataclass(frozen=True)
 class SentenceStance:
-    """One sentence of a document: where it is, what it says and who takes which stance toward whom."""
+    """One sentence of a document: where it is, what it says and who takes which stance toward whom.
+
+    ``label`` is the sentence's stance; ``holder`` and ``target`` are its primary actor stance's, and ``stances`` lists
+    every actor stance it expresses (the primary first, with the sentence's label), as the labels do."""
 
     index: int
     start: int
@@ -98,11 +114,19 @@ class SentenceStance:
     target: str = ""
     target_code: str = ""
     explanation: tuple[tuple[str, float], ...] = field(default=())
+    stances: tuple[ActorStance, ...] = field(default=())
 
     def to_dict(self) -> dict:
         d = asdict(self)
         d["explanation"] = [list(e) for e in self.explanation]
+        d["stances"] = [asdict(a) for a in self.stances]
         return d
+
+
+def _find_all(finder: Finder, texts: list[str], context: list) -> list[list]:
+    if hasattr(finder, "find_all"):
+        return finder.find_all(texts, context)
+    return [[a] if a.holder else [] for a in finder.find(texts)]
 
 
 def _check_texts(texts) -> list[str]:
@@ -155,15 +179,30 @@ class StanceClassifier:
             raise ValueError(f"{len(texts)} texts but {len(labels)} labels")
         if len(set(labels)) < 2:
             raise ValueError("need at least two distinct labels to fit")
-        self.pipeline_ = build_pipeline(self.params, self.random_state).fit(texts, labels)
-        self.classes_ = np.asarray(self.pipeline_.classes_)
+        self._pipeline = build_pipeline(self.params, self.random_state).fit(texts, labels)
+        self._set_compact(CompactModel.from_pipeline(self._pipeline))
         self.metadata_ = getattr(self, "metadata_", {})
         return self
 
-    def _fitted(self):
-        if not hasattr(self, "pipeline_"):
+    def _set_compact(self, compact: CompactModel) -> None:
+        self.compact_ = compact
+        self.classes_ = compact.classes
+        self.__dict__.pop("_names", None)
+
+    @property
+    def pipeline_(self):
+        """The fitted scikit-learn Pipeline (the reference model); a loaded model reads it from disk on first use."""
+        if getattr(self, "_pipeline", None) is None:
+            path = getattr(self, "_pipeline_path", None)
+            if path is None:
+                raise ModelError("this StanceClassifier is not fitted: call fit() or StanceClassifier.load()")
+            self._pipeline = _load_pipeline(path)
+        return self._pipeline
+
+    def _fitted(self) -> CompactModel:
+        if not hasattr(self, "compact_"):
             raise ModelError("this StanceClassifier is not fitted: call fit() or StanceClassifier.load()")
-        return self.pipeline_
+        return self.compact_
 
     def predict_proba(self, texts) -> np.ndarray:
         """Probabilities, one row per text, columns in the order of ``classes_``."""
@@ -187,23 +226,21 @@ class StanceClassifier:
     # --- explanations -------------------------------------------------------------------------------------------
     def _feature_names(self) -> np.ndarray:
         if not hasattr(self, "_names"):
-            names = self._fitted().named_steps["features"].get_feature_names_out()
-            self._names = np.array([re.sub(r"^word__", "", re.sub(r"^char__(.*)$", r"‹\1›", n)) for n in names])
+            self._names = self._fitted().feature_names()
         return self._names
 
     def contributions(self, text: str, label: str, against: str) -> list[tuple[str, float]]:
         """Every feature's exact share of the log-odds of ``label`` over ``against`` for ``text``, largest first."""
-        pipe = self._fitted()
-        x = pipe.named_steps["features"].transform([text]).tocsr()
-        clf = pipe.named_steps["classifier"]
-        classes = list(self.classes_)
-        coef = clf.coef_
+        compact = self._fitted()
+        cols, vals = compact.row(text)
+        classes = [str(c) for c in self.classes_]
+        coef = compact.coef_t.T
         if coef.shape[0] == 1:  # binary: one row for classes_[1]
             diff = coef[0] if label == classes[1] else -coef[0]
         else:
             diff = coef[classes.index(label)] - coef[classes.index(against)]
-        values = x.data * diff[x.indices]
-        names = self._feature_names()[x.indices]
+        values = vals * diff[cols]
+        names = self._feature_names()[cols]
         order = np.argsort(-values)
         return [(str(names[i]), float(values[i])) for i in order]
 
@@ -218,21 +255,50 @@ class StanceClassifier:
 
     # --- documents ----------------------------------------------------------------------------------------------
     def analyze(self, document: str, explain: int = 0) -> list[SentenceStance]:
-        """Split ``document`` into sentences and give each its stance, holder and target (what ``stance predict``
-        prints). Offsets point into ``document`` as given."""
+        """Split ``document`` into sentences and give each its stance and the actor stances it expresses (what
+        ``stance predict`` prints). Offsets point into ``document`` as given."""
         if not isinstance(document, str):
             raise TypeError(f"expected a document string, got {type(document).__name__}")
-        sentences = split_sentences(document)
-        predictions = self.predict([s.text for s in sentences], explain=explain)
+        return list(self.analyze_blocks([(0, document)], explain=explain))
+
+    def analyze_blocks(self, blocks, explain: int = 0, batch: int = 512):
+        """:meth:`analyze` over a document given as ``(offset, text)`` blocks (see :func:`stance.files.read_blocks`),
+        yielding sentences as they are scored: memory stays flat however long the document. Sentence indices run on
+        across blocks, offsets are shifted by each block's offset, and pronouns resolve across block boundaries."""
         finder = Finder(self.registry) if self.registry is not None else None
-        found = finder.find([s.text for s in sentences]) if finder else None
-        out = []
+        context: list = []
+        index = 0
+        for offset, text in blocks:
+            sentences = split_sentences(text)
+            for i in range(0, len(sentences), batch):
+                chunk = sentences[i : i + batch]
+                yield from self._analyze_sentences(chunk, offset, index, finder, context, explain)
+                index += len(chunk)
+
+    def _analyze_sentences(self, sentences, offset, index, finder, context, explain):
+        texts = [s.text for s in sentences]
+        predictions = self.predict(texts, explain=explain)
+        found = _find_all(finder, texts, context) if finder else [[] for _ in texts]
+        # a sentence with several attributed clauses: each further clause is scored on its own words
+        clauses = [(i, a) for i, atts in enumerate(found) if predictions[i].label != "none" for a in atts[1:]
+                   if 0 <= a.start < a.end <= len(texts[i])]
+        clause_predictions = dict(zip(((i, a) for i, a in clauses),
+                                      self.predict([texts[i][a.start : a.end] for i, a in clauses])))
         for i, (s, p) in enumerate(zip(sentences, predictions)):
-            who = found[i] if found and p.label != "none" else None
-            out.append(SentenceStance(s.index, s.start, s.end, s.text, p.label, p.confidence, p.scores,
-                                      *((who.holder, who.holder_code, who.target, who.target_code) if who else ("",) * 4),
-                                      explanation=p.explanation))
-        return out
+            stances: list[ActorStance] = []
+            if p.label != "none" and found[i]:
+                first = found[i][0]
+                stances.append(ActorStance(first.holder, first.holder_code, first.target, first.target_code,
+                                           p.label, p.confidence))
+                for a in found[i][1:]:
+                    q = clause_predictions.get((i, a))
+                    if q is not None and q.label != "none":
+                        stances.append(ActorStance(a.holder, a.holder_code, a.target, a.target_code, q.label,
+                                                   q.confidence))
+            head = stances[0] if stances else None
+            yield SentenceStance(index + i, s.start + offset, s.end + offset, s.text, p.label, p.confidence, p.scores,
+                                 *((head.holder, head.holder_code, head.target, head.target_code) if head else ("",) * 4),
+                                 explanation=p.explanation, stances=tuple(stances))
 
     # --- persistence --------------------------------------------------------------------------------------------
     def save(self, path: str | Path, metadata: dict | None = None, registry_file: str | Path | None = None) -> Path:
@@ -241,20 +307,20 @@ class StanceClassifier:
 
         from stance.report import model_card
 
-        pipe = self._fitted()
+        compact = self._fitted()
+        pipe = self.pipeline_
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=path.parent))
         try:
             joblib.dump(pipe, tmp / "pipeline.joblib")
+            compact.save(tmp / "compact.joblib")
             if registry_file is not None:
                 shutil.copyfile(registry_file, tmp / "actors.csv")
             meta = {**getattr(self, "metadata_", {}), **(metadata or {})}
             meta["labels"] = [str(c) for c in self.classes_]
             meta["params"] = _jsonable(self.params)
             meta["random_state"] = self.random_state
-            from stance.corpus import sha256
-
             meta["files"] = {f.name: sha256(f) for f in sorted(tmp.iterdir())}
             (tmp / "metadata.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
             (tmp / "README.md").write_text(model_card(meta), encoding="utf-8")
@@ -280,36 +346,47 @@ class StanceClassifier:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
             raise ModelError(f"{meta_path}: corrupt model metadata: {e}") from None
-        from stance.corpus import sha256
-
         for name, digest in meta.get("files", {}).items():
             f = path / name
             if not f.is_file():
                 raise ModelError(f"{f}: missing from the model folder")
             if sha256(f) != digest:
                 raise ModelError(f"{f}: sha256 does not match metadata.json (modified or truncated); refusing to load it")
-        if "pipeline.joblib" not in meta.get("files", {}):
+        files = meta.get("files", {})
+        if "pipeline.joblib" not in files:
             raise ModelError(f"{meta_path}: lists no pipeline.joblib; not a stance model folder")
         _check_versions(meta, path)
-        try:
-            pipe = joblib.load(path / "pipeline.joblib")
-        except Exception as e:  # noqa: BLE001 - any unpickling failure means a corrupt file
-            raise ModelError(f"{path / 'pipeline.joblib'}: cannot load: {type(e).__name__}: {e}") from None
         params = {k: (tuple(v) if isinstance(v, list) else v) for k, v in meta.get("params", {}).items()}
         registry = Registry.load(path / "actors.csv") if (path / "actors.csv").is_file() else None
         clf = cls(**params, random_state=meta.get("random_state", 0), registry=registry)
-        clf.pipeline_ = pipe
-        clf.classes_ = np.asarray(pipe.classes_)
+        clf._pipeline_path = path / "pipeline.joblib"
+        if "compact.joblib" in files:
+            try:
+                compact = CompactModel.load(path / "compact.joblib")
+            except Exception as e:  # noqa: BLE001 - any unpickling failure means a corrupt file
+                raise ModelError(f"{path / 'compact.joblib'}: cannot load: {type(e).__name__}: {e}") from None
+        else:  # a model folder written before the compact path existed
+            compact = CompactModel.from_pipeline(clf.pipeline_)
+        clf._set_compact(compact)
         clf.metadata_ = meta
         return clf
 
 
-def _check_versions(meta: dict, path: Path) -> None:
-    import sklearn
+def _load_pipeline(path: Path):
+    import joblib
 
-    built = meta.get("versions", {}).get("scikit-learn")
-    if built and built.split(".")[:2] != sklearn.__version__.split(".")[:2]:
-        raise ModelError(f"{path}: built with scikit-learn {built}, this is {sklearn.__version__}; "
+    try:
+        return joblib.load(path)
+    except Exception as e:  # noqa: BLE001 - any unpickling failure means a corrupt file
+        raise ModelError(f"{path}: cannot load: {type(e).__name__}: {e}") from None
+
+
+def _check_versions(meta: dict, path: Path) -> None:
+    from importlib.metadata import version  # not ``import sklearn``: predicting never imports it
+
+    built, here = meta.get("versions", {}).get("scikit-learn"), version("scikit-learn")
+    if built and built.split(".")[:2] != here.split(".")[:2]:
+        raise ModelError(f"{path}: built with scikit-learn {built}, this is {here}; "
                          "retrain it (`make train`) or install the matching scikit-learn")
 
 

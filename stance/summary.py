@@ -14,20 +14,27 @@ def summarize(records, registry: Registry | None = None) -> list[dict]:
 
     Each cell has its count, mean confidence, ``weight`` (sum of confidences, for network tools) and the strongest
     example sentence. With a ``registry``, people and bodies are rolled up to the state they belong to.
-    Sentences without a stance or without a holder are left out.
+    A sentence counts once for each actor stance it expresses (its ``stances``); sentences without a stance or
+    without a holder are left out.
     """
-    cells: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+    cells: dict[tuple[str, str, str], list[tuple[float, dict]]] = defaultdict(list)
     for rec in records:
-        if rec.get("stance") in (None, "none") or not rec.get("holder"):
+        if rec.get("stance") in (None, "none"):
             continue
-        holder, target = rec["holder"], rec.get("target") or ""
-        if registry is not None:
-            holder, target = registry.roll_up(holder), registry.roll_up(target) if target else ""
-        cells[(holder, target, rec["stance"])].append(rec)
+        stances = rec.get("stances")
+        if stances is None:  # a record without the per-actor list: its primary stance
+            stances = [rec] if rec.get("holder") else []
+        for a in stances:
+            if not a.get("holder"):
+                continue
+            holder, target = a["holder"], a.get("target") or ""
+            if registry is not None:
+                holder, target = registry.roll_up(holder), registry.roll_up(target) if target else ""
+            cells[(holder, target, a["stance"])].append((a["confidence"], rec))
     out = []
     for (holder, target, stance), recs in cells.items():
-        best = max(recs, key=lambda r: r["confidence"])
-        total = sum(r["confidence"] for r in recs)
+        _, best = max(recs, key=lambda r: r[0])
+        total = sum(c for c, _ in recs)
         out.append({"holder": holder, "target": target, "stance": stance, "count": len(recs),
                     "mean_confidence": round(total / len(recs), 4), "weight": round(total, 4),
                     "example": best["text"], "example_file": best.get("file", ""),

@@ -17,7 +17,8 @@ from typing import Callable
 import numpy as np
 
 from stance import __version__
-from stance.corpus import Corpus, load_project, read_table, sha256
+from stance.corpus import Corpus, load_project, read_table
+from stance.files import sha256
 from stance.evaluate import cross_domain, evaluate, learning_curve, scores, search
 from stance.model import StanceClassifier
 

@@ -2,7 +2,8 @@ import csv
 
 import pytest
 
-from stance.corpus import NEWSMTSC_FILES, datasets_dir, load_project, read_document
+from stance.corpus import NEWSMTSC_FILES, datasets_dir, load_project
+from stance.files import read_document
 from stance.errors import InputError
 from stance.text import split_sentences
 from conftest import ROOT

@@ -1,0 +1,173 @@
+"""The compact inference path: the fitted pipeline's vocabularies, idf weights and coefficients as plain arrays.
+
+Scoring with it needs numpy only (no scikit-learn, no scipy), which is what makes ``stance predict`` start fast, and
+it counts character n-grams once per distinct word, which makes batch scoring faster than the pipeline. Its
+probabilities equal ``pipeline.predict_proba`` to 1e-9 (``tests/test_model.py`` checks every seed sentence).
+
+It is saved with joblib as ``compact.joblib`` next to ``pipeline.joblib`` and covered by the same sha256 check; the
+pipeline stays the reference and is loaded only when a caller asks for it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import numpy as np
+
+FORMAT = 1
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # TfidfVectorizer's default token_pattern
+_SPACES = re.compile(r"\s\s+")
+
+
+def _char_wb(word: str, lo: int, hi: int) -> list[str]:
+    """TfidfVectorizer(analyzer="char_wb") n-grams of one word, in scikit-learn's order."""
+    w = f" {word} "
+    size = len(w)
+    out = []
+    for n in range(lo, hi + 1):
+        if n >= size:  # a short word counts once, whole
+            out.append(w)
+            break
+        out.extend(w[i : i + n] for i in range(size - n + 1))
+    return out
+
+
+class CompactModel:
+    """Arrays that reproduce ``Pipeline(FeatureUnion(TfidfVectorizer...), LogisticRegression)`` at predict time."""
+
+    def __init__(self, state: dict):
+        if state.get("format") != FORMAT:
+            raise ValueError(f"compact model format {state.get('format')!r}, expected {FORMAT}")
+        self.state = state
+        self.classes = np.asarray(state["classes"])
+        self.coef_t = np.ascontiguousarray(state["coef"].T)  # (features, classes)
+        self.intercept = state["intercept"]
+        self.parts = state["parts"]
+        self.width = sum(len(p["idf"]) for p in self.parts)
+        self._words: list[dict[str, np.ndarray]] = [{} for _ in self.parts]  # per char part: word -> its columns
+        from stance.model import fold
+
+        self._fold = fold
+
+    @classmethod
+    def from_pipeline(cls, pipeline) -> CompactModel:
+        """Read the arrays out of a fitted pipeline built by :func:`stance.model.build_pipeline`."""
+        from stance.model import fold
+
+        parts, offset = [], 0
+        for name, vec in pipeline.named_steps["features"].transformer_list:
+            supported = (vec.preprocessor is fold and vec.analyzer in ("word", "char_wb") and vec.norm == "l2"
+                         and vec.use_idf and not vec.binary and vec.stop_words is None
+                         and (vec.analyzer != "word" or vec.token_pattern == _TOKEN.pattern))
+            if not supported:
+                raise ValueError(f"feature block {name!r} has settings the compact path does not reproduce")
+            parts.append({"name": name, "analyzer": vec.analyzer, "ngram_range": tuple(vec.ngram_range),
+                          "sublinear_tf": bool(vec.sublinear_tf), "vocabulary": dict(vec.vocabulary_),
+                          "idf": np.asarray(vec.idf_, dtype=np.float64), "offset": offset})
+            offset += len(vec.idf_)
+        clf = pipeline.named_steps["classifier"]
+        return cls({"format": FORMAT, "classes": [str(c) for c in clf.classes_], "parts": parts,
+                    "coef": np.asarray(clf.coef_, dtype=np.float64),
+                    "intercept": np.asarray(clf.intercept_, dtype=np.float64)})
+
+    def save(self, path) -> None:
+        import joblib
+
+        joblib.dump(self.state, path)
+
+    @classmethod
+    def load(cls, path) -> CompactModel:
+        import joblib
+
+        return cls(joblib.load(path))
+
+    # --- features -------------------------------------------------------------------------------------------------
+    def _columns(self, k: int, part: dict, text: str) -> list:
+        """The vocabulary columns of one part's n-grams in ``text`` (folded), as lists/arrays to concatenate."""
+        vocab = part["vocabulary"]
+        lo, hi = part["ngram_range"]
+        if part["analyzer"] == "word":
+            tokens = _TOKEN.findall(text)
+            grams = list(tokens) if lo == 1 else []
+            for n in range(max(lo, 2), min(hi, len(tokens)) + 1):
+                grams.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+            get = vocab.get
+            return [[j for j in map(get, grams) if j is not None]]
+        cache = self._words[k]
+        out = []
+        for w in _SPACES.sub(" ", text).split():
+            cols = cache.get(w)
+            if cols is None:
+                get = vocab.get
+                cols = np.fromiter((j for j in map(get, _char_wb(w, lo, hi)) if j is not None), dtype=np.int64)
+                if len(cache) < 200_000:
+                    cache[w] = cols
+            out.append(cols)
+        return out
+
+    def _blocks(self, texts: list[str]):
+        """Per feature block, the TF-IDF rows as sorted coordinates: (row, column, value) arrays."""
+        folded = [self._fold(t) for t in texts]
+        for k, part in enumerate(self.parts):
+            pieces, sizes = [], []
+            for text in folded:
+                found = self._columns(k, part, text)
+                pieces.extend(found)
+                sizes.append(sum(map(len, found)))
+            if not pieces:
+                continue
+            col = np.concatenate([np.asarray(c, dtype=np.int64) for c in pieces])
+            row = np.repeat(np.arange(len(texts), dtype=np.int64), sizes)
+            width = len(part["idf"])
+            keys, counts = np.unique(row * width + col, return_counts=True)
+            r, c = keys // width, keys % width
+            tf = counts.astype(np.float64)
+            if part["sublinear_tf"]:
+                tf = np.log(tf) + 1.0
+            v = tf * part["idf"][c]
+            norms = np.sqrt(np.bincount(r, weights=v * v, minlength=len(texts)))
+            yield r, c + part["offset"], v / norms[r]
+
+    def transform(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """TF-IDF rows as coordinates: (row, column, value) arrays, columns as in the pipeline's FeatureUnion."""
+        blocks = list(self._blocks(texts))
+        if not blocks:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+        return tuple(np.concatenate(x) for x in zip(*blocks))
+
+    # --- scores ---------------------------------------------------------------------------------------------------
+    def decision_function(self, texts: list[str]) -> np.ndarray:
+        scores = np.zeros((len(texts), self.coef_t.shape[1]))
+        for r, c, v in self._blocks(texts):
+            if len(r):  # rows come sorted: sum each row's run of weighted coefficients in one pass
+                contrib = self.coef_t[c]
+                contrib *= v[:, None]
+                starts = np.flatnonzero(np.r_[True, r[1:] != r[:-1]])
+                scores[r[starts]] += np.add.reduceat(contrib, starts, axis=0)
+        return scores + self.intercept
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        """Probabilities in the order of ``classes``: softmax of the decision (a sigmoid for two classes), as
+        scikit-learn's LogisticRegression computes them."""
+        d = self.decision_function(texts)
+        if d.shape[1] == 1:
+            p = 1.0 / (1.0 + np.exp(-d[:, 0]))
+            return np.column_stack([1.0 - p, p])
+        d = d - d.max(axis=1, keepdims=True)
+        np.exp(d, out=d)
+        return d / d.sum(axis=1, keepdims=True)
+
+    def row(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """One text's (columns, values), for explanations."""
+        _, c, v = self.transform([text])
+        return c, v
+
+    def feature_names(self) -> np.ndarray:
+        """Feature names in column order: words as written, character n-grams as ‹n-gram›."""
+        names = np.empty(self.width, dtype=object)
+        for part in self.parts:
+            wrap = "{}" if part["analyzer"] == "word" else "‹{}›"
+            for term, j in part["vocabulary"].items():
+                names[part["offset"] + j] = wrap.format(term)
+        return names
