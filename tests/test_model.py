@@ -83,3 +83,46 @@ def test_saving_over_a_model_replaces_it_whole(tiny_model, tmp_path):
     assert json.loads((target / "metadata.json").read_text())["name"] == "second"
     assert StanceClassifier.load(target).predict(["Russia condemned it."])[0].label
     assert not list(tmp_path.glob(".m.*"))  # no temporary folders left behind
+
+
+def _seed_sentences() -> list[str]:
+    from stance.text import split_sentences
+
+    return [s.text for seed in SEEDS for s in split_sentences(seed.read_text(encoding="utf-8"))]
+
+
+@pytest.mark.parametrize("params", [
+    {},  # the default: word (1, 2) + char_wb (2, 5), sublinear tf
+    {"features": "word", "word_ngrams": (1, 3), "sublinear_tf": False, "min_df": 2},
+    {"features": "char", "char_ngrams": (3, 6), "C": 0.3},
+], ids=["word+char", "word", "char"])
+def test_compact_path_equals_the_pipeline_on_every_seed_sentence(params, registry, tmp_path):
+    from stance.corpus import load_project
+
+    labelled = load_project(SEEDS[0].parent.parent, tmp_path / "no-datasets").sentences
+    clf = StanceClassifier(**params).fit(list(labelled["text"]), list(labelled["label"]))
+    texts = _seed_sentences() + ["", "   ", "?!", "Ünïcödé — “quotes” and\u00a0spaces", "x" * 3000]
+    reference = clf.pipeline_.predict_proba(texts)
+    assert np.abs(clf.compact_.predict_proba(texts) - reference).max() < 1e-9
+    clf.save(tmp_path / "m")
+    loaded = StanceClassifier.load(tmp_path / "m")
+    assert np.abs(loaded.predict_proba(texts) - reference).max() < 1e-9
+    assert np.abs(loaded.pipeline_.predict_proba(texts) - reference).max() < 1e-9
+
+
+def test_compact_path_equals_the_pipeline_for_two_classes():
+    texts, labels = zip(*[(t, "none" if lab == "none" else "stance") for t, lab in TINY])
+    clf = StanceClassifier().fit(list(texts), list(labels))
+    probe = _seed_sentences()[:40]
+    assert np.abs(clf.compact_.predict_proba(probe) - clf.pipeline_.predict_proba(probe)).max() < 1e-9
+
+
+def test_explanations_are_exact_log_odds(tiny_model):
+    clf = StanceClassifier.load(tiny_model)
+    text = "Russia condemned the strikes on Iran and stands with Tehran."
+    d = clf.pipeline_.decision_function([text])[0]
+    classes = list(clf.classes_)
+    total = sum(w for _, w in clf.contributions(text, "condemn", "support"))
+    expected = d[classes.index("condemn")] - d[classes.index("support")]
+    intercept = clf.pipeline_.named_steps["classifier"].intercept_
+    assert abs(total + intercept[classes.index("condemn")] - intercept[classes.index("support")] - expected) < 1e-9

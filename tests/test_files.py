@@ -1,0 +1,40 @@
+import pytest
+
+from stance import StanceClassifier
+from stance.errors import InputError
+from stance.files import read_blocks, read_document
+from conftest import SEEDS
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.name[:3])
+def test_blocks_rebuild_the_document_and_give_the_same_sentences(seed, tiny_model):
+    whole, _ = read_document(seed)
+    blocks = list(read_blocks(seed, block_chars=300))
+    assert len(blocks) > 1 and "".join(text for _, text in blocks) == whole
+    assert all(whole[offset : offset + len(text)] == text for offset, text in blocks)
+    clf = StanceClassifier.load(tiny_model)
+    streamed = [(s.index, s.start, s.end, s.text, s.label) for s in clf.analyze_blocks(blocks)]
+    assert streamed == [(s.index, s.start, s.end, s.text, s.label) for s in clf.analyze(whole)]
+
+
+def test_a_bad_line_is_decoded_as_cp1252_with_one_warning_naming_it(tmp_path):
+    f = tmp_path / "mixed.txt"
+    f.write_bytes("Caf\u00e9 one.\n\n".encode() + b"Caf\xe9 two.\n" + b"Caf\xe9 three.\n")
+    warnings = []
+    text = "".join(t for _, t in read_blocks(f, warn=warnings.append))
+    assert text == "Caf\u00e9 one.\n\nCaf\u00e9 two.\nCaf\u00e9 three.\n"
+    assert warnings == [f"{f}:3: not valid UTF-8; decoded as cp1252"]
+
+
+def test_binary_input_is_refused_by_the_stream(tmp_path):
+    f = tmp_path / "blob.txt"
+    f.write_bytes(b"text line\n" + b"\x00\x01\x02" * 50)
+    with pytest.raises(InputError, match="blob.txt: looks like a binary file"):
+        list(read_blocks(f))
+
+
+def test_blocks_stay_near_their_size_without_paragraphs(tmp_path):
+    f = tmp_path / "long.txt"
+    f.write_text("Russia condemned the strikes.\n" * 2000, encoding="utf-8")
+    blocks = list(read_blocks(f, block_chars=1000))
+    assert max(len(t) for _, t in blocks) <= 8 * 1000 + 40 and "".join(t for _, t in blocks) == f.read_text()
