@@ -335,36 +335,35 @@ class StanceClassifier:
 
     @classmethod
     def load(cls, path: str | Path = "models/stance") -> StanceClassifier:
-        """Load a model folder, refusing one whose files do not match its metadata (tampered, truncated or mixed)."""
-        import joblib
+        """Load a model folder, refusing one whose files do not match its metadata (tampered, truncated or mixed).
 
+        A model swapped in by a concurrent ``stance train`` while this one was being read is read again."""
         path = Path(path)
         meta_path = path / "metadata.json"
         if not path.is_dir() or not meta_path.is_file():
             raise ModelError(f"{path}: no model here; build one with `make train` (or `stance train --out {path}`)")
-        try:
-            meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-            raise ModelError(f"{meta_path}: corrupt model metadata: {e}") from None
-        for name, digest in meta.get("files", {}).items():
-            f = path / name
-            if not f.is_file():
-                raise ModelError(f"{f}: missing from the model folder")
-            if sha256(f) != digest:
-                raise ModelError(f"{f}: sha256 does not match metadata.json (modified or truncated); refusing to load it")
-        files = meta.get("files", {})
+        for attempt in (1, 2):
+            raw = _read(meta_path)
+            try:
+                meta = json.loads(raw.decode("utf-8"))
+                files = dict(meta.get("files", {}))
+            except (UnicodeDecodeError, json.JSONDecodeError, AttributeError) as e:
+                raise ModelError(f"{meta_path}: corrupt model metadata: {e}") from None
+            try:
+                data = {name: _read(path / name, digest) for name, digest in files.items()}
+                break
+            except ModelError:
+                if attempt == 2 or _read(meta_path) == raw:
+                    raise
         if "pipeline.joblib" not in files:
             raise ModelError(f"{meta_path}: lists no pipeline.joblib; not a stance model folder")
         _check_versions(meta, path)
         params = {k: (tuple(v) if isinstance(v, list) else v) for k, v in meta.get("params", {}).items()}
-        registry = Registry.load(path / "actors.csv") if (path / "actors.csv").is_file() else None
+        registry = Registry.load(path / "actors.csv") if "actors.csv" in data else None
         clf = cls(**params, random_state=meta.get("random_state", 0), registry=registry)
-        clf._pipeline_path = path / "pipeline.joblib"
-        if "compact.joblib" in files:
-            try:
-                compact = CompactModel.load(path / "compact.joblib")
-            except Exception as e:  # noqa: BLE001 - any unpickling failure means a corrupt file
-                raise ModelError(f"{path / 'compact.joblib'}: cannot load: {type(e).__name__}: {e}") from None
+        clf._pipeline_path = (path / "pipeline.joblib", files["pipeline.joblib"])
+        if "compact.joblib" in data:
+            compact = _unpickle(path / "compact.joblib", data["compact.joblib"], CompactModel.load)
         else:  # a model folder written before the compact path existed
             compact = CompactModel.from_pipeline(clf.pipeline_)
         clf._set_compact(compact)
@@ -372,13 +371,35 @@ class StanceClassifier:
         return clf
 
 
-def _load_pipeline(path: Path):
-    import joblib
+def _read(path: Path, digest: str | None = None) -> bytes:
+    """A model file's bytes; with ``digest``, refused unless its sha256 matches."""
+    import hashlib
 
     try:
-        return joblib.load(path)
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ModelError(f"{path}: missing from the model folder") from None
+    except OSError as e:
+        raise ModelError(f"{path}: cannot read: {e.strerror or e}") from None
+    if digest is not None and hashlib.sha256(data).hexdigest() != digest:
+        raise ModelError(f"{path}: sha256 does not match metadata.json (modified or truncated); refusing to load it")
+    return data
+
+
+def _unpickle(path: Path, data: bytes, loader):
+    import io
+
+    try:
+        return loader(io.BytesIO(data))
     except Exception as e:  # noqa: BLE001 - any unpickling failure means a corrupt file
         raise ModelError(f"{path}: cannot load: {type(e).__name__}: {e}") from None
+
+
+def _load_pipeline(where: tuple[Path, str]):
+    import joblib
+
+    path, digest = where
+    return _unpickle(path, _read(path, digest), joblib.load)
 
 
 def _check_versions(meta: dict, path: Path) -> None:

@@ -192,63 +192,288 @@ def evaluation_html(report: dict, title: str = "stance: evaluation") -> str:
 
 # --- the article report ----------------------------------------------------------------------------------------------
 
-_COLORS = {"support": "#1e8e3e", "condemn": "#c5221f", "hedge": "#b06000", "none": "#5f6368"}
-_BG = {"support": "#e6f4ea", "condemn": "#fce8e6", "hedge": "#fef7e0", "none": "transparent"}
+# Okabe-Ito colours (safe for the common colour-vision deficiencies), never used alone: every stance also has a
+# symbol, a written label and its own underline style. (colour, light background, symbol, underline style)
+_STANCE_LOOK = {
+    "support": ("#0072B2", "#dcedf9", "+", "solid"),
+    "condemn": ("#C04F00", "#fde3d3", "×", "double"),
+    "hedge": ("#A8457F", "#f6e2ee", "~", "dashed"),
+}
+_OTHER_LOOKS = [("#00785A", "#d9f2ea", "•", "dotted"), ("#7A6200", "#f7f0cc", "◦", "solid"),
+                ("#555c66", "#e9ebee", "▪", "dashed")]
+_SUMMARY_ROWS = 8
+_NEUTRAL = ("none", "neutral", "other", "unrelated", "observing")
 
-_PAGE_STYLE = _STYLE + """
-.legend span{display:inline-block;margin-right:1em}.sw{display:inline-block;width:.9em;height:.9em;border-radius:3px;
-vertical-align:-1px;margin-right:.3em}.doc{margin-top:1.2em}.doc h2{font-size:1.05em;color:#3c4043}
-.s{border-radius:4px;padding:1px 2px;cursor:pointer;position:relative}.s:hover{outline:2px solid #9aa0a6}
-.s.none{color:#3c4043}.tip{display:none;position:absolute;z-index:5;left:0;top:1.6em;min-width:300px;max-width:420px;
-background:#fff;border:1px solid #dadce0;border-radius:8px;box-shadow:0 4px 16px rgba(0,0,0,.15);padding:.6em .8em;
-font-size:13px;color:#202124;cursor:auto}.s:hover .tip,.s:focus .tip,.s.open .tip{display:block}
-.who{font-weight:600}.bar{height:6px;border-radius:3px;display:inline-block;vertical-align:middle}
-.article{font-size:16.5px;line-height:1.85;font-family:Georgia,'Times New Roman',serif}
-mark.h{background:none;border-bottom:2px solid #1a73e8;padding:0}
+_ARTICLE_STYLE = """
+:root{color-scheme:light;--ink:#1f2328;--muted:#5b626b;--rule:#e3e5e8;
+--ui:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;
+--text:Charter,"Bitstream Charter","Sitka Text",Cambria,Georgia,"Times New Roman",serif}
+*{box-sizing:border-box}
+body{margin:0;background:#fbfaf8;color:var(--ink);font:16px/1.5 var(--ui)}
+.page{max-width:47rem;margin:0 auto;padding:2.2rem 1.2rem 4rem}
+header h1{font-size:1.6rem;line-height:1.2;margin:0 0 .3rem;letter-spacing:-.01em}
+.meta{color:var(--muted);margin:0 0 1rem}
+h2{font-size:1.1rem;margin:2rem 0 .6rem}
+.legend{display:flex;flex-wrap:wrap;gap:.4rem 1.4rem;align-items:center;margin:.2rem 0 1.2rem;padding:.6rem .9rem;
+background:#fff;border:1px solid var(--rule);border-radius:8px;font-size:.9rem}
+.legend .hint{color:var(--muted)}
+.tag{display:inline-block;font:600 .68rem/1.5 var(--ui);letter-spacing:.04em;text-transform:uppercase;color:#fff;
+background:var(--c);border-radius:3px;padding:0 .38em;white-space:nowrap;vertical-align:.15em}
+.sample{padding:0 .2em;border-radius:2px}
+.tag.st-none{color:#454c54;background:#e3e6e9}
+.summary{width:100%;table-layout:fixed;border-collapse:collapse;background:#fff;border:1px solid var(--rule);
+font-size:.92rem}
+.summary th{font-weight:600;text-align:left;white-space:nowrap;color:var(--muted);font-size:.8rem;
+text-transform:uppercase;letter-spacing:.04em;border-bottom:1px solid var(--rule);padding:.5rem .7rem}
+.summary td{padding:.55rem .8rem 0;vertical-align:top;text-align:left;font-weight:600}
+.summary .n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap;width:8rem}
+.summary th:nth-child(2){width:8rem}.summary th:nth-child(1),.summary th:nth-child(3){width:32%}
+.summary tr.ex td{font:400 .95rem/1.45 var(--text);color:#3a4048;padding:.15rem .8rem .6rem;
+border-bottom:1px solid #eef0f2}
+.summary a{color:inherit;text-decoration:none;border-bottom:1px solid #c9ced4}
+.summary a:hover{border-bottom-color:var(--ink)}
+.none-found,.summary .muted{color:var(--muted);font-weight:400}
+.summary thead.hidden{visibility:collapse}.summary thead.hidden th{padding:0;border:0;line-height:0;font-size:0}
+.more>.summary{border-top:0}
+.more>summary{cursor:pointer;color:var(--muted);font-size:.9rem;padding:.4rem .2rem}
+.doc{margin-top:2.6rem}
+.doc h2{font:600 .95rem var(--ui);color:var(--muted);margin:0 0 .5rem}
+.strip{display:flex;gap:2px;margin:0 0 .8rem}
+.strip a{flex:1;height:10px;border-radius:2px;background:var(--bg,#e9eaec);border-bottom:3px solid var(--c,#d3d6da)}
+.article{position:relative;font:1.14rem/1.75 var(--text);background:#fff;padding:1.6rem 2rem;
+border:1px solid var(--rule);border-radius:10px;hyphens:auto;overflow-wrap:break-word}
+.article p{margin:0 0 1em}
+.s{border-radius:3px;outline:none}
+.s:not(.st-none),.sample{background:var(--bg);text-decoration:underline var(--u) var(--c);text-decoration-thickness:2px;
+text-underline-offset:.28em;text-decoration-skip-ink:none;-webkit-box-decoration-break:clone;box-decoration-break:clone;
+padding:.08em .1em;cursor:pointer}
+.s:hover,.s:focus-visible,.s.open{box-shadow:0 0 0 2px var(--c,#b9bec5)}
+.s.st-none{cursor:pointer}
+.s:target{box-shadow:0 0 0 3px #ffbf47}
+mark,.key{background:none;color:inherit;font-weight:700;padding:0 .06em;border-radius:2px}
+.holder{box-shadow:inset 0 0 0 1.5px #30363d;background:#fff}
+.target{font-style:italic;outline:1.5px dashed #6b7280;outline-offset:-1.5px}
+.key{padding:0 .25em}
+.tip{display:none;position:absolute;left:1.4rem;right:1.4rem;z-index:5;margin-top:.5rem;max-width:34rem;
+background:#fff;color:var(--ink);border:1px solid #cfd4da;border-radius:8px;box-shadow:0 8px 28px rgba(20,30,40,.18);
+padding:.7rem .9rem;font:14px/1.45 var(--ui);text-decoration:none;cursor:auto;white-space:normal;text-align:left;
+hyphens:none}
+.s:hover>.tip,.s:focus>.tip,.s.open>.tip{display:block}
+.tip>span{display:block}
+.tip .head{font-weight:600;margin-bottom:.35rem}
+.tip .row{display:grid;grid-template-columns:5.5rem 1fr;gap:.5rem;align-items:baseline;margin:.15rem 0}
+.tip .row>span:first-child:not(.tag){color:var(--muted)}.tip .row>.tag{justify-self:start}
+.tip .code{color:var(--muted)}
+.tip .probs{display:grid;grid-template-columns:5.5rem 1fr 2.8rem;gap:.1rem .5rem;align-items:center;margin:.45rem 0}
+.tip .probs i{display:block;height:7px;border-radius:4px;background:var(--c,#9aa1a9)}
+.tip .probs b{font-weight:400;text-align:right;font-variant-numeric:tabular-nums}
+.tip .why code{font:12.5px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#f1f3f5;border-radius:3px;
+padding:0 .3em;margin:0 .25em .2em 0;display:inline-block}
+.tip .muted{color:var(--muted)}
+.tip .where{color:var(--muted);font-size:12.5px;margin-top:.35rem}
+footer{margin-top:2rem;color:var(--muted);font-size:.85rem}
+@media print{.tip,.strip{display:none!important}body{background:#fff}.article{border:0;padding:0}}
 """
 
+_SCRIPT = """<script>
+document.addEventListener('click',function(e){
+  var s=e.target.closest('.s');if(e.target.closest('.tip'))return;
+  document.querySelectorAll('.s.open').forEach(function(o){if(o!==s)o.classList.remove('open')});
+  if(s&&!s.classList.toggle('open'))s.blur();});
+document.addEventListener('keydown',function(e){if(e.key==='Escape')
+  document.querySelectorAll('.s.open').forEach(function(o){o.classList.remove('open');o.blur()});});
+</script>"""
 
-def predictions_html(docs: list[tuple[str, list[dict]]], registry=None, title: str = "stance report") -> str:
-    """One self-contained page: who-stands-where on top, then each article with every sentence coloured by stance;
-    hover or click a sentence for its holder, target, probabilities and the words that drove the decision."""
+
+def _looks(labels) -> dict[str, tuple[str, str, str, str, str]]:
+    """Label -> (css class, colour, background, symbol, underline style); stable for the project's labels."""
+    out, spare = {}, iter(_OTHER_LOOKS * 4)
+    for i, label in enumerate(labels):
+        if label in _NEUTRAL and label not in _STANCE_LOOK:
+            out[label] = ("st-none", "#b9bec5", "#eef0f2", "·", "none")
+        else:
+            c, bg, sym, deco = _STANCE_LOOK.get(label) or next(spare, _OTHER_LOOKS[-1])
+            out[label] = (f"st-{i}", c, bg, sym, deco)
+    return out
+
+
+def _label_order(records) -> list[str]:
+    seen = {r["stance"] for r in records} | {k[2:] for r in records for k in r if k.startswith("p_")}
+    seen |= {st.get("stance") for r in records for st in (r.get("stances") or []) if st.get("stance")}
+    known = [s for s in _STANCE_LOOK if s in seen]
+    return known + sorted(seen - set(known) - set(_NEUTRAL)) + [s for s in _NEUTRAL if s in seen]
+
+
+def _tag(label: str, looks) -> str:
+    cls, _, _, sym, _ = looks.get(label, ("st-x", "", "", "•", ""))
+    return f'<span class="tag {cls}">{html.escape(sym)} {html.escape(label)}</span>'
+
+
+def _stances(r: dict) -> list[dict]:
+    """Every actor stance of a sentence record: its ``stances`` list when present, else its own holder/target/stance."""
+    if r.get("stances"):
+        return [st for st in r["stances"] if st.get("stance")]
+    if r.get("stance") in _NEUTRAL or not (r.get("holder") or r.get("target")):
+        return []
+    return [{k: r.get(k) for k in ("holder", "holder_code", "target", "target_code", "stance", "confidence")}]
+
+
+def _marked(text: str, stances: list[dict], registry) -> str:
+    """The sentence, escaped, with the holders and targets of its stances marked as whole names (the registry's
+    aliases too: "Moscow" for Russia), never inside a longer word ("Russia" is not marked in "Russian")."""
+    roles: dict[str, tuple[str, str]] = {}
+    for st in stances:
+        for role in ("holder", "target"):
+            name = st.get(role) or ""
+            if name and name not in roles:
+                roles[name] = (role, st.get(f"{role}_code") or "")
+    spans: list[tuple[int, int, str]] = []
+    if registry is not None and roles:
+        spans += [(m.start, m.end, m.actor.name) for m in registry.mentions(text) if m.actor and m.actor.name in roles]
+    for name in roles:
+        spans += [(m.start(), m.end(), name) for m in re.finditer(rf"(?<![\w.]){re.escape(name)}(?!\w)", text)]
+    out, last = [], 0
+    for start, end, name in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if start < last:
+            continue
+        role, code = roles[name]
+        label = f"{role}: {name}" + (f" ({code})" if code else "")
+        out += [html.escape(text[last:start]),
+                f'<mark class="{role}" title="{html.escape(label)}">{html.escape(text[start:end])}</mark>']
+        last = end
+    return "".join(out) + html.escape(text[last:])
+
+
+def _who(st: dict) -> str:
+    def name(role):
+        n, code = st.get(role) or "", st.get(f"{role}_code") or ""
+        return f"<b>{html.escape(n or '?')}</b>" + (f' <span class="code">({html.escape(code)})</span>'
+                                                  if code and code != n else "")
+    return f'{name("holder")} → {name("target") if st.get("target") else "<i>no target found</i>"}'
+
+
+def _tip(r: dict, stances: list[dict], looks) -> str:
+    probs = sorted(((k[2:], v) for k, v in r.items() if k.startswith("p_") and isinstance(v, (int, float))),
+                   key=lambda kv: -kv[1])
+    bars = "".join(f'<span class="{looks.get(c, ("",))[0]}">{html.escape(c)}</span>'
+                   f'<span class="{looks.get(c, ("",))[0]}"><i style="width:{max(v, .01) * 100:.0f}%"></i></span>'
+                   f'<b>{v:.0%}</b>' for c, v in probs)
+    several = len(stances) > 1 or any(st["stance"] != r["stance"] for st in stances)
+    conf = lambda st: (f' · {st["confidence"]:.0%}'  # noqa: E731
+                       if isinstance(st.get("confidence"), (int, float)) else "")
+    rows = "".join(f'<span class="row">{_tag(st["stance"], looks) if several else "<span>who</span>"}'
+                   f'<span>{_who(st)}{conf(st) if several else ""}</span></span>' for st in stances)
+    why = "".join(f'<code title="weight {w}">{html.escape(str(n))}</code>' for n, w, *_ in r.get("explanation") or [])
+    where = " · ".join(x for x in (f'sentence {r["sentence"]}' if "sentence" in r else "",
+                                   f'characters {r["start"]}–{r["end"]}' if "start" in r else "") if x)
+    return ('<span class="tip" role="tooltip">'
+            f'<span class="head">{_tag(r["stance"], looks)} probability {r["confidence"]:.0%}</span>'
+            + (rows or '<span class="muted">No actor stance found in this sentence.</span>')
+            + (f'<span class="probs">{bars}</span>' if bars else "")
+            + (f'<span class="why">Pushed toward {html.escape(r["stance"])} by: {why}</span>' if why else "")
+            + (f'<span class="where">{where}</span>' if where else "") + "</span>")
+
+
+def _sentence(r: dict, anchor: str, looks, registry) -> str:
+    stances = _stances(r)
+    cls = looks[r["stance"]][0]
+    tag = _tag(r["stance"], looks) + " " if cls != "st-none" else ""
+    return (f'<span class="s {cls}" id="{anchor}" data-sentence="{html.escape(str(r.get("sentence", "")))}" '
+            f'data-stance="{html.escape(r["stance"])}" tabindex="0">{tag}{_marked(r["text"], stances, registry)}'
+            f'{_tip(r, stances, looks)}</span>')
+
+
+def _paragraphs(name: str, recs: list[dict], source: str | None) -> list[list[dict]]:
+    """Sentences grouped into the article's paragraphs: a line break between two sentences' offsets starts a new one.
+    Without the source text (stdin, a file since moved), the article is one paragraph."""
+    from pathlib import Path
+
+    from stance.files import read_document
+    from stance.errors import InputError
+
+    if source is None and name not in ("-", "<stdin>") and Path(name).is_file():
+        try:
+            source = read_document(name)[0]
+        except (InputError, OSError):  # paragraphs are a nicety: the report never fails for want of them
+            source = None
+    offsets = [r.get(k) for r in recs for k in ("start", "end")]
+    if source is None or not all(isinstance(o, int) for o in offsets) or (offsets and max(offsets) > len(source)):
+        return [recs] if recs else []
+    groups: list[list[dict]] = []
+    for prev, r in zip([None, *recs], recs):
+        if prev is None or "\n" in source[prev["end"]:r["start"]]:
+            groups.append([])
+        groups[-1].append(r)
+    return groups
+
+
+def predictions_html(docs: list[tuple[str, list[dict]]], registry=None, title: str = "Stance report",
+                     sources: dict[str, str] | None = None) -> str:
+    """One self-contained page (no network, no external assets; JavaScript optional): who stands where on top, then
+    each article with every sentence tinted, labelled and underlined by its stance and its holders and targets marked;
+    hover, focus or click a sentence for its actor stances, probabilities and the n-grams that drove the decision.
+
+    ``docs`` are (name, records) pairs, records as ``stance predict`` emits them; ``sources`` maps a name to the text
+    the offsets point into, to keep the article's paragraphs (by default a name that is a file is read again)."""
     from stance.summary import summarize
 
     all_records = [r for _, recs in docs for r in recs]
+    looks = _looks(_label_order(all_records))
+    css = "".join(f".{cls}{{--c:{c};--bg:{bg};--u:{deco}}}" for cls, c, bg, _, deco in looks.values())
+    anchors = {file: i for i, (name, recs) in enumerate(docs) for file in (name, *(r.get("file") for r in recs))}
+
+    counts = {label: sum(r["stance"] == label for r in all_records) for label in looks}
+    n_docs = len(docs)
+    meta = (f'{n_docs} article{"s" * (n_docs != 1)} · {len(all_records)} sentences: '
+            + ", ".join(f"{n} {html.escape(label)}" for label, n in counts.items() if n))
+
+    legend = "".join(f'<span>{_tag(label, looks)} <span class="sample {looks[label][0]}">{html.escape(label)} '
+                     f'sentence</span></span>' for label in looks if looks[label][0] != "st-none")
+    legend += ('<span><span class="key holder">holder</span> and <span class="key target">target</span> '
+               '</span><span class="hint">Hover over, tap or click a sentence for details.</span>')
+
     cells = summarize(all_records, registry)
-    rows = "".join(
-        f'<tr><td>{html.escape(c["holder"])}</td><td>{html.escape(c["target"] or "–")}</td>'
-        f'<td><span class="sw" style="background:{_COLORS[c["stance"]]}"></span>{c["stance"]}</td>'
-        f'<td>{c["count"]}</td><td>{c["mean_confidence"]:.2f}</td>'
-        f'<td style="text-align:left;max-width:420px">{html.escape(c["example"][:160])}</td></tr>' for c in cells)
-    summary = (f"<table><tr><th>holder</th><th>target</th><th>stance</th><th>sentences</th><th>mean conf.</th>"
-               f"<th style='text-align:left'>strongest example</th></tr>{rows}</table>") if cells else \
-        "<p class=muted>No actor stance found.</p>"
-    legend = "".join(f'<span><span class="sw" style="background:{_BG[s] if s != "none" else "#eee"};'
-                     f'border:1px solid {_COLORS[s]}"></span>{s}</span>' for s in _COLORS)
-    body = [f"<h1>{html.escape(title)}</h1>", f'<p class="legend">{legend}</p>',
-            "<h2>Who stands where</h2>", summary]
-    for name, recs in docs:
-        parts = []
-        for r in recs:
-            probs = "".join(
-                f'<div>{html.escape(k[2:])} <span class="bar" style="width:{int(v * 160)}px;'
-                f'background:{_COLORS.get(k[2:], "#888")}"></span> {v:.2f}</div>'
-                for k, v in sorted(((k, v) for k, v in r.items() if k.startswith("p_")), key=lambda kv: -kv[1]))
-            why = ", ".join(html.escape(f"{n}") for n, _ in r.get("explanation", [])) or "–"
-            who = (f'<div class="who">{html.escape(r.get("holder") or "–")} → {html.escape(r.get("target") or "–")}'
-                   f'</div>') if r["stance"] != "none" else ""
-            text = html.escape(r["text"])
-            for actor in {r.get("holder"), r.get("target")} - {None, ""}:
-                text = re.sub(rf"(?<![\w>]){re.escape(html.escape(actor))}(?![\w<])",
-                              lambda m: f'<mark class="h">{m.group(0)}</mark>', text)
-            tip = (f'<span class="tip"><b style="color:{_COLORS[r["stance"]]}">{r["stance"]}</b> '
-                   f'{r["confidence"]:.2f}{who}{probs}<div class=muted>sentence {r.get("sentence", "")}, '
-                   f'chars {r.get("start", "")}–{r.get("end", "")}</div><div>because: {why}</div></span>')
-            parts.append(f'<span class="s {r["stance"]}" tabindex="0" data-stance="{r["stance"]}" '
-                         f'style="background:{_BG[r["stance"]]}">{text}{tip}</span> ')
-        body.append(f'<section class="doc"><h2>{html.escape(name)} · {len(recs)} sentences</h2>'
-                     f'<div class="article">{"".join(parts)}</div></section>')
-    script = ("<script>document.querySelectorAll('.s').forEach(e=>e.addEventListener('click',()=>"
-              "e.classList.toggle('open')))</script>")
-    return (f"<!doctype html><html lang=en><meta charset=utf-8><title>{html.escape(title)}</title>"
-            f"<style>{_PAGE_STYLE}</style><body>{''.join(body)}{script}</body></html>\n")
+    rows = []
+    for c in cells:
+        example = c["example"] if len(c["example"]) <= 150 else c["example"][:147].rsplit(" ", 1)[0] + " …"
+        doc = anchors.get(c.get("example_file"))
+        link = (f'<a href="#d{doc}-s{c["example_sentence"]}">{html.escape(example)}</a>'
+                if doc is not None and c.get("example_sentence") is not None else html.escape(example))
+        rows.append(f'<tr class="cell"><td>{html.escape(c["holder"])}</td><td>{_tag(c["stance"], looks)}</td>'
+                    f'<td>{html.escape(c["target"]) or "<span class=muted>no target</span>"}</td>'
+                    f'<td class="n">{c["count"]}</td>'
+                    f'<td class="n">{c["mean_confidence"]:.0%}</td></tr>'
+                    f'<tr class="ex"><td colspan="5">{link}</td></tr>')
+    head = ('<thead><tr><th>Holder</th><th>Stance</th><th>Target</th><th class="n">Sentences</th>'
+            '<th class="n">Mean conf.</th></tr></thead>')
+    summary = f'<table class="summary">{head}<tbody>{"".join(rows[:_SUMMARY_ROWS])}</tbody></table>'
+    if len(rows) > _SUMMARY_ROWS:  # the rest folded away, so the article stays near the top; no JavaScript needed
+        summary += (f'<details class="more"><summary>Show {len(rows) - _SUMMARY_ROWS} more</summary>'
+                    f'<table class="summary">{head.replace("<thead>", "<thead class=hidden>")}'
+                    f'<tbody>{"".join(rows[_SUMMARY_ROWS:])}</tbody></table></details>')
+    if not rows:
+        summary = '<p class="none-found">No actor stance found.</p>'
+    rolled = " People and ministries are counted with the state they belong to." if registry is not None else ""
+
+    body = [f'<header><h1>{html.escape(title)}</h1><p class="meta">{meta}</p></header>',
+            f'<div class="legend">{legend}</div>',
+            f'<section><h2>Who stands where</h2>{summary}'
+            f'<p class="meta" style="margin-top:.5rem;font-size:.85rem">Each row counts the sentences in which the '
+            f'holder takes that stance toward the target, with the one the model is surest of; click it to read it in '
+            f'context.{rolled}</p></section>']
+    for d, (name, recs) in enumerate(docs):
+        anchor = {id(r): f'd{d}-s{r.get("sentence", i)}' for i, r in enumerate(recs)}
+        strip = "".join(f'<a class="{looks[r["stance"]][0]}" href="#{anchor[id(r)]}" '
+                        f'title="{html.escape(r["stance"])}: {html.escape(r["text"][:80])}"></a>' for r in recs)
+        paragraphs = "".join(
+            "<p>" + " ".join(_sentence(r, anchor[id(r)], looks, registry) for r in group) + "</p>"
+            for group in _paragraphs(str(name), recs, (sources or {}).get(name)))
+        body.append(f'<section class="doc" id="d{d}"><h2>{html.escape(str(name))} · {len(recs)} sentences</h2>'
+                    f'<nav class="strip" aria-label="sentences by stance">{strip}</nav>'
+                    f'<div class="article">{paragraphs}</div></section>')
+    body.append('<footer>Stances come from a statistical model and a rule-based actor finder: read them as pointers '
+                'to sentences worth checking, not as facts. Percentages are the model\'s probabilities.</footer>')
+    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width,initial-scale=1"><title>{html.escape(title)}</title>'
+            f"<style>{_ARTICLE_STYLE}{css}</style></head><body><main class=\"page\">{''.join(body)}</main>"
+            f"{_SCRIPT}</body></html>\n")

@@ -1,0 +1,173 @@
+"""The HTML report of `stance predict --format html`: self-contained, every sentence present, and it renders.
+
+The browser tests need Debian's `chromium` (which `.ci/run` installs); they skip with that reason when it is absent.
+Set STANCE_SCREENSHOT=/some/file.png to keep the screenshot of the seed article for a look.
+"""
+
+import html
+import os
+import re
+import shutil
+import struct
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, stance_cmd
+from stance.report import predictions_html
+from stance.text import split_sentences
+
+SEED = ROOT / "seeds" / "002_f53f8808453e2be5.txt"
+WIDTH, HEIGHT = 1200, 2400
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def visible_text(page: str) -> str:
+    """The page's text as a reader gets it: tags stripped, entities decoded."""
+    return html.unescape(re.sub(r"<[^>]+>", "", page))
+
+
+def assert_sentences_in_order(page: str, sentences: list[str]) -> None:
+    text, at = visible_text(page), 0
+    for s in sentences:
+        found = text.find(s, at)
+        assert found >= 0, f"sentence missing from the page (or out of order): {s!r}"
+        at = found + len(s)
+
+
+def record(text: str, stance: str = "condemn", **extra) -> dict:
+    rec = {"file": "doc.txt", "sentence": 0, "start": 0, "end": len(text), "text": text, "stance": stance,
+           "confidence": 0.7, "p_condemn": 0.7, "p_none": 0.3, "holder": "", "holder_code": "", "target": "",
+           "target_code": ""}
+    return {**rec, **extra}
+
+
+@pytest.fixture(scope="module")
+def seed_sentences() -> list[str]:
+    return [s.text for s in split_sentences(SEED.read_text(encoding="utf-8"))]
+
+
+@pytest.fixture(scope="module")
+def seed_page(tiny_model, tmp_path_factory) -> Path:
+    """`stance predict seeds/002_... --format html`, written to a file as a user would."""
+    r = subprocess.run([*stance_cmd(), "predict", str(SEED), "--model", str(tiny_model), "--format", "html"],
+                       capture_output=True, cwd=ROOT, timeout=300)
+    assert r.returncode == 0, r.stderr.decode()
+    path = tmp_path_factory.mktemp("html") / "report_002.html"
+    path.write_bytes(r.stdout)
+    return path
+
+
+# --- the page itself -------------------------------------------------------------------------------------------------
+
+def test_seed_page_has_one_element_per_sentence_and_every_sentence(seed_page, seed_sentences):
+    page = seed_page.read_text(encoding="utf-8")
+    assert page.startswith("<!doctype html>") and page.rstrip().endswith("</html>")
+    assert len(re.findall(r"<[^>]*\bdata-sentence=", page)) == len(seed_sentences) == 47
+    assert_sentences_in_order(page, seed_sentences)
+
+
+def test_seed_page_is_self_contained(seed_page):
+    page = seed_page.read_text(encoding="utf-8").lower()
+    assert not re.search(r"https?://", page)
+    for external in ("<link", "src=", "@import", "url(", "@font-face"):
+        assert external not in page, external
+
+
+def test_marks_whole_actor_names_only():
+    text = "The Russian envoy left before Russia condemned Iran's strikes on Iranian soil."
+    page = predictions_html([("doc.txt", [record(text, holder="Russia", target="Iran")])])
+    assert re.findall(r"<mark[^>]*>([^<]*)</mark>", page) == ["Russia", "Iran"]
+    assert re.search(r'<mark class="holder"[^>]*>Russia</mark>', page)
+    assert re.search(r'<mark class="target"[^>]*>Iran</mark>', page)
+
+
+def test_marks_aliases_the_registry_knows(registry):
+    page = predictions_html([("doc.txt", [record("Moscow condemned Tehran's critics.", holder="Russia",
+                                                 holder_code="RUS", target="Iran", target_code="IRN")])], registry)
+    assert re.search(r'<mark class="holder" title="holder: Russia \(RUS\)">Moscow</mark>', page)
+    assert re.search(r'<mark class="target" title="target: Iran \(IRN\)">Tehran</mark>', page)
+
+
+def test_shows_every_actor_stance_of_a_sentence():
+    text = "Russia condemned Israel while China backed Iran."
+    stances = [{"holder": "Russia", "holder_code": "RUS", "target": "Israel", "target_code": "ISR",
+                "stance": "condemn", "confidence": 0.7},
+               {"holder": "China", "holder_code": "CHN", "target": "Iran", "target_code": "IRN",
+                "stance": "support", "confidence": 0.6}]
+    page = predictions_html([("doc.txt", [record(text, holder="Russia", target="Israel", stances=stances)])])
+    assert len(re.findall(r"data-sentence=", page)) == 1
+    assert re.findall(r'<mark class="(\w+)"[^>]*>([^<]*)</mark>', page) == [
+        ("holder", "Russia"), ("target", "Israel"), ("holder", "China"), ("target", "Iran")]
+    tip = visible_text(page.split('class="tip"', 1)[1])
+    assert "Russia (RUS) → Israel (ISR)" in tip and "China (CHN) → Iran (IRN)" in tip and "support" in tip
+
+
+def test_any_label_set_and_empty_input_render():
+    recs = [record("Outlet confirms the story.", "for", p_for=0.8, p_against=0.2, confidence=0.8),
+            record("Nothing here.", "observing", sentence=1, p_observing=0.9, confidence=0.9)]
+    page = predictions_html([("doc.txt", recs), ("empty.txt", [])])
+    assert len(re.findall(r"data-sentence=", page)) == 2 and "No actor stance found" in page
+    assert_sentences_in_order(page, [r["text"] for r in recs])
+
+
+def test_keeps_the_articles_paragraphs():
+    source = "Russia condemned it.\nIran praised Moscow. Oil rose."
+    recs = [record(s.text, "none", sentence=s.index, start=s.start, end=s.end) for s in split_sentences(source)]
+    page = predictions_html([("doc.txt", recs)], sources={"doc.txt": source})
+    paragraphs = re.findall(r"<p>(.*?)</p>", page.split('class="article"')[1], re.S)
+    assert [len(re.findall("data-sentence=", p)) for p in paragraphs] == [1, 2]
+
+
+# --- in a browser ----------------------------------------------------------------------------------------------------
+
+def chromium() -> str:
+    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    if exe is None:
+        pytest.skip("chromium not installed (Debian package `chromium`); .ci/run installs it")
+    return exe
+
+
+def run_chromium(exe: str, profile: Path, *args: str) -> subprocess.CompletedProcess:
+    try:
+        return subprocess.run([exe, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
+                              capture_output=True, timeout=180)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"chromium did not finish within 180 s: {' '.join(args)}")
+
+
+def screenshot(exe: str, page: Path, png: Path) -> bytes:
+    r = run_chromium(exe, png.with_suffix(".profile"), f"--window-size={WIDTH},{HEIGHT}", f"--screenshot={png}",
+                     page.as_uri())
+    assert r.returncode == 0 and png.is_file(), r.stderr.decode(errors="replace")[-2000:]
+    return png.read_bytes()
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """Width and height from a PNG's signature and IHDR chunk."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    length, kind, width, height = struct.unpack(">I4sII", data[8:24])
+    assert kind == b"IHDR" and length == 13
+    return width, height
+
+
+def test_seed_page_renders_in_chromium(seed_page, seed_sentences, tmp_path):
+    exe = chromium()
+    shot = screenshot(exe, seed_page, tmp_path / "report_002.png")
+    if os.environ.get("STANCE_SCREENSHOT"):
+        Path(os.environ["STANCE_SCREENSHOT"]).write_bytes(shot)
+    assert png_size(shot) == (WIDTH, HEIGHT)
+
+    blank = tmp_path / "blank.html"
+    blank.write_text("<!doctype html><title>blank</title>", encoding="utf-8")
+    empty = screenshot(exe, blank, tmp_path / "blank.png")
+    assert png_size(empty) == (WIDTH, HEIGHT)
+    assert len(shot) > 5 * len(empty), (len(shot), len(empty))  # text and colour compress far worse than white
+
+    r = run_chromium(exe, tmp_path / "dom.profile", "--dump-dom", seed_page.as_uri())
+    assert r.returncode == 0, r.stderr.decode(errors="replace")[-2000:]
+    dom = r.stdout.decode("utf-8")
+    assert len(re.findall(r"<[^>]*\bdata-sentence=", dom)) == len(seed_sentences)
+    assert_sentences_in_order(dom, seed_sentences)

@@ -1,0 +1,100 @@
+"""Models survive being killed mid-save and being read by several processes at once."""
+
+import json
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from stance import StanceClassifier
+from conftest import ROOT, SEEDS, TINY, stance_cmd
+
+
+def _table(path, rows):
+    path.write_text("\n".join(json.dumps({"id": i, "text": t, "label": lab}) for i, (t, lab) in enumerate(rows)) + "\n")
+    return path
+
+
+# A child process saves a new model over the old one and SIGKILLs itself just before the k-th file-system step of
+# the save (every joblib.dump, write_text, fsync and the final swap): every moment of a save, deterministically.
+SAVE_AND_DIE = """
+import os, signal, sys, joblib, pathlib
+import stance.model as m
+sys.path.insert(0, {tests!r})
+from conftest import TINY
+steps, k = [0], int(sys.argv[2])
+def dying(f):
+    def wrapper(*a, **kw):
+        steps[0] += 1
+        if steps[0] == k:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return f(*a, **kw)
+    return wrapper
+joblib.dump = dying(joblib.dump)
+pathlib.Path.write_text = dying(pathlib.Path.write_text)
+os.fsync = dying(os.fsync)
+m._swap_into_place = dying(m._swap_into_place)
+clf = m.StanceClassifier(C=1).fit([t + " again" for t, _ in TINY] * 2, [lab for _, lab in TINY] * 2)
+clf.save(sys.argv[1], {{"name": "new"}})
+print(steps[0])
+"""
+
+
+def test_a_save_killed_at_every_step_leaves_the_old_or_the_new_model(tmp_path):
+    out = tmp_path / "model"
+    StanceClassifier(C=10).fit(*map(list, zip(*TINY))).save(out, {"name": "old"})
+    script = tmp_path / "save_and_die.py"
+    script.write_text(SAVE_AND_DIE.format(tests=str(ROOT / "tests")))
+    seen, k, total = [], 1, None
+    while total is None or k <= total:
+        r = subprocess.run([sys.executable, script, out, str(k)], capture_output=True, cwd=ROOT, timeout=120)
+        if r.returncode == 0:
+            total = int(r.stdout)  # no kill happened: k was past the last step
+            seen.append(StanceClassifier.load(out).metadata_["name"])
+            StanceClassifier(C=10).fit(*map(list, zip(*TINY))).save(out, {"name": "old"})
+        else:
+            assert r.returncode == -signal.SIGKILL, r.stderr.decode()
+            seen.append(StanceClassifier.load(out).metadata_["name"])  # raises if half-written
+        k += 1
+    assert total >= 5 and seen[:total] == ["old"] * total and seen[-1] == "new"
+
+
+@pytest.mark.parametrize("delay", [0.5, 1.5, 3.0])
+def test_killing_train_at_any_moment_leaves_a_model_that_loads(tmp_path, delay):
+    """SIGKILL `stance train` after ``delay`` seconds: the folder holds the old model or the whole new one."""
+    out = tmp_path / "model"
+    old = StanceClassifier(C=10).fit(*map(list, zip(*TINY)))
+    old.save(out, {"name": "old"})
+    before = old.predict_proba(["Russia condemned the strikes."])
+    data = _table(tmp_path / "data.jsonl", [(f"{t} ({i})", lab) for i in range(15) for t, lab in TINY])
+    proc = subprocess.Popen([*stance_cmd(), "train", "--data", data, "--out", out, "--jobs", "1"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    time.sleep(delay)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    loaded = StanceClassifier.load(out)  # raises if the folder is half-written
+    if loaded.metadata_.get("name") == "old":
+        assert np.array_equal(loaded.predict_proba(["Russia condemned the strikes."]), before)
+    else:
+        assert loaded.metadata_["training_files"]
+
+
+def test_two_predict_processes_on_one_model_at_once(tiny_model):
+    cmd = [*stance_cmd(), "predict", *SEEDS, "--model", tiny_model, "--format", "jsonl"]
+    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT) for _ in range(2)]
+    outs = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], [e.decode() for _, e in outs]
+    assert outs[0][0] == outs[1][0] and outs[0][0].count(b"\n") == 121
+
+
+def test_predict_with_two_processes_gives_the_same_records(tiny_model):
+    def run(jobs):
+        r = subprocess.run([*stance_cmd(), "predict", ROOT / "seeds", "--model", tiny_model, "--format", "jsonl",
+                            "--jobs", str(jobs)], capture_output=True, cwd=ROOT, timeout=300)
+        assert r.returncode == 0, r.stderr.decode()
+        return r.stdout
+
+    assert run(1) == run(2)
