@@ -38,8 +38,12 @@ evaluate: train ## Grouped cross-validation report against baselines (writes mod
 test: $(STAMP) ## Run the tests
 	$(BIN)/python -m pytest
 
-bench: train ## Run the benchmarks in bench/
-	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+BENCHES := cold_start throughput train_time holders emergent stream
+STREAM_MB ?= 1024
+
+bench: train ## Run the benchmarks in bench/ (stream scores a generated STREAM_MB file: about 10 min for 1 GB)
+	@for b in $(BENCHES); do echo "== bench/$$b.py"; \
+	  $(BIN)/python bench/$$b.py $$( [ $$b = stream ] && echo --size-mb $(STREAM_MB) ) || exit 1; done
 
 clean: ## Remove the virtual environment and built models
 	rm -rf $(VENV) $(MODEL) models/.stance.* *.egg-info

@@ -1,0 +1,73 @@
+"""Throughput: sentences per second scoring a generated corpus end to end (read, split, score, find holders, write
+JSONL), with one and two processes, beside the bare ``pipeline.predict_proba`` on the same pre-split sentences in the
+same run.
+
+    .venv/bin/python bench/throughput.py [--model models/stance] [--size-mb 8]
+
+The corpus is a folder of article-sized files made by bench/generate.py (seed paragraphs reshuffled, fixed seed).
+`stance predict` runs as a subprocess, so its figure includes start-up and writing every record. The bare figure
+excludes loading and splitting and writes nothing. Prints a table and one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from cold_start import stance_command  # noqa: E402
+from generate import write_folder  # noqa: E402
+
+
+def main() -> dict:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--model", default="models/stance")
+    ap.add_argument("--size-mb", type=float, default=8)
+    args = ap.parse_args()
+    import joblib
+
+    from stance.text import split_sentences
+
+    model = Path(args.model)
+    if not (model / "metadata.json").is_file():
+        sys.exit(f"bench/throughput.py: {model}: no model; run `make train` first")
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "corpus"
+        n_docs = write_folder(corpus, int(args.size_mb * 2**20))
+        sentences = [s.text for f in sorted(corpus.glob("*.txt")) for s in split_sentences(f.read_text("utf-8"))]
+        n = len(sentences)
+        pipe = joblib.load(model / "pipeline.joblib")
+        start = time.perf_counter()
+        pipe.predict_proba(sentences)
+        bare = n / (time.perf_counter() - start)
+        rows = {"bare pipeline.predict_proba (1 core)": {"sentences_per_s": round(bare), "ratio_to_bare": 1.0}}
+        for jobs in (1, 2):
+            out = Path(tmp) / f"out{jobs}.jsonl"
+            start = time.perf_counter()
+            with out.open("w") as f:
+                subprocess.run([*stance_command(), "predict", str(corpus), "--model", str(model), "--format", "jsonl",
+                                "--jobs", str(jobs)], check=True, stdout=f)
+            seconds = time.perf_counter() - start
+            with out.open() as f:
+                scored = sum(1 for _ in f)
+            if scored != n:
+                sys.exit(f"bench/throughput.py: stance predict wrote {scored} records for {n} sentences")
+            rate = n / seconds
+            rows[f"stance predict --jobs {jobs} (end to end)"] = {"sentences_per_s": round(rate),
+                                                                   "ratio_to_bare": round(rate / bare, 3)}
+    print(f"throughput on {n} sentences in {n_docs} generated articles ({args.size_mb:g} MB)")
+    print(f"{'path':42s} {'sent/s':>8s} {'/ bare':>7s}")
+    for name, r in rows.items():
+        print(f"{name:42s} {r['sentences_per_s']:8d} {r['ratio_to_bare']:7.2f}")
+    result = {"bench": "throughput", "sentences": n, "documents": n_docs, **rows}
+    print(json.dumps(result))
+    return result
+
+
+if __name__ == "__main__":
+    main()

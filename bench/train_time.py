@@ -1,0 +1,47 @@
+"""Training time and peak memory of the default model (`stance train` on the project's labels, the command behind
+`make train`), into a temporary folder so the project's model is left alone.
+
+    .venv/bin/python bench/train_time.py [--datasets ../shared/datasets] [--jobs 2]
+
+Prints a table and one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from cold_start import stance_command  # noqa: E402
+
+
+def main() -> dict:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--datasets", default=os.environ.get("STANCE_DATASETS", "../shared/datasets"))
+    ap.add_argument("--jobs", type=int, default=2)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        subprocess.run([*stance_command(), "train", "--out", str(Path(tmp) / "model"), "--datasets", args.datasets,
+                        "--jobs", str(args.jobs)], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        seconds = time.perf_counter() - start
+        meta = json.loads((Path(tmp) / "model" / "metadata.json").read_text())
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # largest single process, MB
+    n = sum(meta.get("label_counts", {}).values())
+    print(f"{'command':34s} {'seconds':>8s} {'peak MB':>8s}")
+    print(f"{'stance train (search + CV + fit)':34s} {seconds:8.1f} {peak:8.0f}")
+    result = {"bench": "train_time", "seconds": round(seconds, 1), "peak_rss_mb": round(peak), "jobs": args.jobs,
+              "sentences": n}
+    print(json.dumps(result))
+    return result
+
+
+if __name__ == "__main__":
+    main()
