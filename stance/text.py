@@ -21,6 +21,7 @@ point into the text as the user gave it.
 
 from __future__ import annotations
 
+import bisect
 import html
 import math
 import re
@@ -192,11 +193,19 @@ _BOUNDARY = re.compile(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Za-z0-9])"
 _QUOTE = re.compile(r"“[^“”\n]{0,600}”|\"[^\"\n]{0,600}\"")
 
 
+_NEXT_CHAR = re.compile(r"\s*(\S)")
+_NEXT_WORD = re.compile(r"\s+[\"“‘'(\[]?(\w+)")
+
+
 def _is_boundary(line: str, m: re.Match) -> bool:
-    """Whether the punctuation matched at ``m`` in ``line`` ends a sentence."""
-    word = re.search(r"(\S+)$", line[: m.start()])
-    word = word.group(1).lstrip("\"“‘'([") if word else ""
-    if line[m.end() :].lstrip()[:1].islower():
+    """Whether the punctuation matched at ``m`` in ``line`` ends a sentence (looks only at the neighbouring words,
+    so a line of any length is split in linear time)."""
+    i = m.start()
+    while i > 0 and not line[i - 1].isspace():
+        i -= 1
+    word = line[i : m.start()].lstrip("\"“‘'([")
+    following = _NEXT_CHAR.match(line, m.end())
+    if following and following.group(1).islower():
         # "... Council. hile Moscow": a lower-case start follows only a plain full stop after an ordinary word.
         return m.group(0) == "." and word.isalpha() and len(word) > 1 and word.lower() not in _ABBREVIATIONS
     if line[m.start()] != ".":
@@ -204,30 +213,38 @@ def _is_boundary(line: str, m: re.Match) -> bool:
     if word.lower() in _ABBREVIATIONS or re.fullmatch(r"[A-Z]", word):
         return False
     if re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", word):  # U.S., U.N., D.C., a.m.: only before a typical sentence start
-        following = re.match(r"\s+[\"“‘'(\[]?(\w+)", line[m.end() :])
+        following = _NEXT_WORD.match(line, m.end())
         return bool(following) and following.group(1) in _STARTERS
     return True
 
 
 def _line_ends(line: str) -> list[int]:
     """End offsets (exclusive) of the sentences in one line, the line's end included."""
-    quoted = [q.span() for q in _QUOTE.finditer(line)]
+    quoted = [q.span() for q in _QUOTE.finditer(line)]  # ordered and disjoint
+    starts = [a for a, _ in quoted]
     ends = []
     for m in _BOUNDARY.finditer(line):
-        inside = any(a < m.start() and m.end() < b for a, b in quoted)
+        k = bisect.bisect_left(starts, m.start()) - 1  # the last quotation opening before the match
+        inside = k >= 0 and m.end() < quoted[k][1]
         if not inside and _is_boundary(line, m):
             ends.append(m.end())
     ends.append(len(line))
     return ends
 
 
+_AFTER_BREAK = re.compile(r" *(\S)")
+
+
 def _lines(text: str) -> list[tuple[int, int]]:
     """Spans of logical lines: a line break ends a sentence unless it only wraps one (next line starts lower-case)."""
     spans, start = [], 0
     for m in re.finditer(r"\n", text):
-        before = text[start : m.start()].rstrip()
-        after = text[m.end() :].lstrip(" ")
-        wraps = before and before[-1] not in ".!?:”\"'" and after[:1].islower()
+        j = m.start()
+        while j > start and text[j - 1].isspace():
+            j -= 1
+        last = text[j - 1] if j > start else ""
+        after = _AFTER_BREAK.match(text, m.end())
+        wraps = last and last not in ".!?:”\"'" and after is not None and after.group(1).islower()
         if not wraps:
             spans.append((start, m.start()))
             start = m.end()
