@@ -17,15 +17,15 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 def paragraphs() -> list[str]:
     out = []
     for seed in sorted(SEEDS.glob("*.txt")):
-        out.extend(p.strip() for p in seed.read_text(encoding="utf-8").split("\n\n") if p.strip())
+        out.extend(p.strip() for p in seed.read_text(encoding="utf-8").splitlines() if p.strip())
     return out
 
 
 def articles(size_bytes: int, seed: int = 0):
-    """Articles of 8 to 30 paragraphs until ``size_bytes`` of UTF-8 text have been produced."""
+    """Articles of 8 to 30 paragraphs (one per line, as in the seeds) until ``size_bytes`` of UTF-8 text."""
     rng, pool, written = random.Random(seed), paragraphs(), 0
     while written < size_bytes:
-        text = "\n\n".join(rng.choice(pool) for _ in range(rng.randint(8, 30))) + "\n"
+        text = "\n".join(rng.choice(pool) for _ in range(rng.randint(8, 30))) + "\n"
         written += len(text.encode("utf-8"))
         yield text
 

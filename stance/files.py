@@ -2,7 +2,7 @@
 
 Binary input is refused; text that is not valid UTF-8 is decoded as cp1252 (then latin-1) with a warning naming the
 first bad line. Streaming reads a file line by line and cuts it into blocks of about ``block_chars`` characters at
-blank lines (a sentence never runs across a blank line), so memory stays flat however large the input.
+line ends where a sentence always ends, so memory stays flat however large the input.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from stance.errors import InputError
 __all__ = ["sha256", "read_document", "read_blocks", "BLOCK_CHARS"]
 
 BLOCK_CHARS = 1 << 20
+_ENDS = ("", ".", "!", "?", ":", "”", '"', "'")  # a line ending so (or blank) always ends a sentence: stance.text._lines
 _SNIFF = 8192
 
 
@@ -77,8 +78,9 @@ def read_blocks(path: str | Path, block_chars: int = BLOCK_CHARS,
     """``(offset, text)`` blocks of a file (or ``-``, stdin) in order; ``offset`` counts characters from the start of
     the decoded text, so sentence offsets within a block plus ``offset`` point into the whole text.
 
-    A block ends at a blank line once it holds ``block_chars`` characters (or at any line end past eight times that,
-    for text without paragraphs). Lines that are not valid UTF-8 are decoded as cp1252 (or latin-1), with one
+    A block ends, once it holds ``block_chars`` characters, after a blank line or a line that ends a sentence (a full
+    stop, question mark, closing quote...), where the sentence splitter always breaks; past eight times that, at any
+    line end. Lines that are not valid UTF-8 are decoded as cp1252 (or latin-1), with one
     warning naming the first such line.
     """
     f, name = _open(path)
@@ -112,7 +114,7 @@ def _blocks(f, name: str, block_chars: int, warn) -> Iterator[tuple[int, str]]:
                 warned = True
         lines.append(line)
         size += len(line)
-        if size >= block_chars and (not line.strip() or size >= 8 * block_chars):
+        if size >= block_chars and (line.rstrip()[-1:] in _ENDS or size >= 8 * block_chars):
             yield offset, "".join(lines)
             offset += size
             lines, size = [], 0
