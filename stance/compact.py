@@ -5,7 +5,8 @@ it counts character n-grams once per distinct word, which makes batch scoring fa
 probabilities equal ``pipeline.predict_proba`` to 1e-9 (``tests/test_model.py`` checks every seed sentence).
 
 It is saved with joblib as ``compact.joblib`` next to ``pipeline.joblib`` and covered by the same sha256 check; the
-pipeline stays the reference and is loaded only when a caller asks for it.
+pipeline stays the reference and is loaded only when a caller asks for it. A model per target value
+(:class:`TargetModels`) is saved the same way: one set of arrays per target value plus the fallback's, in one file.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from collections import Counter
 
 import numpy as np
 
-FORMAT = 1
+FORMAT = 1  # one model
+FORMAT_BY_TARGET = 2  # a model per target value plus a fallback (older code refuses it by this number)
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")  # TfidfVectorizer's default token_pattern
 _SPACES = re.compile(r"\s\s+")
 
@@ -71,27 +73,35 @@ class CompactModel:
                     "coef": np.asarray(clf.coef_, dtype=np.float64),
                     "intercept": np.asarray(clf.intercept_, dtype=np.float64)})
 
-    def save(self, path) -> None:
-        """Write the arrays with joblib; each vocabulary goes as one separator-joined string (a pickled dict of
-        100,000 n-grams takes joblib's pure-Python unpickler a third of a second to read back)."""
-        import joblib
-
+    def packed(self) -> dict:
+        """The state as saved: each vocabulary as one separator-joined string (a pickled dict of 100,000 n-grams
+        takes joblib's pure-Python unpickler a third of a second to read back)."""
         parts = []
         for part in self.parts:
             terms = sorted(part["vocabulary"], key=part["vocabulary"].get)
             sep = next(chr(c) for c in range(1, 0x110000) if not any(chr(c) in t for t in terms))
             parts.append({**{k: v for k, v in part.items() if k != "vocabulary"}, "terms": sep.join(terms), "sep": sep})
-        joblib.dump({**self.state, "parts": parts}, path)
+        return {**self.state, "parts": parts}
+
+    @classmethod
+    def unpacked(cls, state: dict) -> CompactModel:
+        """The model from a :meth:`packed` state."""
+        for part in state["parts"]:
+            terms = part.pop("terms").split(part.pop("sep")) if len(part["idf"]) else []
+            part["vocabulary"] = dict(zip(terms, range(len(terms))))
+        return cls(state)
+
+    def save(self, path) -> None:
+        """Write the arrays with joblib (see :meth:`packed`)."""
+        import joblib
+
+        joblib.dump(self.packed(), path)
 
     @classmethod
     def load(cls, path) -> CompactModel:
         import joblib
 
-        state = joblib.load(path)
-        for part in state["parts"]:
-            terms = part.pop("terms").split(part.pop("sep")) if len(part["idf"]) else []
-            part["vocabulary"] = dict(zip(terms, range(len(terms))))
-        return cls(state)
+        return cls.unpacked(joblib.load(path))
 
     # --- features -------------------------------------------------------------------------------------------------
     def _columns(self, k: int, part: dict, text: str) -> list:
@@ -175,10 +185,86 @@ class CompactModel:
         return c, v
 
     def feature_names(self) -> np.ndarray:
-        """Feature names in column order: words as written, character n-grams as ‹n-gram›."""
-        names = np.empty(self.width, dtype=object)
-        for part in self.parts:
-            wrap = "{}" if part["analyzer"] == "word" else "‹{}›"
-            for term, j in part["vocabulary"].items():
-                names[part["offset"] + j] = wrap.format(term)
-        return names
+        """Feature names in column order: words as written, character n-grams as ‹n-gram› (built once)."""
+        if getattr(self, "_names", None) is None:
+            names = np.empty(self.width, dtype=object)
+            for part in self.parts:
+                wrap = "{}" if part["analyzer"] == "word" else "‹{}›"
+                for term, j in part["vocabulary"].items():
+                    names[part["offset"] + j] = wrap.format(term)
+            self._names = names
+        return self._names
+
+
+class TargetModels:
+    """A model per target value plus a fallback, as :class:`CompactModel` arrays.
+
+    Each text goes by the target in its ``"[target: X] "`` prefix (:func:`stance.model.split_target`): to that
+    target's model, prefix removed, when it has one; otherwise (a target unseen in training or with a single class
+    there, or a text without the prefix) to ``fallback``, text as given, as the fallback was trained on target-aware
+    text. ``classes`` is the union of every model's classes; a model's probabilities land in their columns, 0 in the
+    columns of classes it never saw.
+    """
+
+    def __init__(self, fallback: CompactModel, models: dict[str, CompactModel]):
+        self.fallback = fallback
+        self.models = dict(models)
+        seen = {str(c) for m in (fallback, *self.models.values()) for c in m.classes}
+        first = [str(c) for c in fallback.classes]
+        self.classes = np.asarray(first + sorted(seen - set(first)))
+        index = {c: i for i, c in enumerate(self.classes)}
+        self._columns = {id(m): np.array([index[str(c)] for c in m.classes]) for m in (fallback, *self.models.values())}
+        from stance.model import split_target
+
+        self._split = split_target
+
+    @classmethod
+    def from_pipelines(cls, fallback, pipelines: dict) -> TargetModels:
+        """From the fitted reference pipelines: the fallback's and one per target value."""
+        return cls(CompactModel.from_pipeline(fallback),
+                   {t: CompactModel.from_pipeline(p) for t, p in pipelines.items()})
+
+    def route(self, text: str) -> tuple[CompactModel, str]:
+        """The model that scores ``text`` and the text it sees."""
+        target, rest = self._split(text)
+        model = self.models.get(target) if target is not None else None
+        return (model, rest) if model is not None else (self.fallback, text)
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        """Probabilities in the order of ``classes``, each text scored by its model (texts batched per model)."""
+        out = np.zeros((len(texts), len(self.classes)))
+        batches: dict[int, tuple[CompactModel, list[int], list[str]]] = {}
+        for i, text in enumerate(texts):
+            model, seen = self.route(text)
+            batch = batches.setdefault(id(model), (model, [], []))
+            batch[1].append(i)
+            batch[2].append(seen)
+        for model, rows, seen in batches.values():
+            out[np.ix_(rows, self._columns[id(model)])] = model.predict_proba(seen)
+        return out
+
+    def packed(self) -> dict:
+        return {"format": FORMAT_BY_TARGET, "fallback": self.fallback.packed(),
+                "targets": {t: m.packed() for t, m in self.models.items()}}
+
+    @classmethod
+    def unpacked(cls, state: dict) -> TargetModels:
+        if state.get("format") != FORMAT_BY_TARGET:
+            raise ValueError(f"compact model format {state.get('format')!r}, expected {FORMAT_BY_TARGET}")
+        return cls(CompactModel.unpacked(state["fallback"]),
+                   {t: CompactModel.unpacked(m) for t, m in state["targets"].items()})
+
+    def save(self, path) -> None:
+        import joblib
+
+        joblib.dump(self.packed(), path)
+
+
+def load(path) -> CompactModel | TargetModels:
+    """Read ``compact.joblib``: one model or a model per target value, whichever was saved."""
+    import joblib
+
+    state = joblib.load(path)
+    if isinstance(state, dict) and state.get("format") == FORMAT_BY_TARGET:
+        return TargetModels.unpacked(state)
+    return CompactModel.unpacked(state)

@@ -1,6 +1,8 @@
-"""Grouped cross-validation, metrics, calibration, baselines, learning curves and the settings search.
+"""Grouped cross-validation, metrics, calibration, baselines, learning curves, the settings search and the choice
+between target-aware features and a model per target value.
 
-Sentences of one article (group) never sit on both sides of a split. Everything returns plain dicts, ready for JSON.
+Sentences of one article (group) never sit on both sides of a split. Every fold fits a :class:`StanceClassifier` and
+scores with its compact path, as ``stance predict`` does. Everything returns plain dicts, ready for JSON.
 """
 
 from __future__ import annotations
@@ -12,9 +14,13 @@ from importlib import resources
 
 import numpy as np
 
-from stance.model import DEFAULT_PARAMS, build_pipeline
+from stance.model import DEFAULT_PARAMS, StanceClassifier
 
-__all__ = ["scores", "grouped_folds", "cross_val_proba", "KeywordBaseline", "evaluate", "search", "learning_curve"]
+__all__ = ["scores", "grouped_folds", "cross_val_proba", "KeywordBaseline", "evaluate", "search", "learning_curve",
+           "target_handling", "TARGET_HANDLING"]
+
+# the two ways of using a target column, by the value of StanceClassifier's ``per_target``
+TARGET_HANDLING = {False: "target-aware features", True: "a model per target value"}
 
 SEARCH_GRID = [
     # (name, value) changes tried one at a time from the current best: a bounded coordinate search
@@ -91,10 +97,11 @@ def grouped_folds(labels, groups, n_splits: int = 5, random_state: int = 0) -> l
 
 
 def _fit_fold(texts, labels, params, random_state, train, test, classes):
-    pipe = build_pipeline(params, random_state).fit([texts[i] for i in train], [labels[i] for i in train])
+    clf = StanceClassifier(**(params or {}), random_state=random_state)
+    clf.fit([texts[i] for i in train], [labels[i] for i in train])
     proba = np.zeros((len(test), len(classes)))
-    columns = [classes.index(c) for c in pipe.classes_]
-    proba[:, columns] = pipe.predict_proba([texts[i] for i in test])
+    columns = [classes.index(str(c)) for c in clf.classes_]
+    proba[:, columns] = clf.predict_proba([texts[i] for i in test])
     return test, proba
 
 
@@ -141,12 +148,15 @@ class KeywordBaseline:
         return out
 
 
-def evaluate(texts, labels, groups, params=None, n_splits: int = 5, random_state: int = 0, n_jobs: int = 1) -> dict:
-    """The model and both baselines under the same grouped folds."""
+def evaluate(texts, labels, groups, params=None, n_splits: int = 5, random_state: int = 0, n_jobs: int = 1,
+             proba: np.ndarray | None = None) -> dict:
+    """The model and both baselines under the same grouped folds. ``proba``: the model's out-of-fold probabilities
+    with these ``params`` when already computed (by :func:`target_handling`, on the same folds)."""
     texts, labels = list(texts), [str(x) for x in labels]
     classes = sorted(set(labels))
     folds = grouped_folds(labels, groups, n_splits, random_state)
-    proba = cross_val_proba(texts, labels, folds, params, random_state, n_jobs)
+    if proba is None:
+        proba = cross_val_proba(texts, labels, folds, params, random_state, n_jobs)
     model_pred = [classes[i] for i in proba.argmax(axis=1)]
     majority = np.empty(len(labels), dtype=object)
     for train, test in folds:
@@ -194,6 +204,29 @@ def search(texts, labels, groups, n_splits: int = 3, random_state: int = 0, n_jo
     return {"chosen": best, "macro_f1": best_score, "folds": len(folds), "tried": list(tried.values())}
 
 
+def target_handling(texts, labels, groups, params=None, n_splits: int = 5, random_state: int = 0,
+                    n_jobs: int = 1) -> tuple[dict, dict[bool, np.ndarray]]:
+    """Target-aware features against a model per target value (``per_target`` False and True, the other settings
+    ``params``) under the same grouped folds as :func:`evaluate`, by macro F1; a tie keeps the single model.
+
+    Texts carry their target as the ``"[target: X] "`` prefix (:func:`stance.model.add_target`). Returns the record
+    for the report (both scores, the ``chosen`` handling and its ``per_target`` value) and each one's out-of-fold
+    probabilities, keyed by ``per_target``."""
+    texts, labels = list(texts), [str(x) for x in labels]
+    classes = sorted(set(labels))
+    folds = grouped_folds(labels, groups, n_splits, random_state)
+    record: dict = {}
+    probas = {}
+    for per_target, name in TARGET_HANDLING.items():
+        probas[per_target] = cross_val_proba(texts, labels, folds, {**(params or {}), "per_target": per_target},
+                                             random_state, n_jobs)
+        record[name] = scores(labels, [classes[i] for i in probas[per_target].argmax(axis=1)], classes)["macro_f1"]
+    per_target = record[TARGET_HANDLING[True]] > record[TARGET_HANDLING[False]] + 1e-9
+    record.update({"chosen": TARGET_HANDLING[per_target], "per_target": per_target, "folds": len(folds),
+                   "metric": "macro F1"})
+    return record, probas
+
+
 def learning_curve(texts, labels, groups, params=None, fractions=(0.1, 0.25, 0.5, 0.75, 1.0), n_splits: int = 5,
                    random_state: int = 0, n_jobs: int = 1) -> list[dict]:
     """Macro F1 on the grouped test folds when training on a growing share of each training fold's articles."""
@@ -235,8 +268,8 @@ def learning_curve(texts, labels, groups, params=None, fractions=(0.1, 0.25, 0.5
 def cross_domain(train_texts, train_labels, test_texts, test_labels, params=None, random_state: int = 0) -> dict:
     """Train on one source, score another, beside the majority class of the training source."""
     classes = sorted(set(train_labels) | set(test_labels))
-    pipe = build_pipeline(params, random_state).fit(list(train_texts), list(train_labels))
-    pred = list(pipe.predict(list(test_texts)))
+    clf = StanceClassifier(**(params or {}), random_state=random_state).fit(list(train_texts), list(train_labels))
+    pred = [p.label for p in clf.predict(list(test_texts))]
     values, counts = np.unique(list(train_labels), return_counts=True)
     return {
         "train": len(train_texts), "test": len(test_texts),

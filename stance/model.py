@@ -1,10 +1,15 @@
 """StanceClassifier: one scikit-learn Pipeline (TF-IDF features + logistic regression), saved as a model folder.
 
-A model folder holds ``pipeline.joblib`` (the fitted Pipeline), ``compact.joblib`` (the same model as plain arrays,
-what predictions use: see :mod:`stance.compact`), ``metadata.json`` (label order, versions, git commit,
-sha256 of the training files and of every file in the folder, label counts, settings, cross-validated metrics),
-``actors.csv`` (the registry the model was trained with, for holder and target finding) and a generated ``README.md``
-model card. Loading a joblib file runs code from it: load only models you trust.
+A text may name its target with the prefix ``"[target: X] "`` (:func:`add_target`). By default the one model reads it
+as part of the text (target-aware features); with ``per_target=True`` each target value gets a model of its own
+(see :meth:`StanceClassifier.fit`).
+
+A model folder holds ``pipeline.joblib`` (the fitted Pipeline; for a model per target value, a dict of them),
+``compact.joblib`` (the same model as plain arrays, what predictions use: see :mod:`stance.compact`),
+``metadata.json`` (label order, versions, git commit, sha256 of the training files and of every file in the folder,
+label counts, settings, cross-validated metrics), ``actors.csv`` (the registry the model was trained with, for holder
+and target finding) and a generated ``README.md`` model card. Loading a joblib file runs code from it: load only
+models you trust.
 
 >>> clf = StanceClassifier(C=10).fit(
 ...     ["Russia condemned the strikes.", "Iran thanked Russia for its support.", "The summit took place in June."] * 3,
@@ -19,6 +24,7 @@ import ctypes
 import ctypes.util
 import json
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import asdict, dataclass, field
@@ -27,12 +33,14 @@ from pathlib import Path
 import numpy as np
 
 from stance.actors import Finder, Registry
-from stance.compact import CompactModel
+from stance.compact import CompactModel, TargetModels
+from stance.compact import load as load_compact
 from stance.errors import ModelError
 from stance.files import sha256
 from stance.text import split_sentences
 
-__all__ = ["StanceClassifier", "Prediction", "SentenceStance", "ActorStance", "DEFAULT_PARAMS", "build_pipeline", "fold"]
+__all__ = ["StanceClassifier", "Prediction", "SentenceStance", "ActorStance", "DEFAULT_PARAMS", "build_pipeline",
+           "fold", "add_target", "split_target", "TargetPipelines"]
 
 DEFAULT_PARAMS = {
     "features": "word+char",
@@ -42,12 +50,74 @@ DEFAULT_PARAMS = {
     "min_df": 1,
     "sublinear_tf": True,
 }
+_TARGET = re.compile(r"\[target: (.*?)\] ", re.S)
 _FOLD = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "—": " - ", "–": "-", "\u00a0": " "})
 
 
 def fold(text: str) -> str:
     """What the features see: lower case, straight quotes, plain dashes."""
     return text.translate(_FOLD).lower()
+
+
+def add_target(text: str, target) -> str:
+    """Target-aware text: the target prepended as its own marked token, so n-grams can condition on it.
+
+    >>> add_target("Prices rise.", "A")
+    '[target: A] Prices rise.'
+    """
+    return f"[target: {target}] {text}"
+
+
+def split_target(text: str) -> tuple[str | None, str]:
+    """The target and the text of a target-aware text; ``(None, text)`` for a text without the prefix. A target
+    containing ``"] "`` is cut there, the same way when fitting and predicting.
+
+    >>> split_target(add_target("Prices rise.", "A")), split_target("Prices rise.")
+    (('A', 'Prices rise.'), (None, 'Prices rise.'))
+    """
+    m = _TARGET.match(text)
+    return (m.group(1), text[m.end():]) if m else (None, text)
+
+
+def _by_target(texts: list[str], known) -> dict:
+    """Texts batched by the model that scores them: target -> (rows, texts without the prefix) for targets in
+    ``known``; ``None`` -> (rows, texts as given) for the rest."""
+    out: dict = {}
+    for i, text in enumerate(texts):
+        target, rest = split_target(text)
+        key, seen = (target, rest) if target is not None and target in known else (None, text)
+        rows, batch = out.setdefault(key, ([], []))
+        rows.append(i)
+        batch.append(seen)
+    return out
+
+
+class TargetPipelines:
+    """The reference form of a model per target value: the fitted scikit-learn ``fallback`` Pipeline (all rows,
+    target-aware text) and one Pipeline per target value (``pipelines``), routed as :class:`stance.compact.TargetModels`
+    routes. Saved in ``pipeline.joblib`` as a plain dict (:meth:`state`), so the file names no class of ours."""
+
+    def __init__(self, fallback, pipelines: dict):
+        self.fallback = fallback
+        self.pipelines = dict(pipelines)
+        seen = {str(c) for p in (fallback, *self.pipelines.values()) for c in p.classes_}
+        first = [str(c) for c in fallback.classes_]
+        self.classes_ = np.asarray(first + sorted(seen - set(first)))
+
+    def predict_proba(self, texts) -> np.ndarray:
+        texts = list(texts)
+        out = np.zeros((len(texts), len(self.classes_)))
+        index = {c: i for i, c in enumerate(self.classes_)}
+        for target, (rows, batch) in _by_target(texts, self.pipelines).items():
+            pipe = self.fallback if target is None else self.pipelines[target]
+            out[np.ix_(rows, [index[str(c)] for c in pipe.classes_])] = pipe.predict_proba(batch)
+        return out
+
+    def predict(self, texts) -> np.ndarray:
+        return self.classes_[self.predict_proba(texts).argmax(axis=1)]
+
+    def state(self) -> dict:
+        return {"kind": "a model per target value", "fallback": self.fallback, "targets": self.pipelines}
 
 
 def build_pipeline(params: dict | None = None, random_state: int = 0):
@@ -143,22 +213,30 @@ class StanceClassifier:
     """Sentence stance classifier. ``__init__`` stores settings, ``fit`` returns self, fitted attributes end in ``_``.
 
     Parameters mirror the ``stance train`` options: ``features`` ("word", "char" or "word+char"), ``word_ngrams``,
-    ``char_ngrams``, ``C``, ``min_df``, ``sublinear_tf``, ``random_state``.
+    ``char_ngrams``, ``C``, ``min_df``, ``sublinear_tf``, ``random_state``; ``per_target`` fits a model per target
+    value (see :meth:`fit`), which ``stance train --target-column`` chooses by cross-validation.
+
+    >>> texts = [add_target(t, g) for g in "AB" for t in ("Prices rise.", "Prices fall.")] * 2
+    >>> labels = ["support", "condemn", "condemn", "support"] * 2
+    >>> clf = StanceClassifier(per_target=True).fit(texts, labels)
+    >>> [p.label for p in clf.predict([add_target("Prices rise.", "A"), add_target("Prices rise.", "B")])]
+    ['support', 'condemn']
     """
 
     def __init__(self, features="word+char", word_ngrams=(1, 2), char_ngrams=(2, 5), C=3.0, min_df=1,
-                 sublinear_tf=True, random_state=0, registry: Registry | None = None):
+                 sublinear_tf=True, per_target=False, random_state=0, registry: Registry | None = None):
         self.features = features
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams
         self.C = C
         self.min_df = min_df
         self.sublinear_tf = sublinear_tf
+        self.per_target = per_target
         self.random_state = random_state
         self.registry = registry
 
     # scikit-learn style parameters, so the classifier can be cloned and searched
-    _PARAMS = ("features", "word_ngrams", "char_ngrams", "C", "min_df", "sublinear_tf")
+    _PARAMS = ("features", "word_ngrams", "char_ngrams", "C", "min_df", "sublinear_tf", "per_target")
 
     def get_params(self, deep: bool = True) -> dict:
         return {k: getattr(self, k) for k in (*self._PARAMS, "random_state", "registry")}
@@ -173,21 +251,46 @@ class StanceClassifier:
         return {k: getattr(self, k) for k in self._PARAMS}
 
     def fit(self, texts, labels) -> StanceClassifier:
+        """Fit on ``texts`` and their ``labels``; returns self.
+
+        With ``per_target``, each text's target is read from its ``"[target: X] "`` prefix (:func:`split_target`):
+        every target value with at least two classes gets a model of its own, fitted on its texts without the prefix,
+        and a fallback model fitted on all texts as given scores the rest (targets unseen here or with one class,
+        texts without a target). ``targets_`` lists the target values with a model of their own."""
         texts = _check_texts(texts)
         labels = [str(label) for label in labels]
         if len(texts) != len(labels):
             raise ValueError(f"{len(texts)} texts but {len(labels)} labels")
         if len(set(labels)) < 2:
             raise ValueError("need at least two distinct labels to fit")
-        self._pipeline = build_pipeline(self.params, self.random_state).fit(texts, labels)
-        self._set_compact(CompactModel.from_pipeline(self._pipeline))
+        pipeline_params = {k: v for k, v in self.params.items() if k != "per_target"}
+        fallback = build_pipeline(pipeline_params, self.random_state).fit(texts, labels)
+        if self.per_target:
+            pipes = {}
+            for target, (rows, batch) in sorted(_by_target(texts, _targets(texts)).items(), key=lambda kv: str(kv[0])):
+                y = [labels[i] for i in rows]
+                if target is None or len(set(y)) < 2:
+                    continue
+                try:
+                    pipes[target] = build_pipeline(pipeline_params, self.random_state).fit(batch, y)
+                except ValueError:  # no n-gram to learn from in this target's texts: the fallback scores them
+                    continue
+            self._pipeline = TargetPipelines(fallback, pipes)
+        else:
+            self._pipeline = fallback
+        self._set_compact(_compact_of(self._pipeline))
         self.metadata_ = getattr(self, "metadata_", {})
         return self
 
-    def _set_compact(self, compact: CompactModel) -> None:
+    def _set_compact(self, compact: CompactModel | TargetModels) -> None:
         self.compact_ = compact
         self.classes_ = compact.classes
-        self.__dict__.pop("_names", None)
+        self.targets_ = sorted(compact.models) if isinstance(compact, TargetModels) else []
+
+    def _model_for(self, text: str) -> tuple[CompactModel, str]:
+        """The (sub-)model that scores ``text`` and the text it sees."""
+        compact = self._fitted()
+        return compact.route(text) if isinstance(compact, TargetModels) else (compact, text)
 
     @property
     def pipeline_(self):
@@ -199,7 +302,7 @@ class StanceClassifier:
             self._pipeline = _load_pipeline(path)
         return self._pipeline
 
-    def _fitted(self) -> CompactModel:
+    def _fitted(self) -> CompactModel | TargetModels:
         if not hasattr(self, "compact_"):
             raise ModelError("this StanceClassifier is not fitted: call fit() or StanceClassifier.load()")
         return self.compact_
@@ -224,23 +327,24 @@ class StanceClassifier:
         return out
 
     # --- explanations -------------------------------------------------------------------------------------------
-    def _feature_names(self) -> np.ndarray:
-        if not hasattr(self, "_names"):
-            self._names = self._fitted().feature_names()
-        return self._names
-
     def contributions(self, text: str, label: str, against: str) -> list[tuple[str, float]]:
-        """Every feature's exact share of the log-odds of ``label`` over ``against`` for ``text``, largest first."""
-        compact = self._fitted()
+        """Every feature's exact share of the log-odds of ``label`` over ``against`` for ``text``, largest first.
+
+        For a model per target value these are the shares in the model that scores ``text``; ``label`` and
+        ``against`` must be classes that model knows (a class it never saw has probability 0: no finite log-odds)."""
+        compact, text = self._model_for(text)
+        classes = [str(c) for c in compact.classes]
+        for c in (label, against):
+            if c not in classes:
+                raise ValueError(f"{c!r} is not a class of the model scoring this text (it knows {', '.join(classes)})")
         cols, vals = compact.row(text)
-        classes = [str(c) for c in self.classes_]
         coef = compact.coef_t.T
         if coef.shape[0] == 1:  # binary: one row for classes_[1]
             diff = coef[0] if label == classes[1] else -coef[0]
         else:
             diff = coef[classes.index(label)] - coef[classes.index(against)]
         values = vals * diff[cols]
-        names = self._feature_names()[cols]
+        names = compact.feature_names()[cols]
         order = np.argsort(-values)
         return [(str(names[i]), float(values[i])) for i in order]
 
@@ -250,7 +354,8 @@ class StanceClassifier:
         row = self.predict_proba([text])[0]
         order = np.argsort(-row)
         label = label if label is not None else str(self.classes_[order[0]])
-        runner = next(str(c) for c in self.classes_[order] if str(c) != label)
+        known = {str(c) for c in self._model_for(text)[0].classes}
+        runner = next(str(c) for c in self.classes_[order] if str(c) != label and str(c) in known)
         return tuple((n, round(v, 4)) for n, v in self.contributions(text, label, runner)[:top] if v > 0)
 
     # --- documents ----------------------------------------------------------------------------------------------
@@ -309,6 +414,7 @@ class StanceClassifier:
 
         compact = self._fitted()
         pipe = self.pipeline_
+        pipe = pipe.state() if isinstance(pipe, TargetPipelines) else pipe
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=path.parent))
@@ -321,6 +427,10 @@ class StanceClassifier:
             meta["labels"] = [str(c) for c in self.classes_]
             meta["params"] = _jsonable(self.params)
             meta["random_state"] = self.random_state
+            if self.targets_:
+                meta["target_models"] = list(self.targets_)
+            else:
+                meta.pop("target_models", None)
             meta["files"] = {f.name: sha256(f) for f in sorted(tmp.iterdir())}
             (tmp / "metadata.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
             (tmp / "README.md").write_text(model_card(meta), encoding="utf-8")
@@ -363,9 +473,9 @@ class StanceClassifier:
         clf = cls(**params, random_state=meta.get("random_state", 0), registry=registry)
         clf._pipeline_path = (path / "pipeline.joblib", files["pipeline.joblib"])
         if "compact.joblib" in data:
-            compact = _unpickle(path / "compact.joblib", data["compact.joblib"], CompactModel.load)
+            compact = _unpickle(path / "compact.joblib", data["compact.joblib"], load_compact)
         else:  # a model folder written before the compact path existed
-            compact = CompactModel.from_pipeline(clf.pipeline_)
+            compact = _compact_of(clf.pipeline_)
         clf._set_compact(compact)
         clf.metadata_ = meta
         return clf
@@ -399,7 +509,20 @@ def _load_pipeline(where: tuple[Path, str]):
     import joblib
 
     path, digest = where
-    return _unpickle(path, _read(path, digest), joblib.load)
+    pipe = _unpickle(path, _read(path, digest), joblib.load)
+    if isinstance(pipe, dict) and "fallback" in pipe:
+        return TargetPipelines(pipe["fallback"], pipe["targets"])
+    return pipe
+
+
+def _compact_of(pipeline) -> CompactModel | TargetModels:
+    if isinstance(pipeline, TargetPipelines):
+        return TargetModels.from_pipelines(pipeline.fallback, pipeline.pipelines)
+    return CompactModel.from_pipeline(pipeline)
+
+
+def _targets(texts: list[str]) -> set[str]:
+    return {t for t in map(lambda x: split_target(x)[0], texts) if t is not None}
 
 
 def _check_versions(meta: dict, path: Path) -> None:

@@ -70,7 +70,19 @@ def evaluation_table(report: dict) -> str:
         sr = report["search"]
         parts += ["", f"Settings chosen by grouped {sr['folds']}-fold search over {len(sr['tried'])} configurations: "
                   f"{json.dumps(sr['chosen'])} (macro F1 {sr['macro_f1']:.3f})"]
+    if report.get("target_handling"):
+        parts += ["", _target_handling_text(report["target_handling"])]
     return "\n".join(parts)
+
+
+def _target_handling_scores(th: dict) -> list[tuple[str, float]]:
+    return [(k, v) for k, v in th.items() if isinstance(v, float)]
+
+
+def _target_handling_text(th: dict) -> str:
+    tried = ", ".join(f"{name} {f1:.3f}" for name, f1 in _target_handling_scores(th))
+    return (f"Target handling chosen by grouped {th.get('folds', '?')}-fold cross-validation "
+            f"({th.get('metric', 'macro F1')}; a tie keeps target-aware features): {tried}; chosen: {th['chosen']}")
 
 
 def model_card(meta: dict) -> str:
@@ -88,6 +100,15 @@ def model_card(meta: dict) -> str:
         f"- Label counts: {json.dumps(meta.get('label_counts', {}))}",
         f"- Settings: {json.dumps(meta.get('params', {}))}",
     ]
+    if meta.get("params", {}).get("per_target"):
+        own = meta.get("target_models", [])
+        shown = ", ".join(own[:10]) + (f" and {len(own) - 10} more" if len(own) > 10 else "")
+        lines.append(f"- A model per target value: {len(own)} target value{'s' * (len(own) != 1)} have their own model"
+                     + (f" ({shown})" if own else "") + "; other targets (unseen in training or with one class there) "
+                     "and texts without a target go to a fallback model trained on every row's target-aware text")
+    elif (meta.get("columns") or {}).get("target"):
+        lines.append(f"- Target column `{meta['columns']['target']}`: the model reads each text's target as "
+                     "target-aware features (`[target: X] ` before the text)")
     for note in meta.get("notes", []):
         lines.append(f"- Note: {note}")
     if ev:
@@ -130,32 +151,82 @@ def _svg_confusion(s: dict) -> str:
     return "".join(parts)
 
 
+def _spread(wanted: list[float], gap: float, lo: float, hi: float) -> list[float]:
+    """Positions as near ``wanted`` as possible, at least ``gap`` apart and inside [lo, hi], order kept."""
+    order = sorted(range(len(wanted)), key=lambda i: wanted[i])
+    placed = {}
+    last = lo - gap
+    for i in order:
+        last = placed[i] = max(wanted[i], last + gap)
+    overflow = last - hi
+    if overflow > 0:
+        for i in order:
+            placed[i] -= overflow
+    return [placed[i] for i in range(len(wanted))]
+
+
 def _svg_curve(curve: list[dict], baselines: dict[str, float]) -> str:
-    w, h, left, bottom = 560, 300, 50, 40
+    """Macro F1 against training sentences, ticked on both axes; the baselines are dashed lines labelled in the right
+    margin (never on top of the curve's last point), spread apart when their values are close."""
+    w, h, left, right, top, bottom = 660, 330, 58, 170, 26, 50
+    x0, x1, y0, y1 = left, w - right, h - bottom, top
     xs = [p["train_sentences"] for p in curve]
-    xmax = max(xs) if xs else 1
-    px = lambda x: left + (w - left - 20) * x / xmax  # noqa: E731
-    py = lambda y: (h - bottom) - (h - bottom - 20) * y  # noqa: E731
+    xmax = max(xs) if xs and max(xs) > 0 else 1
+    px = lambda x: x0 + (x1 - x0) * x / xmax  # noqa: E731
+    py = lambda y: y0 - (y0 - y1) * y  # noqa: E731
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" font-size="12" '
-             'role="img" aria-label="learning curve">',
-             f'<line x1="{left}" y1="{py(0)}" x2="{w - 10}" y2="{py(0)}" stroke="#889"/>',
-             f'<line x1="{left}" y1="{py(0)}" x2="{left}" y2="10" stroke="#889"/>']
-    for y in (0.0, 0.25, 0.5, 0.75, 1.0):
-        parts.append(f'<text x="{left - 6}" y="{py(y) + 4}" text-anchor="end">{y:.2f}</text>')
-        parts.append(f'<line x1="{left}" y1="{py(y)}" x2="{w - 10}" y2="{py(y)}" stroke="#eef"/>')
-    colors = ["#c0392b", "#7f8c8d"]
-    for (name, value), color in zip(baselines.items(), colors):
-        parts.append(f'<line x1="{left}" y1="{py(value)}" x2="{w - 10}" y2="{py(value)}" stroke="{color}" '
+             'role="img" aria-label="learning curve: macro F1 against training sentences">']
+    for y in (0.0, 0.25, 0.5, 0.75, 1.0):  # y ticks, labels and grid
+        parts.append(f'<line x1="{x0}" y1="{py(y):.1f}" x2="{x1}" y2="{py(y):.1f}" stroke="#eef"/>')
+        parts.append(f'<line x1="{x0 - 5}" y1="{py(y):.1f}" x2="{x0}" y2="{py(y):.1f}" stroke="#889"/>')
+        parts.append(f'<text x="{x0 - 8}" y="{py(y) + 4:.1f}" text-anchor="end">{y:.2f}</text>')
+    parts += [f'<line x1="{x0}" y1="{y0}" x2="{x1}" y2="{y0}" stroke="#889"/>',
+              f'<line x1="{x0}" y1="{y0}" x2="{x0}" y2="{y1}" stroke="#889"/>']
+    last = None  # x ticks at 0 and at each point's training size, a label only where it has room
+    for x in sorted({0, *xs}):
+        parts.append(f'<line x1="{px(x):.1f}" y1="{y0}" x2="{px(x):.1f}" y2="{y0 + 5}" stroke="#889"/>')
+        half = 3.6 * len(str(x)) + 4
+        if last is None or px(x) - half >= last:
+            parts.append(f'<text x="{px(x):.1f}" y="{y0 + 18}" text-anchor="middle">{x}</text>')
+            last = px(x) + half
+    parts.append(f'<text x="{(x0 + x1) / 2:.1f}" y="{h - 8}" text-anchor="middle">training sentences '
+                 '(mean per fold)</text>')
+    parts.append(f'<text x="14" y="{(y0 + y1) / 2:.1f}" transform="rotate(-90 14 {(y0 + y1) / 2:.1f})" '
+                 'text-anchor="middle">macro F1</text>')
+    colors = ["#c0392b", "#7f8c8d", "#8e44ad", "#16a085"]
+    items = list(baselines.items())
+    label_ys = _spread([py(v) + 4 for _, v in items], 15, y1 + 8, y0 + 4)
+    for (name, value), color, ly in zip(items, colors, label_ys):
+        parts.append(f'<line x1="{x0}" y1="{py(value):.1f}" x2="{x1}" y2="{py(value):.1f}" stroke="{color}" '
                      'stroke-dasharray="5,4"/>')
-        parts.append(f'<text x="{w - 12}" y="{py(value) - 4}" text-anchor="end" fill="{color}">{html.escape(name)} '
-                     f'{value:.2f}</text>')
-    points = " ".join(f"{px(p['train_sentences'])},{py(p['macro_f1'])}" for p in curve)
+        parts.append(f'<text x="{x1 + 22}" y="{ly:.1f}" fill="{color}">{html.escape(name)} {value:.2f}</text>')
+    points = " ".join(f"{px(p['train_sentences']):.1f},{py(p['macro_f1']):.1f}" for p in curve)
     parts.append(f'<polyline points="{points}" fill="none" stroke="#2c6fbb" stroke-width="2.5"/>')
+    # each point's value goes above it, else below, right or left: the first place that stays in the picture and
+    # crosses neither a baseline's line nor another value (boxes: left, top, right, bottom; 12 px text)
+    taken: list[tuple[float, float, float, float]] = []
+
+    def box(place):
+        tx, ty, anchor = place
+        lo = {"middle": tx - 14, "start": tx, "end": tx - 28}[anchor]
+        return lo, ty - 11, lo + 28, ty + 2
+
+    def free(b) -> bool:
+        inside = b[0] >= x0 and b[1] >= 0 and b[3] <= y0 - 2 and b[2] <= x1 + 20  # clear of the baselines' labels
+        return inside and not any(b[1] <= py(v) <= b[3] for v in baselines.values()) and not any(
+            b[0] < t[2] and t[0] < b[2] and b[1] < t[3] and t[1] < b[3] for t in taken)
+
     for p in curve:
-        parts.append(f'<circle cx="{px(p["train_sentences"])}" cy="{py(p["macro_f1"])}" r="4" fill="#2c6fbb"/>')
-        parts.append(f'<text x="{px(p["train_sentences"])}" y="{py(p["macro_f1"]) - 8}" text-anchor="middle">'
+        x, y = px(p["train_sentences"]), py(p["macro_f1"])
+        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="#2c6fbb"/>')
+    for p in curve:
+        x, y = px(p["train_sentences"]), py(p["macro_f1"])
+        places = [(x, y - 9, "middle"), (x, y + 19, "middle"), (x + 8, y + 4, "start"), (x - 8, y + 4, "end")]
+        tx, ty, anchor = next((place for place in places if free(box(place))), places[0])
+        taken.append(box((tx, ty, anchor)))
+        parts.append(f'<text x="{tx:.1f}" y="{ty:.1f}" text-anchor="{anchor}" fill="#2c6fbb">'
                      f'{p["macro_f1"]:.2f}</text>')
-    parts.append(f'<text x="{left + (w - left) / 2}" y="{h - 6}" text-anchor="middle">training sentences</text></svg>')
+    parts.append("</svg>")
     return "".join(parts)
 
 
@@ -179,6 +250,16 @@ def evaluation_html(report: dict, title: str = "stance: evaluation") -> str:
             "<h2>Model against baselines</h2>",
             _html_scores({"model": ev["model"], "majority class": ev["majority"], "keyword rule": ev["keyword"]}),
             "<h2>Confusion matrix (model)</h2>", _svg_confusion(ev["model"])]
+    if report.get("target_handling"):
+        th = report["target_handling"]
+        rows = "".join(f"<tr><td>{html.escape(name)}{' (chosen)' if name == th['chosen'] else ''}</td>"
+                       f"<td>{f1:.3f}</td></tr>" for name, f1 in _target_handling_scores(th))
+        body += ["<h2>Target handling</h2>",
+                 f'<p class="muted">Chosen by grouped {th.get("folds", "?")}-fold cross-validation on macro F1 '
+                 "(a tie keeps target-aware features).</p>",
+                 f"<table><tr><th>how the model uses the target</th><th>macro F1</th></tr>{rows}</table>"]
+    if report.get("by_target"):
+        body += ["<h2>Model by target (out-of-fold)</h2>", _html_scores(report["by_target"])]
     if report.get("learning_curve"):
         body += ["<h2>Learning curve: would more labels help?</h2>",
                  _svg_curve(report["learning_curve"], {"keyword rule": ev["keyword"]["macro_f1"],

@@ -1,7 +1,8 @@
 """Training runs: the project's default model from its labels, or a model from any labelled table.
 
 Both search the settings inside grouped cross-validation, report the chosen model beside the majority-class and keyword
-baselines, fit on everything and save the model folder with its metadata and model card.
+baselines, fit on everything and save the model folder with its metadata and model card. A table with a target column
+also lets cross-validation choose between target-aware features and a model per target value.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ import numpy as np
 from stance import __version__
 from stance.corpus import Corpus, load_project, read_table
 from stance.files import sha256
-from stance.evaluate import cross_domain, evaluate, learning_curve, scores, search
-from stance.model import StanceClassifier
+from stance.evaluate import cross_domain, evaluate, learning_curve, scores, search, target_handling
+from stance.model import StanceClassifier, add_target
 
 __all__ = ["train_project", "train_table", "evaluation_report", "test_report", "with_target"]
 
@@ -46,7 +47,12 @@ def _git_commit() -> str:
 def evaluation_report(texts, labels, groups, *, search_settings: bool = True, params: dict | None = None,
                       sources=None, targets=None, n_jobs: int = 2, random_state: int = 0, curve: bool = True,
                       log: Callable[[str], None] = lambda s: None) -> dict:
-    """Search settings (or take ``params``), then evaluate them and both baselines under grouped 5-fold CV."""
+    """Search settings (or take ``params``), then evaluate them and both baselines under grouped 5-fold CV.
+
+    With ``targets`` (each text's target, also prefixed to the text: :func:`with_target`) of more than one value and
+    ``search_settings``, the searched settings are then tried with target-aware features and with a model per target
+    value under the evaluation's folds; the better macro F1 is kept (a tie keeps target-aware features) and both
+    scores go to ``report["target_handling"]``. ``params`` given without a search are evaluated as they are."""
     texts, labels, groups = list(texts), [str(x) for x in labels], list(groups)
     report: dict = {}
     if search_settings:
@@ -54,8 +60,18 @@ def evaluation_report(texts, labels, groups, *, search_settings: bool = True, pa
         report["search"] = search(texts, labels, groups, random_state=random_state, n_jobs=n_jobs)
         params = report["search"]["chosen"]
         log(f"searched {len(report['search']['tried'])} settings in {time.perf_counter() - t:.1f}s: {params}")
+    proba = None
+    if search_settings and targets is not None and len(set(targets)) > 1:
+        t = time.perf_counter()
+        report["target_handling"], probas = target_handling(texts, labels, groups, params, random_state=random_state,
+                                                            n_jobs=n_jobs)
+        chosen = report["target_handling"]["per_target"]
+        params, proba = {**(params or {}), "per_target": chosen}, probas[chosen]
+        log(f"target handling in {time.perf_counter() - t:.1f}s: "
+            + ", ".join(f"{k} {v:.3f}" for k, v in report["target_handling"].items() if isinstance(v, float))
+            + f"; chosen: {report['target_handling']['chosen']}")
     t = time.perf_counter()
-    ev = evaluate(texts, labels, groups, params, random_state=random_state, n_jobs=n_jobs)
+    ev = evaluate(texts, labels, groups, params, random_state=random_state, n_jobs=n_jobs, proba=proba)
     predictions = ev.pop("predictions")
     report["evaluation"] = ev
     classes = ev["model"]["labels"]
@@ -117,7 +133,8 @@ def train_table(path, text_column: str, label_column: str, out, group_column: st
     targets = frame[target_column].astype(str).tolist() if target_column else None
     files = {str(path): sha256(path)}
     if test:
-        report = fixed_split_report(texts, labels, test, text_column, label_column, target_column, groups, n_jobs, log)
+        report = fixed_split_report(texts, labels, test, text_column, label_column, target_column, groups, n_jobs, log,
+                                    targets=targets)
         files[str(test)] = sha256(test)
     else:
         report = evaluation_report(texts, labels, groups, targets=targets, n_jobs=n_jobs, log=log)
@@ -129,16 +146,18 @@ def train_table(path, text_column: str, label_column: str, out, group_column: st
 
 
 def with_target(frame, text_column: str, target_column: str | None) -> list[str]:
-    """Target-aware text: the target is prepended as its own marked token so n-grams can condition on it."""
+    """A table's texts, target-aware when it has a target column: each row's target prepended as its own marked
+    token (:func:`stance.model.add_target`), which a model reads as features or routes by (``per_target``)."""
     texts = frame[text_column].astype(str).tolist()
     if not target_column:
         return texts
-    return [f"[target: {t}] {x}" for t, x in zip(frame[target_column].astype(str), texts)]
+    return [add_target(x, t) for t, x in zip(frame[target_column].astype(str), texts)]
 
 
-def fixed_split_report(texts, labels, test_path, text_column, label_column, target_column, groups, n_jobs, log) -> dict:
+def fixed_split_report(texts, labels, test_path, text_column, label_column, target_column, groups, n_jobs, log,
+                       targets=None) -> dict:
     """Settings searched by grouped CV on the training table, then one fit scored on the fixed test table."""
-    report = evaluation_report(texts, labels, groups, n_jobs=n_jobs, log=log, curve=False)
+    report = evaluation_report(texts, labels, groups, targets=targets, n_jobs=n_jobs, log=log, curve=False)
     clf = StanceClassifier(**(report["params"] or {})).fit(texts, labels)
     report["test"] = test_report(clf, test_path, text_column, label_column, target_column, train_labels=labels)
     return report

@@ -55,3 +55,25 @@ def test_evaluate_reports_model_and_baselines_on_the_same_folds():
     assert report["model"]["macro_f1"] > report["majority"]["macro_f1"]
     assert report["majority"]["n"] == report["keyword"]["n"] == len(texts)
     assert report == evaluate(texts, labels, groups, {"features": "word", "C": 10.0})  # deterministic
+
+
+def test_learning_curve_picture_has_ticks_and_labels_clear_of_the_points():
+    import re
+
+    from stance.report import evaluation_html
+
+    texts, labels, groups = generated()
+    report = {"evaluation": evaluate(texts, labels, groups, {"features": "word"}),
+              "learning_curve": [{"fraction": f, "train_sentences": n, "macro_f1": v}
+                                 for f, n, v in ((0.5, 40, 0.4), (1.0, 77, 0.42))]}
+    report["evaluation"]["keyword"]["macro_f1"] = 0.42  # on the last point, where its label used to sit
+    report["evaluation"]["majority"]["macro_f1"] = 0.41
+    svg = evaluation_html(report).split('aria-label="learning curve')[1].split("</svg>")[0]
+    found = re.findall(r'<text x="([\d.]+)" y="([\d.]+)"[^>]*>([^<]*)<', svg)
+    texts_at = [(float(x), float(y), t) for x, y, t in found]
+    words = [t for _, _, t in texts_at]
+    assert {"0", "40", "77"} <= set(words) and {"0.00", "0.50", "1.00"} <= set(words)  # x and y ticks
+    last_x = max(float(x) for x in re.findall(r'<circle cx="([\d.]+)"', svg))
+    keyword, majority = (next((x, y) for x, y, t in texts_at if t.startswith(name)) for name in ("keyword", "majority"))
+    assert keyword[0] > last_x + 14 and majority[0] > last_x + 14  # right of the last point and its value
+    assert abs(keyword[1] - majority[1]) >= 14  # close values, labels apart

@@ -110,6 +110,40 @@ def test_compact_path_equals_the_pipeline_on_every_seed_sentence(params, registr
     assert np.abs(loaded.pipeline_.predict_proba(texts) - reference).max() < 1e-9
 
 
+def test_compact_path_equals_the_pipelines_of_a_model_per_target_value(tmp_path):
+    from stance.corpus import load_project
+    from stance.model import add_target
+
+    labelled = load_project(SEEDS[0].parent.parent, tmp_path / "no-datasets").sentences
+    # the article as the target: one model per article with two classes or more, a fallback for the rest
+    texts = [add_target(t, g) for t, g in zip(labelled["text"], labelled["group"])]
+    clf = StanceClassifier(per_target=True).fit(texts, list(labelled["label"]))
+    assert clf.targets_ and set(clf.targets_) <= set(labelled["group"])
+    sentences = _seed_sentences()
+    probe = [add_target(t, g) for g in [*clf.targets_, "an unseen target"] for t in sentences[:30]] + sentences[:30]
+    reference = clf.pipeline_.predict_proba(probe)
+    assert np.abs(clf.compact_.predict_proba(probe) - reference).max() < 1e-9
+    clf.save(tmp_path / "m")
+    loaded = StanceClassifier.load(tmp_path / "m")
+    assert loaded.params == clf.params and loaded.targets_ == clf.targets_
+    assert np.abs(loaded.predict_proba(probe) - reference).max() < 1e-9
+    assert np.abs(loaded.pipeline_.predict_proba(probe) - reference).max() < 1e-9
+
+
+def test_a_single_model_folder_without_per_target_still_loads(tiny_model, tmp_path):
+    import shutil
+
+    old = tmp_path / "old"
+    shutil.copytree(tiny_model, old)
+    meta = json.loads((old / "metadata.json").read_text())
+    meta["params"].pop("per_target")  # as written before per_target existed
+    (old / "metadata.json").write_text(json.dumps(meta))
+    clf = StanceClassifier.load(old)
+    assert clf.per_target is False and clf.targets_ == []
+    texts = [s for s, _ in TINY]
+    assert np.array_equal(clf.predict_proba(texts), StanceClassifier.load(tiny_model).predict_proba(texts))
+
+
 def test_compact_path_equals_the_pipeline_for_two_classes():
     texts, labels = zip(*[(t, "none" if lab == "none" else "stance") for t, lab in TINY])
     clf = StanceClassifier().fit(list(texts), list(labels))
