@@ -108,9 +108,9 @@ class Registry:
             key = re.match(r"\w+", alias).group(0) if m else alias[0]
             index.setdefault(key, []).append(alias)
         # one alias: compared in place; several: one small pattern, longest first, so a failed word costs one call
-        self._index: dict[str, str | re.Pattern] = {
-            key: found[0] if len(found) == 1
-            else re.compile("(?:" + "|".join(map(re.escape, sorted(found, key=len, reverse=True))) + r")(?!\w)")
+        # (compiled on first use: most first words never occur in a given text, and start-up time matters)
+        self._index: dict[str, str | tuple[str, ...] | re.Pattern] = {
+            key: found[0] if len(found) == 1 else tuple(sorted(found, key=len, reverse=True))
             for key, found in index.items()}
         # Where a mention may start: a word opening with A-Z or a digit, or one of the few other first words
         # ("the Kremlin", "@handle"); other words are skipped by the regex engine rather than looked up.
@@ -191,6 +191,8 @@ class Registry:
                     continue
                 alias = found
             else:
+                if type(found) is tuple:
+                    found = index[m.group(0)] = re.compile("(?:" + "|".join(map(re.escape, found)) + r")(?!\w)")
                 hit = found.match(text, start)
                 if hit is None:
                     continue
