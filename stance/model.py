@@ -193,12 +193,6 @@ class SentenceStance:
         return d
 
 
-def _find_all(finder: Finder, texts: list[str], context: list) -> list[list]:
-    if hasattr(finder, "find_all"):
-        return finder.find_all(texts, context)
-    return [[a] if a.holder else [] for a in finder.find(texts)]
-
-
 def _check_texts(texts) -> list[str]:
     if isinstance(texts, (str, bytes)):
         raise TypeError("expected a list of texts, got a single string: wrap it in a list")
@@ -383,7 +377,7 @@ class StanceClassifier:
     def _analyze_sentences(self, sentences, offset, index, finder, context, explain):
         texts = [s.text for s in sentences]
         predictions = self.predict(texts, explain=explain)
-        found = _find_all(finder, texts, context) if finder else [[] for _ in texts]
+        found = finder.find_all(texts, context) if finder else [[] for _ in texts]
         # a sentence with several attributed clauses: each further clause is scored on its own words
         clauses = [(i, a) for i, atts in enumerate(found) if predictions[i].label != "none" for a in atts[1:]
                    if 0 <= a.start < a.end <= len(texts[i])]
