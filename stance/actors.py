@@ -361,6 +361,7 @@ _AUX = (r"(?:has|have|had|is|are|was|were|will|would|could|can|may|might|must|sh
         r"went\s+on\s+to|(?:was|were|is|are)\s+(?:quick|expected|set|going|due|careful|eager|keen)\s+to|"
         r"(?:has|have|had)\s+been|seemed\s+to|appeared\s+to|tried\s+to|wanted\s+to|sought\s+to)")
 _DAYS = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_WHEN = r"(?:\s+(?:on\s+)?(?:" + _DAYS + r"|today|yesterday))?"  # "said on Monday", "told reporters today"
 _TIME = (r"(?:(?:on|last|this|late|early|earlier)\s+(?:" + _DAYS + r"|week|month|year|night|morning|evening|afternoon)"
          r"|" + _DAYS + r"|in\s+(?:a|an|his|her|their|its)\s+(?:statement|interview|letter|speech|tweet|post)s?"
          r"|(?:on|via)\s+(?:Twitter|Facebook|Instagram|social\s+media))")
@@ -405,7 +406,7 @@ _NP_STOP = re.compile(r"[,;:!?()“”\"—–]|\.(?:\s|$)|"
                       r"(?<![\w’'-])(?:from|of|at|in|with|who|which|that|on|for|during|as|"
                       r"when|while|to|after|before|and|or|but|said|says|is|was|were|are|has|had|have|would|will|"
                       r"about|over|against|into|because|if|since)(?![\w’'-])")
-_VENUE = re.compile(r"(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday))?"
+_VENUE = re.compile(_WHEN +
                     r"\s+(?:(?P<to>to)|on|at|(?:in|during)\s+(?:an?|the|his|her|their)\s+(?:[\w-]+\s+){0,2}?"
                     r"(?:interviews?|appearance|statement|speech|post|tweet|op-ed|letter|remarks)\s+(?:on|with|to|in))"
                     r"\s+(?:the\s+)?")
@@ -421,7 +422,7 @@ _FROM = re.compile(r"(?<![\w-])(?:criticism|pressure|resistance|opposition|prais
 _FACED = re.compile(r"(?:fac\w*|dr[ae]w\w*|receiv\w*|c[oa]me\s+under|met\s+with|won|earn\w*|attract\w*|got)"
                     r"(?:\s+[a-z-]+){0,3}\s+$")
 _ACCORDING = re.compile(r"(?<![\w-])(?:[Aa]ccording\s+to|in\s+the\s+(?:view|words|opinion)\s+of|[Ss]aid\s+by)\s+")
-_RELAY = re.compile(r"(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday))?"
+_RELAY = re.compile(_WHEN +
                     r"(?:\s+that)?\s+(?:(?:the|former|then)\s+)?")
 _HEADLINE_SPEAKER = re.compile(r"\s*[A-Z][^:]{0,40}:\s")
 
