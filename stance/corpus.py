@@ -34,6 +34,13 @@ def datasets_dir(value: str | Path | None = None) -> Path:
     return Path(value or os.environ.get("STANCE_DATASETS") or "../shared/datasets")
 
 
+def world_doc_id(source: str, key: str) -> str:
+    """A stable id for a world-news document: ``wikinews:<page name>`` from its url, ``whitehouse:<slug>`` from its id."""
+    if source == "wikinews":
+        key = key.rstrip("/").rsplit("/wiki/", 1)[-1]
+    return f"{source}:{key}"
+
+
 def article_of(gid: str) -> str:
     """The source article of a NewsMTSC sentence id: ``allsides_<a>_<b>`` or ``polusa_v1_<n>``."""
     return "_".join(gid.split("_")[:3])
