@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import sys
+import time
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -36,13 +37,27 @@ class EvalFormat(str, Enum):
     json = "json"
 
 
+_CONTROL = {c: f"\\x{c:02x}" for c in (*range(32), 127, *range(0x80, 0xA0))}
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters (escape sequences, line breaks) shown escaped, so input text and file names
+    can neither drive the terminal nor split a message line."""
+    return str(text).translate(_CONTROL)
+
+
 def _say(message: str) -> None:
-    print(message, file=sys.stderr)
+    if sys.stderr is not None:
+        print(printable(message), file=sys.stderr, flush=True)
 
 
 def _fail(message: str) -> None:
     _say(f"stance: error: {message}")
     raise typer.Exit(1)
+
+
+def _warn(message: str) -> None:
+    _say(f"stance: warning: {message}")
 
 
 def _version(value: bool) -> None:
@@ -51,177 +66,157 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-_verbose = False
+class Console:
+    """What a command tells the person running it, on stderr: ``-v`` adds progress and timings; progress also shows
+    on a terminal. stdout carries data only."""
+
+    def __init__(self, verbose: bool = False):
+        self.verbose = verbose
+        self.tty = sys.stderr is not None and sys.stderr.isatty()
+        self._start = time.perf_counter()
+        self._last = 0.0
+
+    def log(self, message: str) -> None:
+        if self.verbose:
+            _say(message)
+
+    def progress(self, n: int, unit: str = "sentences", done: bool = False) -> None:
+        """A progress line, at most twice a second: rewritten in place on a terminal, a line each with ``-v``."""
+        now = time.perf_counter()
+        if not (self.tty or self.verbose) or (not done and now - self._last < 0.5):
+            return
+        self._last = now
+        rate = n / max(now - self._start, 1e-9)
+        line = f"stance: {n:,} {unit} in {now - self._start:.1f} s ({rate:,.0f}/s)"
+        if self.tty and not self.verbose:
+            sys.stderr.write("\r" + line + ("\n" if done else ""))
+            sys.stderr.flush()
+        else:
+            _say(line)
 
 
 @app.callback()
 def _main(
+    ctx: typer.Context,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")] = False,
     verbose: Annotated[bool, typer.Option("-v", "--verbose", help="Report progress and timings on stderr.")] = False,
 ) -> None:
     """Who supports, condemns or hedges toward whom, sentence by sentence, in news text."""
-    global _verbose
-    _verbose = verbose
+    ctx.obj = Console(verbose)
 
 
-def _log(message: str) -> None:
-    if _verbose or sys.stderr.isatty():
-        _say(message)
+def _console(ctx: typer.Context) -> Console:
+    return ctx.obj if isinstance(ctx.obj, Console) else Console()
 
 
-def _load(model: Path):
+def _load(model: Path, console: Console | None = None):
     from stance.model import StanceClassifier
 
+    t = time.perf_counter()
     try:
-        return StanceClassifier.load(model)
+        clf = StanceClassifier.load(model)
     except ModelError as e:
         _fail(str(e))
+    if console:
+        console.log(f"stance: loaded {model} in {time.perf_counter() - t:.2f} s")
+    return clf
 
 
 ModelOpt = Annotated[Path, typer.Option("--model", "-m", help="Model folder.", show_default=True)]
 DatasetsOpt = Annotated[Optional[Path], typer.Option("--datasets", help="Folder of public datasets "
                         "(default: $STANCE_DATASETS or ../shared/datasets).")]
+GlobOpt = Annotated[str, typer.Option("--glob", help="Files to read inside folders (a pattern relative to each "
+                                      "folder).")]
+TextColumnOpt = Annotated[Optional[str], typer.Option("--text-column", help="Score each row of a CSV/JSONL table as "
+                                                      "one unit, from this column; other columns are kept.")]
 
 
 # --- predict ---------------------------------------------------------------------------------------------------------
 
-def _expand(inputs: list[str], pattern: str) -> list[str]:
-    out = []
-    for item in inputs:
-        p = Path(item)
-        if item != "-" and p.is_dir():
-            found = sorted(str(f) for f in p.rglob(pattern) if f.is_file())
-            if not found:
-                _say(f"stance: warning: {p}: no {pattern} files in this folder")
-            out.extend(found)
-        else:
-            out.append(item)
-    return out
+def _stdout():
+    if sys.stdout is None:
+        _fail("standard output is closed; nowhere to write the results")
+    return sys.stdout
 
 
-def _is_table(item: str) -> bool:
-    return item != "-" and Path(item).suffix.lower() in (".csv", ".jsonl", ".ndjson")
+class _Inputs:
+    """The inputs of one command: expanded, scored in order, failures remembered and reported at the end."""
 
+    def __init__(self, inputs: list[str], pattern: str):
+        from stance.documents import expand_inputs
 
-def _table_records(clf, item: str, text_column: str, explain: int):
-    """Rows of a CSV/JSONL table, each scored as one unit; the table's other columns (its ids) are kept."""
-    from stance.corpus import read_table
-    from stance.train import with_target
+        try:
+            self.items = expand_inputs(inputs, pattern, warn=_warn)
+        except InputError as e:
+            _fail(str(e))
+        self.failed: list[str] = []
 
-    target = (getattr(clf, "metadata_", {}).get("columns") or {}).get("target")
-    target = target if target in (frame := read_table(item, [text_column])).columns else None
-    texts = with_target(frame.fillna(""), text_column, target)  # a target-aware model sees the row's target
-    preds = clf.predict(texts, explain=explain)
-    for (_, row), p, text in zip(frame.iterrows(), preds, texts):
-        rec = {k: (None if v != v else v) for k, v in row.items() if k != text_column}  # NaN -> None
-        yield {**rec, "file": item, "text": row[text_column], "stance": p.label, "confidence": round(p.confidence, 6),
-               **{f"p_{c}": round(s, 6) for c, s in p.scores.items()},
-               **({"explanation": [list(e) for e in p.explanation]} if explain else {})}
+    def error(self, item: str, e: InputError) -> None:
+        _say(f"stance: error: {e}")
+        self.failed.append(item)
 
+    def records(self, clf, console: Console, text_column=None, explain=0, jobs=1):
+        from stance.documents import analyze_files
 
-def _sentence_record(name: str, s, explain: int) -> dict:
-    rec = {"file": name, "sentence": s.index, "start": s.start, "end": s.end, "text": s.text, "stance": s.label,
-           "confidence": round(s.confidence, 6), **{f"p_{c}": round(v, 6) for c, v in s.scores.items()},
-           "holder": s.holder, "holder_code": s.holder_code, "target": s.target, "target_code": s.target_code,
-           "stances": [{"holder": a.holder, "holder_code": a.holder_code, "target": a.target,
-                        "target_code": a.target_code, "stance": a.stance, "confidence": round(a.confidence, 6)}
-                       for a in s.stances]}
-    if explain:
-        rec["explanation"] = [list(e) for e in s.explanation]
-    return rec
+        n = 0
+        for n, rec in enumerate(analyze_files(clf, self.items, text_column=text_column, explain=explain, n_jobs=jobs,
+                                              warn=_warn, on_error=self.error), 1):
+            if n % 256 == 0:
+                console.progress(n)
+            yield rec
+        console.progress(n, done=True)
 
-
-def _warn(message: str) -> None:
-    _say(f"stance: warning: {message}")
-
-
-def _name(item: str) -> str:
-    return "<stdin>" if item == "-" else item
-
-
-def _records(clf, item: str, text_column: Optional[str], explain: int):
-    """Result rows of one input: sentences of a document (read as a stream), or rows of a CSV/JSONL table."""
-    from stance.files import read_blocks
-
-    if text_column and _is_table(item):
-        yield from _table_records(clf, item, text_column, explain)
-        return
-    for s in clf.analyze_blocks(read_blocks(item, warn=_warn), explain=explain):
-        yield _sentence_record(_name(item), s, explain)
-
-
-_worker_model = None  # the model a forked scoring process inherits
-
-
-def _score_block(task) -> list[dict]:
-    name, offset, text, explain = task
-    return [_sentence_record(name, s, explain) for s in _worker_model.analyze_blocks([(offset, text)], explain)]
-
-
-def _parallel_records(clf, items: list[str], explain: int, jobs: int, failed: list[str]):
-    """Records of many documents scored by ``jobs`` processes, block by block, in input order, with a bounded number
-    of blocks in flight so memory stays flat. Pronouns resolve within a block (about 1 MB of text)."""
-    import multiprocessing
-    from collections import deque
-
-    from stance.files import read_blocks
-
-    def tasks():
-        for k, item in enumerate(items):
-            try:
-                for offset, text in read_blocks(item, warn=_warn):
-                    yield k, (_name(item), offset, text, explain)
-            except InputError as e:
-                _say(f"stance: error: {e}")
-                failed.append(item)
-
-    global _worker_model
-    _worker_model = clf
-    seen: dict[int, int] = {}  # sentences so far, per input
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        pending: deque = deque()
-        for k, task in tasks():
-            pending.append((k, pool.apply_async(_score_block, (task,))))
-            while len(pending) > 2 * jobs or (pending and pending[0][1].ready()):
-                yield from _renumber(*pending.popleft(), seen)
-        while pending:
-            yield from _renumber(*pending.popleft(), seen)
-
-
-def _renumber(k: int, result, seen: dict[int, int]):
-    records = result.get()
-    base = seen.get(k, 0)
-    for rec in records:
-        rec["sentence"] += base
-        yield rec
-    seen[k] = base + len(records)
+    def finish(self, verb: str) -> None:
+        if self.failed:
+            if len(self.items) > 1:
+                _say(f"stance: {verb} {len(self.items) - len(self.failed)} of {len(self.items)} inputs; failed: "
+                     f"{', '.join(self.failed)}")
+            raise typer.Exit(1)
 
 
 class _Writer:
-    """Streams records in one format to a text stream."""
+    """Streams records (:class:`stance.records.SentenceStance`) in one format to a text stream."""
 
-    def __init__(self, fmt: Format, out):
-        self.fmt, self.out, self.n, self._csv = fmt, out, 0, None
+    def __init__(self, fmt: Format, out, classes, table_columns=(), csv_safe: bool = False):
+        self.fmt, self.out, self.n, self.classes = fmt, out, 0, [str(c) for c in classes]
+        self.tty = out.isatty() if hasattr(out, "isatty") else False
+        self.csv_safe = csv_safe
+        if fmt is Format.csv:
+            from stance.records import CSV_COLUMNS
 
-    def write(self, rec: dict) -> None:
+            at = CSV_COLUMNS.index("confidence") + 1
+            header = [*table_columns, *CSV_COLUMNS[:at], *(f"p_{c}" for c in self.classes), *CSV_COLUMNS[at:]]
+            self._csv = csv.DictWriter(out, fieldnames=header, lineterminator="\n", extrasaction="ignore")
+            self._csv.writeheader()
+
+    def _cell(self, v):
+        if v is None:
+            return ""
+        if isinstance(v, (dict, list)):
+            v = json.dumps(v, ensure_ascii=False)
+        if self.csv_safe and isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r"):
+            return "'" + v
+        return v
+
+    def write(self, rec) -> None:
         if self.fmt is Format.jsonl:
-            self.out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            self.out.write(json.dumps(rec.to_dict(), ensure_ascii=False) + "\n")
         elif self.fmt is Format.json:
-            self.out.write(("[\n" if self.n == 0 else ",\n") + json.dumps(rec, ensure_ascii=False))
+            self.out.write(("[\n" if self.n == 0 else ",\n") + json.dumps(rec.to_dict(), ensure_ascii=False))
         elif self.fmt is Format.csv:
-            if self._csv is None:
-                self._csv = csv.DictWriter(self.out, fieldnames=list(rec), extrasaction="ignore", lineterminator="\n")
-                self._csv.writeheader()
-            self._csv.writerow({k: (json.dumps(v) if isinstance(v, list) else v) for k, v in rec.items()})
+            for row in rec.csv_rows(self.classes):
+                self._csv.writerow({k: self._cell(v) for k, v in row.items()})
         elif self.fmt is Format.table:
-            who = f"{rec.get('holder') or '-'} -> {rec.get('target') or '-'}" if "holder" in rec else ""
-            where = f"{rec['file']}:{rec['sentence']}" if "sentence" in rec else rec["file"]
-            text = rec["text"] if len(rec["text"]) <= 110 else rec["text"][:107] + "..."
-            self.out.write(f"{where:<28} {rec['stance']:<8} {rec['confidence']:.2f}  {who}\n    {text}\n")
-            for a in rec.get("stances", [])[1:]:
-                self.out.write(f"    also: {a['holder']} {a['stance']} {a['target'] or '-'} ({a['confidence']:.2f})\n")
-            if rec.get("explanation"):
-                self.out.write("    because: " + ", ".join(f"{n} (+{w:.2f})" for n, w in rec["explanation"]) + "\n")
+            show = printable if self.tty else str
+            who = f"{rec.holder or '-'} -> {rec.target or '-'}"
+            where = f"{rec.document}:{rec.index}"
+            text = rec.text if len(rec.text) <= 110 else rec.text[:107] + "..."
+            self.out.write(show(f"{where:<28} {rec.label:<8} {rec.confidence:.2f}  {who}") + "\n    "
+                           + show(text) + "\n")
+            for a in rec.stances[1:]:
+                self.out.write(show(f"    also: {a.holder} {a.stance} {a.target or '-'} ({a.confidence:.2f})") + "\n")
+            if rec.explanation:
+                self.out.write(show("    because: " + ", ".join(f"{n} (+{w:.2f})" for n, w in rec.explanation)) + "\n")
         self.n += 1
 
     def close(self) -> None:
@@ -230,58 +225,53 @@ class _Writer:
         self.out.flush()
 
 
+HTML_MAX_SENTENCES = 20_000
+
+
 @app.command()
 def predict(
+    ctx: typer.Context,
     inputs: Annotated[list[str], typer.Argument(help="Text files, folders (searched recursively), CSV/JSONL tables "
                                                      "with --text-column, or - for stdin.", show_default=False)],
     model: ModelOpt = Path("models/stance"),
     fmt: Annotated[Optional[Format], typer.Option("--format", "-f", help="Output format (default: table on a terminal, "
                                                   "jsonl otherwise).")] = None,
-    text_column: Annotated[Optional[str], typer.Option("--text-column", help="Score each row of a CSV/JSONL table as "
-                                                       "one unit, from this column; other columns are kept.")] = None,
+    text_column: TextColumnOpt = None,
     explain: Annotated[bool, typer.Option("--explain", help="Add the n-grams that drove each decision.")] = False,
-    pattern: Annotated[str, typer.Option("--glob", help="Files to read inside folders.")] = "*.txt",
+    pattern: GlobOpt = "*.txt",
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Scoring processes; more than 1 pays off on large "
-                                      "inputs (pronouns then resolve within 1 MB blocks).")] = 1,
+                                      "inputs. The output is the same whatever the number.")] = 1,
+    csv_safe: Annotated[bool, typer.Option("--csv-safe", help="In CSV output, put a ' before cells that start with "
+                                           "=, +, -, @ so spreadsheets do not run them as formulas.")] = False,
 ) -> None:
     """Score documents sentence by sentence: stance, confidence, probabilities, holder and target."""
-    fmt = fmt or (Format.table if sys.stdout.isatty() else Format.jsonl)
-    clf = _load(model)
-    items = _expand(inputs, pattern)
-    failed = []
+    console = _console(ctx)
+    out = _stdout()
+    fmt = fmt or (Format.table if out.isatty() else Format.jsonl)
+    clf = _load(model, console)
+    inputs_ = _Inputs(inputs, pattern)
+    explain_n = 5 if explain or fmt is Format.html else 0
+    records = inputs_.records(clf, console, text_column, explain_n, jobs)
     if fmt is Format.html:
         from stance.report import predictions_html
 
-        docs = []
-        for item in items:
-            try:
-                docs.append((item, list(_records(clf, item, None, 5))))
-            except InputError as e:
-                _say(f"stance: error: {e}")
-                failed.append(item)
-        sys.stdout.write(predictions_html(docs, clf.registry))
+        docs: dict[str, list] = {}
+        for n, rec in enumerate(records, 1):
+            if n > HTML_MAX_SENTENCES:
+                _fail(f"more than {HTML_MAX_SENTENCES:,} sentences: too many for one page; score fewer inputs, or use "
+                      "`stance summarize` (or --format jsonl) for a corpus")
+            docs.setdefault(rec.document, []).append(rec)
+        out.write(predictions_html(list(docs.items()), clf.registry))
     else:  # streamed: rows are written as each input is scored
-        writer = _Writer(fmt, sys.stdout)
-        tables = [i for i in items if text_column and _is_table(i)]
-        documents = [i for i in items if i not in tables]
-        if jobs > 1 and documents:
-            for rec in _parallel_records(clf, documents, 5 if explain else 0, jobs, failed):
-                writer.write(rec)
-            items_left = tables
-        else:
-            items_left = items
-        for item in items_left:
-            try:
-                for rec in _records(clf, item, text_column, 5 if explain else 0):
-                    writer.write(rec)
-            except InputError as e:
-                _say(f"stance: error: {e}")
-                failed.append(item)
+        from stance.documents import table_columns
+
+        columns = table_columns(inputs_.items, text_column) if fmt is Format.csv and text_column else ()
+        writer = _Writer(fmt, out, clf.classes_, columns, csv_safe)
+        for rec in records:
+            writer.write(rec)
         writer.close()
-    if failed:
-        if len(items) > 1:
-            _say(f"stance: scored {len(items) - len(failed)} of {len(items)} inputs; failed: {', '.join(failed)}")
-        raise typer.Exit(1)
+    console.log(f"stance: done in {time.perf_counter() - console._start:.2f} s")
+    inputs_.finish("scored")
 
 
 # --- explain ---------------------------------------------------------------------------------------------------------
@@ -293,6 +283,7 @@ def explain(
     top: Annotated[int, typer.Option("--top", help="How many n-grams to show each way.")] = 10,
 ) -> None:
     """Show why a sentence got its stance: every class's probability and the n-grams for and against it."""
+    _stdout()
     clf = _load(model)
     p = clf.predict([sentence])[0]
     order = sorted(p.scores, key=p.scores.get, reverse=True)
@@ -309,6 +300,25 @@ def explain(
 
 
 # --- train and evaluate ----------------------------------------------------------------------------------------------
+
+def _check_out(out: Path) -> None:
+    """Refuse, before any work, a ``--out`` that is not ours to replace or cannot be written."""
+    import os
+
+    from stance.model import is_model_folder
+
+    if out.is_symlink() or out.exists():
+        if not out.is_dir():
+            _fail(f"{out}: exists and is not a folder; not replacing it (choose another --out)")
+        if not is_model_folder(out):
+            _fail(f"{out}: exists and does not hold a stance model; not replacing it (choose a new or empty path "
+                  f"for --out)")
+    parent = out.absolute().parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not os.access(parent, os.W_OK | os.X_OK) or str(out.absolute()).startswith(("/proc/", "/sys/")):
+        _fail(f"{out}: cannot write here ({parent} is not writable)")
+
 
 @app.command()
 def train(
@@ -331,6 +341,7 @@ def train(
     from stance.report import evaluation_html, evaluation_table
     from stance.train import train_project, train_table
 
+    _check_out(out)
     log = _say
     try:
         if data is not None:
@@ -347,6 +358,7 @@ def train(
 
 @app.command()
 def evaluate(
+    ctx: typer.Context,
     model: ModelOpt = Path("models/stance"),
     data: Annotated[Optional[Path], typer.Option("--data", help="Evaluate on this CSV/JSONL (same columns as "
                                                  "training) instead of the project's labels.")] = None,
@@ -388,7 +400,8 @@ def evaluate(
             report = {"test": test_report(clf, test, text_column, label_column, target_column)}
         else:
             report = evaluation_report(texts, labels, groups, search_settings=False, params=clf.params,
-                                       sources=sources, targets=targets, n_jobs=jobs, log=_log)
+                                       sources=sources, targets=targets, n_jobs=jobs,
+                                       log=_console(ctx).log)
     except InputError as e:
         _fail(str(e))
     if fmt is EvalFormat.json:
@@ -424,29 +437,31 @@ class SummaryFormat(str, Enum):
 
 @app.command()
 def summarize(
-    inputs: Annotated[list[str], typer.Argument(help="Text files, folders or - for stdin.", show_default=False)],
+    ctx: typer.Context,
+    inputs: Annotated[list[str], typer.Argument(help="Text files, folders, CSV/JSONL tables with --text-column, or - "
+                                                     "for stdin.", show_default=False)],
     model: ModelOpt = Path("models/stance"),
     by: Annotated[By, typer.Option("--by", help="Count people and ministries as themselves, or roll them up to "
                                    "their state.")] = By.actor,
     fmt: Annotated[SummaryFormat, typer.Option("--format", "-f", help="table, json, csv (the cells) or edges "
                                                "(holder,target,stance,weight for network tools).")] = SummaryFormat.table,
-    pattern: Annotated[str, typer.Option("--glob", help="Files to read inside folders.")] = "*.txt",
+    text_column: TextColumnOpt = None,
+    pattern: GlobOpt = "*.txt",
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Scoring processes.")] = 1,
 ) -> None:
-    """Who stands where: a holder x target x stance table over one or many documents."""
-    from stance.summary import summarize as build
+    """Who stands where: a holder x target x stance table over one or many documents (counts kept as it reads)."""
+    from stance.summary import Summary
 
-    clf = _load(model)
-    items = _expand(inputs, pattern)
-    records, failed = [], []
-    for item in items:
-        try:
-            records.extend(_records(clf, item, None, 0))
-        except InputError as e:
-            _say(f"stance: error: {e}")
-            failed.append(item)
-    cells = build(records, clf.registry if by is By.affiliation else None)
+    console = _console(ctx)
+    out = _stdout()
+    clf = _load(model, console)
+    inputs_ = _Inputs(inputs, pattern)
+    summary = Summary(clf.registry if by is By.affiliation else None)
+    for rec in inputs_.records(clf, console, text_column, 0, jobs):
+        summary.add(rec)
+    cells = summary.cells()
     if fmt is SummaryFormat.json:
-        print(json.dumps(cells, indent=2, ensure_ascii=False))
+        out.write(json.dumps(cells, indent=2, ensure_ascii=False) + "\n")
     elif fmt in (SummaryFormat.csv, SummaryFormat.edges):
         buf = io.StringIO()
         cols = ["holder", "target", "stance", "weight"] if fmt is SummaryFormat.edges else \
@@ -454,31 +469,43 @@ def summarize(
         w = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
         w.writeheader()
         w.writerows(cells)
-        sys.stdout.write(buf.getvalue())
+        out.write(buf.getvalue())
     else:
         from stance.report import table
 
-        print(table(["holder", "target", "stance", "count", "mean conf.", "strongest example"],
-                    [[c["holder"], c["target"] or "-", c["stance"], c["count"], f"{c['mean_confidence']:.2f}",
-                      c["example"][:70]] for c in cells]))
-    if failed:
-        if len(items) > 1:
-            _say(f"stance: summarized {len(items) - len(failed)} of {len(items)} inputs; failed: {', '.join(failed)}")
-        raise typer.Exit(1)
+        show = printable if out.isatty() else str
+        out.write(show(table(["holder", "target", "stance", "count", "mean conf.", "strongest example"],
+                             [[c["holder"], c["target"] or "-", c["stance"], c["count"], f"{c['mean_confidence']:.2f}",
+                               c["example"][:70]] for c in cells])).replace("\\x0a", "\n") + "\n")
+    inputs_.finish("summarized")
 
 
 def main() -> None:
     """Entry point: typer, with the promise that an expected failure is one line on stderr and exit code 1."""
+    import os
+
     try:
         app()
     except (InputError, ModelError) as e:
         _say(f"stance: error: {e}")
         sys.exit(1)
     except KeyboardInterrupt:
+        _say("stance: interrupted")
         sys.exit(130)
-    except BrokenPipeError:
-        sys.stderr.close()
-        sys.exit(0)
+    except BrokenPipeError:  # the reader went away (``| head``): stop quietly, as other Unix tools do
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, AttributeError, ValueError):
+            pass
+        sys.exit(141)
+    except OSError as e:  # writing the results failed: a full disk, a closed or broken stdout
+        where = "<stdout>" if e.filename is None else e.filename
+        _say(f"stance: error: {where}: cannot write: {e.strerror or e}")
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+        except OSError:
+            pass
+        sys.exit(1)
 
 
 if __name__ == "__main__":

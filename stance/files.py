@@ -14,7 +14,7 @@ from pathlib import Path
 
 from stance.errors import InputError
 
-__all__ = ["sha256", "read_document", "read_blocks", "BLOCK_CHARS"]
+__all__ = ["sha256", "read_document", "read_blocks", "read_rows", "BLOCK_CHARS"]
 
 BLOCK_CHARS = 1 << 20
 _ENDS = ("", ".", "!", "?", ":", "”", '"', "'")  # a line ending so (or blank) always ends a sentence: stance.text._lines
@@ -36,6 +36,8 @@ def _refuse_binary(head: bytes, name: str) -> None:
 
 def _open(path: str | Path):
     if str(path) == "-":
+        if sys.stdin is None:
+            raise InputError("<stdin>: standard input is closed; nothing to read")
         return sys.stdin.buffer, "<stdin>"
     path = Path(path)
     try:
@@ -54,7 +56,7 @@ def read_document(path: str | Path) -> tuple[str, str | None]:
     except OSError as e:
         raise InputError(f"{name}: cannot read: {e.strerror or e}") from None
     finally:
-        if f is not sys.stdin.buffer:
+        if sys.stdin is None or f is not sys.stdin.buffer:
             f.close()
     _refuse_binary(data, name)
     try:
@@ -89,21 +91,42 @@ def read_blocks(path: str | Path, block_chars: int = BLOCK_CHARS,
     except OSError as e:
         raise InputError(f"{name}: cannot read: {e.strerror or e}") from None
     finally:
-        if f is not sys.stdin.buffer:
+        if sys.stdin is None or f is not sys.stdin.buffer:
             f.close()
+
+
+def _pieces(f, limit: int) -> Iterator[bytes]:
+    """The bytes of ``f`` as lines of at most ``limit`` bytes: a longer line is cut after its last sentence end
+    (". ", "? ", "! ") in the piece or, failing that, after its last space, so no piece splits a UTF-8 character
+    and memory stays bounded whatever the input's shape."""
+    carry = b""
+    while True:
+        raw = f.readline(limit - len(carry)) if len(carry) < limit else b""
+        piece = carry + raw
+        carry = b""
+        if not piece:
+            return
+        if piece.endswith(b"\n") or (not raw and len(piece) < limit):
+            yield piece
+            continue
+        cut = max(piece.rfind(b". "), piece.rfind(b"? "), piece.rfind(b"! "))
+        cut = cut + 2 if cut >= len(piece) // 2 else max(piece.rfind(b" "), piece.rfind(b"\t")) + 1
+        if cut <= 0:  # no space in the piece: cut at a character boundary
+            cut = len(piece)
+            while cut > 1 and piece[cut - 1] & 0xC0 == 0x80:
+                cut -= 1
+            cut = cut - 1 if piece[cut - 1] >= 0xC0 else cut
+        yield piece[:cut]
+        carry = piece[cut:]
 
 
 def _blocks(f, name: str, block_chars: int, warn) -> Iterator[tuple[int, str]]:
     lines: list[str] = []
     size = offset = 0
     warned = False
-    for number, raw in enumerate(f, 1):
-        if number == 1:
-            _refuse_binary(raw, name)
-            if raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
-        elif offset + size < _SNIFF and b"\x00" in raw:
-            raise InputError(f"{name}: looks like a binary file, not text")
+    for number, raw in _numbered(_pieces(_utf8(f), 8 * block_chars), name):
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError:
@@ -120,3 +143,121 @@ def _blocks(f, name: str, block_chars: int, warn) -> Iterator[tuple[int, str]]:
             lines, size = [], 0
     if lines:
         yield offset, "".join(lines)
+
+
+class _Recoded:
+    """A UTF-16 file (it starts with a byte-order mark) read as UTF-8 bytes, line by line."""
+
+    def __init__(self, f):
+        import io
+
+        self._text = io.TextIOWrapper(f, encoding="utf-16", newline="")
+
+    def readline(self, limit: int = -1) -> bytes:
+        return self._text.readline(max(1, limit // 4) if limit > 0 else -1).encode("utf-8")
+
+
+def _utf8(f):
+    """``f`` itself, or for UTF-16 text (a byte-order mark first) a reader giving its lines as UTF-8."""
+    peek = getattr(f, "peek", None)
+    head = peek(2)[:2] if peek else b""
+    return _Recoded(f) if head in (b"\xff\xfe", b"\xfe\xff") else f
+
+
+def _numbered(pieces: Iterator[bytes], name: str) -> Iterator[tuple[int, bytes]]:
+    """Pieces with the number of the line they start on; a NUL byte anywhere refuses the input (binary)."""
+    line = 1
+    for piece in pieces:
+        if b"\x00" in piece:
+            raise InputError(f"{name}:{line}: looks like a binary file (a NUL byte), not text")
+        yield line, piece
+        line += piece.endswith(b"\n")
+
+
+def _lines(f, name: str, warn) -> Iterator[tuple[int, str]]:
+    """Decoded lines with their numbers: UTF-8, else cp1252 (then latin-1) with one warning naming the first bad line;
+    NUL bytes refuse the input."""
+    warned = False
+    for number, raw in enumerate(_utf8(f), 1):
+        if b"\x00" in raw:
+            raise InputError(f"{name}:{number}: looks like a binary file (a NUL byte), not text")
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:
+            yield number, raw.decode("utf-8")
+        except UnicodeDecodeError:
+            encoding = _fallback(raw)
+            if not warned:
+                warn(f"{name}:{number}: not valid UTF-8; decoded as {encoding}")
+                warned = True
+            yield number, raw.decode(encoding)
+
+
+def read_rows(path: str | Path, text_column: str, warn: Callable[[str], None] = lambda message: None
+              ) -> Iterator[tuple[int, dict]]:
+    """``(line, row)`` for each row of a CSV or JSONL table (by extension), streamed: every value exactly as read
+    (CSV cells as strings, JSON values as parsed: ``1`` stays ``1``, a 20-digit id stays exact). A row whose
+    ``text_column`` is missing, null or not a string is skipped with a warning naming its line; an empty file has no
+    rows. Errors name the file and line."""
+    import csv
+    import json
+
+    f, name = _open(path)
+    jsonl = Path(str(path)).suffix.lower() in (".jsonl", ".ndjson")
+    try:
+        lines = _lines(f, name, warn)
+        if jsonl:
+            first = True
+            for number, line in lines:
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as e:
+                    raise InputError(f"{name}:{number}: not valid JSON: {e.msg}") from None
+                if not isinstance(row, dict):
+                    raise InputError(f"{name}:{number}: expected a JSON object per line")
+                if first and text_column not in row:
+                    raise InputError(f"{name}:{number}: missing column {text_column} (columns: {', '.join(row)})")
+                first = False
+                if _text_ok(row, text_column, name, number, warn):
+                    yield number, row
+        else:
+            current = [0]
+
+            def source():
+                for number, line in lines:
+                    current[0] = number
+                    yield line
+
+            reader = csv.reader(source())
+            try:
+                header = next(reader, None)
+                if header is None:
+                    return
+                if text_column not in header:
+                    raise InputError(f"{name}:1: missing column {text_column} (columns: {', '.join(header)})")
+                for cells in reader:
+                    if not cells:
+                        continue
+                    if len(cells) != len(header):
+                        raise InputError(f"{name}:{current[0]}: {len(cells)} cells where the header has {len(header)}")
+                    row = dict(zip(header, cells))
+                    if _text_ok(row, text_column, name, current[0], warn):
+                        yield current[0], row
+            except csv.Error as e:
+                raise InputError(f"{name}:{current[0]}: cannot read as CSV: {e}") from None
+    except OSError as e:
+        raise InputError(f"{name}: cannot read: {e.strerror or e}") from None
+    finally:
+        if sys.stdin is None or f is not sys.stdin.buffer:
+            f.close()
+
+
+def _text_ok(row: dict, column: str, name: str, number: int, warn) -> bool:
+    value = row.get(column)
+    if isinstance(value, str):
+        return True
+    what = "missing" if column not in row else ("null" if value is None else f"a {type(value).__name__}, not text")
+    warn(f"{name}:{number}: column {column} is {what}; row skipped")
+    return False

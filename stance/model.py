@@ -32,12 +32,12 @@ from pathlib import Path
 
 import numpy as np
 
-from stance.actors import Finder, Registry
+from stance.actors import Registry
 from stance.compact import CompactModel, TargetModels
 from stance.compact import load as load_compact
 from stance.errors import ModelError
+from stance.records import ActorStance, Prediction, SentenceStance
 from stance.files import sha256
-from stance.text import split_sentences
 
 __all__ = ["StanceClassifier", "Prediction", "SentenceStance", "ActorStance", "DEFAULT_PARAMS", "build_pipeline",
            "fold", "add_target", "split_target", "TargetPipelines"]
@@ -140,57 +140,6 @@ def build_pipeline(params: dict | None = None, random_state: int = 0):
         ("features", FeatureUnion(parts)),
         ("classifier", LogisticRegression(C=p["C"], class_weight="balanced", max_iter=5000, random_state=random_state)),
     ])
-
-
-@dataclass(frozen=True)
-class Prediction:
-    """The stance of one text: ``label``, its probability ``confidence``, every class's probability in ``scores``, and
-    the n-grams that pushed it most toward ``label`` and away from the runner-up (``explanation``: (n-gram, weight))."""
-
-    label: str
-    confidence: float
-    scores: dict[str, float]
-    explanation: tuple[tuple[str, float], ...] = ()
-
-
-@dataclass(frozen=True)
-class ActorStance:
-    """One actor's stance toward another, as a sentence (or a clause of it) expresses it."""
-
-    holder: str
-    holder_code: str
-    target: str
-    target_code: str
-    stance: str
-    confidence: float
-
-
-@dataclass(frozen=True)
-class SentenceStance:
-    """One sentence of a document: where it is, what it says and who takes which stance toward whom.
-
-    ``label`` is the sentence's stance; ``holder`` and ``target`` are its primary actor stance's, and ``stances`` lists
-    every actor stance it expresses (the primary first, with the sentence's label), as the labels do."""
-
-    index: int
-    start: int
-    end: int
-    text: str
-    label: str
-    confidence: float
-    scores: dict[str, float]
-    holder: str = ""
-    holder_code: str = ""
-    target: str = ""
-    target_code: str = ""
-    explanation: tuple[tuple[str, float], ...] = field(default=())
-    stances: tuple[ActorStance, ...] = field(default=())
-
-    def to_dict(self) -> dict:
-        d = asdict(self)
-        d["explanation"] = [list(e) for e in self.explanation]
-        d["stances"] = [asdict(a) for a in self.stances]
-        return d
 
 
 def _check_texts(texts) -> list[str]:
@@ -360,44 +309,20 @@ class StanceClassifier:
             raise TypeError(f"expected a document string, got {type(document).__name__}")
         return list(self.analyze_blocks([(0, document)], explain=explain))
 
-    def analyze_blocks(self, blocks, explain: int = 0, batch: int = 512):
+    def analyze_files(self, inputs, *, text_column: str | None = None, explain: int = 0, n_jobs: int = 1, **kw):
+        """Every sentence (and, with ``text_column``, table row) of files, in order, scored by ``n_jobs`` processes:
+        see :func:`stance.documents.analyze_files`."""
+        from stance.documents import analyze_files
+
+        return analyze_files(self, inputs, text_column=text_column, explain=explain, n_jobs=n_jobs, **kw)
+
+    def analyze_blocks(self, blocks, explain: int = 0, document: str = ""):
         """:meth:`analyze` over a document given as ``(offset, text)`` blocks (see :func:`stance.files.read_blocks`),
         yielding sentences as they are scored: memory stays flat however long the document. Sentence indices run on
-        across blocks, offsets are shifted by each block's offset, and pronouns resolve across block boundaries."""
-        finder = Finder(self.registry) if self.registry is not None else None
-        context: list = []
-        index = 0
-        for offset, text in blocks:
-            sentences = split_sentences(text)
-            for i in range(0, len(sentences), batch):
-                chunk = sentences[i : i + batch]
-                yield from self._analyze_sentences(chunk, offset, index, finder, context, explain)
-                index += len(chunk)
+        across blocks and offsets are shifted by each block's offset (see :func:`stance.documents.analyze_blocks`)."""
+        from stance.documents import analyze_blocks
 
-    def _analyze_sentences(self, sentences, offset, index, finder, context, explain):
-        texts = [s.text for s in sentences]
-        predictions = self.predict(texts, explain=explain)
-        found = finder.find_all(texts, context) if finder else [[] for _ in texts]
-        # a sentence with several attributed clauses: each further clause is scored on its own words
-        clauses = [(i, a) for i, atts in enumerate(found) if predictions[i].label != "none" for a in atts[1:]
-                   if 0 <= a.start < a.end <= len(texts[i])]
-        clause_predictions = dict(zip(((i, a) for i, a in clauses),
-                                      self.predict([texts[i][a.start : a.end] for i, a in clauses])))
-        for i, (s, p) in enumerate(zip(sentences, predictions)):
-            stances: list[ActorStance] = []
-            if p.label != "none" and found[i]:
-                first = found[i][0]
-                stances.append(ActorStance(first.holder, first.holder_code, first.target, first.target_code,
-                                           p.label, p.confidence))
-                for a in found[i][1:]:
-                    q = clause_predictions.get((i, a))
-                    if q is not None and q.label != "none":
-                        stances.append(ActorStance(a.holder, a.holder_code, a.target, a.target_code, q.label,
-                                                   q.confidence))
-            head = stances[0] if stances else None
-            yield SentenceStance(index + i, s.start + offset, s.end + offset, s.text, p.label, p.confidence, p.scores,
-                                 *((head.holder, head.holder_code, head.target, head.target_code) if head else ("",) * 4),
-                                 explanation=p.explanation, stances=tuple(stances))
+        return analyze_blocks(self, blocks, document=document, explain=explain)
 
     # --- persistence --------------------------------------------------------------------------------------------
     def save(self, path: str | Path, metadata: dict | None = None, registry_file: str | Path | None = None) -> Path:
@@ -473,6 +398,17 @@ class StanceClassifier:
         clf._set_compact(compact)
         clf.metadata_ = meta
         return clf
+
+
+def is_model_folder(path: str | Path) -> bool:
+    """Whether ``path`` is a folder holding a model of ours (a ``metadata.json`` listing its files and labels), the only
+    kind of folder ``save`` may replace."""
+    meta = Path(path) / "metadata.json"
+    try:
+        data = json.loads(meta.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return False
+    return isinstance(data, dict) and isinstance(data.get("files"), dict) and isinstance(data.get("labels"), list)
 
 
 def _read(path: Path, digest: str | None = None) -> bytes:

@@ -464,40 +464,26 @@ def _sentence(r: dict, anchor: str, looks, registry) -> str:
             f'{_tip(r, stances, looks)}</span>')
 
 
-def _paragraphs(name: str, recs: list[dict], source: str | None) -> list[list[dict]]:
-    """Sentences grouped into the article's paragraphs: a line break between two sentences' offsets starts a new one.
-    Without the source text (stdin, a file since moved), the article is one paragraph."""
-    from pathlib import Path
-
-    from stance.files import read_document
-    from stance.errors import InputError
-
-    if source is None and name not in ("-", "<stdin>") and Path(name).is_file():
-        try:
-            source = read_document(name)[0]
-        except (InputError, OSError):  # paragraphs are a nicety: the report never fails for want of them
-            source = None
-    offsets = [r.get(k) for r in recs for k in ("start", "end")]
-    if source is None or not all(isinstance(o, int) for o in offsets) or (offsets and max(offsets) > len(source)):
-        return [recs] if recs else []
+def _paragraphs(recs: list[dict]) -> list[list[dict]]:
+    """Sentences grouped into the article's paragraphs (each record's ``paragraph``)."""
     groups: list[list[dict]] = []
     for prev, r in zip([None, *recs], recs):
-        if prev is None or "\n" in source[prev["end"]:r["start"]]:
+        if prev is None or r.get("paragraph") != prev.get("paragraph"):
             groups.append([])
         groups[-1].append(r)
     return groups
 
 
-def predictions_html(docs: list[tuple[str, list[dict]]], registry=None, title: str = "Stance report",
-                     sources: dict[str, str] | None = None) -> str:
+def predictions_html(docs, registry=None, title: str = "Stance report") -> str:
     """One self-contained page (no network, no external assets; JavaScript optional): who stands where on top, then
     each article with every sentence tinted, labelled and underlined by its stance and its holders and targets marked;
     hover, focus or click a sentence for its actor stances, probabilities and the n-grams that drove the decision.
 
-    ``docs`` are (name, records) pairs, records as ``stance predict`` emits them; ``sources`` maps a name to the text
-    the offsets point into, to keep the article's paragraphs (by default a name that is a file is read again)."""
+    ``docs`` are (name, records) pairs, records :class:`stance.records.SentenceStance` (their paragraphs are kept)."""
     from stance.summary import summarize
 
+    cells = summarize([r for _, recs in docs for r in recs], registry)
+    docs = [(name, [r.to_dict() for r in recs]) for name, recs in docs]
     all_records = [r for _, recs in docs for r in recs]
     looks = _looks(_label_order(all_records))
     css = "".join(f".{cls}{{--c:{c};--bg:{bg};--u:{deco}}}" for cls, c, bg, _, deco in looks.values())
@@ -513,7 +499,6 @@ def predictions_html(docs: list[tuple[str, list[dict]]], registry=None, title: s
     legend += ('<span><span class="key holder">holder</span> and <span class="key target">target</span> '
                '</span><span class="hint">Hover over, tap or click a sentence for details.</span>')
 
-    cells = summarize(all_records, registry)
     rows = []
     for c in cells:
         example = c["example"] if len(c["example"]) <= 150 else c["example"][:147].rsplit(" ", 1)[0] + " …"
@@ -548,7 +533,7 @@ def predictions_html(docs: list[tuple[str, list[dict]]], registry=None, title: s
                         f'title="{html.escape(r["stance"])}: {html.escape(r["text"][:80])}"></a>' for r in recs)
         paragraphs = "".join(
             "<p>" + " ".join(_sentence(r, anchor[id(r)], looks, registry) for r in group) + "</p>"
-            for group in _paragraphs(str(name), recs, (sources or {}).get(name)))
+            for group in _paragraphs(recs))
         body.append(f'<section class="doc" id="d{d}"><h2>{html.escape(str(name))} · {len(recs)} sentences</h2>'
                     f'<nav class="strip" aria-label="sentences by stance">{strip}</nav>'
                     f'<div class="article">{paragraphs}</div></section>')

@@ -32,7 +32,7 @@ def test_a_bad_line_is_decoded_as_cp1252_with_one_warning_naming_it(tmp_path):
 def test_binary_input_is_refused_by_the_stream(tmp_path):
     f = tmp_path / "blob.txt"
     f.write_bytes(b"text line\n" + b"\x00\x01\x02" * 50)
-    with pytest.raises(InputError, match="blob.txt: looks like a binary file"):
+    with pytest.raises(InputError, match="blob.txt:2: looks like a binary file"):
         list(read_blocks(f))
 
 

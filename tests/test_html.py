@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, stance_cmd
+from stance import StanceClassifier
+from stance.records import ActorStance, SentenceStance
 from stance.report import predictions_html
 from stance.text import split_sentences
 
@@ -37,11 +39,17 @@ def assert_sentences_in_order(page: str, sentences: list[str]) -> None:
         at = found + len(s)
 
 
-def record(text: str, stance: str = "condemn", **extra) -> dict:
-    rec = {"file": "doc.txt", "sentence": 0, "start": 0, "end": len(text), "text": text, "stance": stance,
-           "confidence": 0.7, "p_condemn": 0.7, "p_none": 0.3, "holder": "", "holder_code": "", "target": "",
-           "target_code": ""}
-    return {**rec, **extra}
+def record(text: str, stance: str = "condemn", sentence: int = 0, start: int = 0, end: int | None = None,
+           confidence: float = 0.7, stances=(), paragraph: int = 0, **extra) -> SentenceStance:
+    """A record as the library makes it; ``p_<class>`` keywords give the probabilities."""
+    scores = {k[2:]: v for k, v in extra.items() if k.startswith("p_")} or {"condemn": 0.7, "none": 0.3}
+    actors = {k: v for k, v in extra.items() if not k.startswith("p_")}
+    stances = tuple(ActorStance(**st) for st in stances)
+    if not stances and actors.get("holder") and stance != "none":
+        stances = (ActorStance(actors.get("holder", ""), actors.get("holder_code", ""), actors.get("target", ""),
+                               actors.get("target_code", ""), stance, confidence),)
+    return SentenceStance(sentence, start, len(text) if end is None else end, text, stance, confidence, scores,
+                          stances=stances, document="doc.txt", paragraph=paragraph, **actors)
 
 
 @pytest.fixture(scope="module")
@@ -110,13 +118,14 @@ def test_any_label_set_and_empty_input_render():
             record("Nothing here.", "observing", sentence=1, p_observing=0.9, confidence=0.9)]
     page = predictions_html([("doc.txt", recs), ("empty.txt", [])])
     assert len(re.findall(r"data-sentence=", page)) == 2 and "No actor stance found" in page
-    assert_sentences_in_order(page, [r["text"] for r in recs])
+    assert_sentences_in_order(page, [r.text for r in recs])
 
 
-def test_keeps_the_articles_paragraphs():
+def test_keeps_the_articles_paragraphs(tiny_model):
     source = "Russia condemned it.\nIran praised Moscow. Oil rose."
-    recs = [record(s.text, "none", sentence=s.index, start=s.start, end=s.end) for s in split_sentences(source)]
-    page = predictions_html([("doc.txt", recs)], sources={"doc.txt": source})
+    recs = [r for r in StanceClassifier.load(tiny_model).analyze(source)]
+    assert [r.paragraph for r in recs] == [0, 1, 1]
+    page = predictions_html([("doc.txt", recs)])
     paragraphs = re.findall(r"<p>(.*?)</p>", page.split('class="article"')[1], re.S)
     assert [len(re.findall("data-sentence=", p)) for p in paragraphs] == [1, 2]
 

@@ -158,7 +158,8 @@ def test_train_with_a_target_column_then_predict_a_table_uses_each_rows_target(t
     out = [json.loads(line) for line in r.stdout.decode().splitlines()]
     assert [o["rid"] for o in out] == [row["rid"] for row in rows]
     assert [o["text"] for o in out] == [row["text"] for row in rows]
-    assert [o["target"] for o in out] == [row["target"] for row in rows]
+    assert [o["row_target"] for o in out] == [row["target"] for row in rows]  # the input's column, renamed
+    assert all(o["target"] == row["target"] for o, row in zip(out, rows) if o["stance"] != "none")
     # the same words, opposite stances, by the row's target
     assert [o["stance"] for o in out] == [row["label"] for row in rows]
 
