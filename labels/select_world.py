@@ -73,7 +73,7 @@ def main() -> None:
     ap.add_argument("--wikinews-sentences", type=int, default=3000)
     ap.add_argument("--max-sentences", type=int, default=100)
     ap.add_argument("--statements", type=int, default=320)
-    ap.add_argument("--lead", type=int, default=4)
+    ap.add_argument("--lead", type=int, default=8)
     ap.add_argument("--out", default=str(HERE / "world_selection.csv"))
     args = ap.parse_args()
     import pandas as pd
