@@ -27,6 +27,7 @@ STANCES = ("support", "condemn", "hedge", "none")
 SEED_COLUMNS = ("seed", "sentence", "start", "end", "holder", "target", "stance")
 NEWSMTSC_COLUMNS = ("primary_gid", "holder", "target", "stance")
 NEWSMTSC_FILES = ("train.jsonl", "devtest_mt.jsonl", "devtest_rw.jsonl")
+WORLD_FILES = {"wikinews": "wikinews_2019.csv", "whitehouse": "statements.jsonl"}  # one file each pool must have
 
 
 def datasets_dir(value: str | Path | None = None) -> Path:
@@ -51,7 +52,8 @@ class Corpus:
     """Validated labels.
 
     ``rows``: one row per label (source, doc, sid, holder, target, stance, text). ``sentences``: one row per sentence
-    (sid, text, label = primary stance, group = source article, source). ``files``: sha256 of every file read.
+    (sid, text, label = primary stance, group = source article, source, heldout: a world-news document kept apart
+    from every tuning step, see :func:`heldout`). ``files``: sha256 of every file read.
     """
 
     rows: pd.DataFrame
@@ -98,34 +100,69 @@ def _check_label(path: Path, line: int, row: dict, registry: Registry) -> None:
 
 def load_seed_labels(path: Path, seeds: Path, registry: Registry, files: dict[str, str]) -> pd.DataFrame:
     """Seed labels, each checked against the sentence the project's splitter cuts from the seed file."""
+    def text_of(seed: str) -> str | None:
+        seed_path = seeds / seed
+        if not seed_path.is_file():
+            return None
+        files[str(seed_path)] = sha256(seed_path)
+        return read_document(seed_path)[0]
+
+    return load_document_labels(path, "seeds", "seed", text_of, registry, files, f"not in {seeds}")
+
+
+def load_document_labels(path: Path, source: str, doc_column: str, text_of, registry: Registry,
+                         files: dict[str, str], where: str = "") -> pd.DataFrame:
+    """Labels of sentences of whole documents (``doc_column``, ``sentence``, ``start``, ``end``, holder, target,
+    stance), each checked against the sentence the project's splitter cuts from ``text_of(doc)`` (None: unknown)."""
     split_cache: dict[str, list] = {}
     records = []
-    for line, row in _read_csv_rows(path, SEED_COLUMNS):
+    for line, row in _read_csv_rows(path, (doc_column, *SEED_COLUMNS[1:])):
         _check_label(path, line, row, registry)
-        seed = row["seed"]
-        if seed not in split_cache:
-            seed_path = seeds / seed
-            if not seed_path.is_file():
-                raise InputError(f"{path}:{line}: unknown seed file {seed!r} (not in {seeds})")
-            text, _ = read_document(seed_path)
-            files[str(seed_path)] = sha256(seed_path)
-            split_cache[seed] = split_sentences(text)
+        doc = row[doc_column]
+        if doc not in split_cache:
+            text = text_of(doc)
+            if text is None:
+                raise InputError(f"{path}:{line}: unknown document {doc!r} ({where or 'not in the dataset'})")
+            split_cache[doc] = split_sentences(text)
         try:
             index, start, end = int(row["sentence"]), int(row["start"]), int(row["end"])
         except ValueError:
             raise InputError(f"{path}:{line}: sentence, start and end must be whole numbers") from None
-        sentences = split_cache[seed]
+        sentences = split_cache[doc]
         if not 0 <= index < len(sentences):
-            raise InputError(f"{path}:{line}: {seed} has no sentence {index} (it has {len(sentences)})")
+            raise InputError(f"{path}:{line}: {doc} has no sentence {index} (it has {len(sentences)})")
         s = sentences[index]
         if (s.start, s.end) != (start, end):
             raise InputError(
-                f"{path}:{line}: offsets {start}-{end} do not match sentence {index} of {seed} ({s.start}-{s.end})"
+                f"{path}:{line}: offsets {start}-{end} do not match sentence {index} of {doc} ({s.start}-{s.end})"
             )
-        records.append(dict(source="seeds", doc=seed, sid=f"{seed}#{index}", index=index, start=start, end=end,
+        records.append(dict(source=source, doc=doc, sid=f"{doc}#{index}", index=index, start=start, end=end,
                             text=s.text, holder=row["holder"], target=row["target"], stance=row["stance"], line=line))
     files[str(path)] = sha256(path)
     return pd.DataFrame.from_records(records)
+
+
+def world_documents(folder: Path, source: str) -> dict[str, str]:
+    """Text by document id (:func:`world_doc_id`) of a world-news pool: ``wikinews`` or ``whitehouse``."""
+    docs = {}
+    if source == "wikinews":
+        for p in sorted((folder / "wikinews").glob("wikinews_*.csv")):
+            for row in pd.read_csv(p, dtype=str, keep_default_na=False).itertuples():
+                docs[world_doc_id("wikinews", row.url)] = row.text
+    else:
+        with (folder / "whitehouse" / WORLD_FILES["whitehouse"]).open(encoding="utf-8") as f:
+            for line in f:
+                st = json.loads(line)
+                docs[world_doc_id("whitehouse", st["id"])] = st["text"]
+    return docs
+
+
+def heldout(doc: str) -> bool:
+    """Whether a world-news document is in the held-out part (one in five, by the sha1 of its id): no setting is
+    tuned on it; its figures are reported apart (``labels/select_world.py`` makes the same split)."""
+    import hashlib
+
+    return int(hashlib.sha1(doc.encode("utf-8")).hexdigest()[:8], 16) % 5 == 0
 
 
 def newsmtsc_sentences(folder: Path) -> dict[str, str]:
@@ -175,7 +212,20 @@ def load_project(root: str | Path = ".", datasets: str | Path | None = None) -> 
         if (folder / NEWSMTSC_FILES[0]).is_file():
             frames.append(load_newsmtsc_labels(newsmtsc, folder, registry, files))
         else:
-            notes.append(f"{folder}: dataset folder not found; training on the seed labels alone")
+            notes.append(f"{folder}: dataset folder not found; its labels ({newsmtsc.name}) are left out")
+    for source, first in WORLD_FILES.items():
+        labels_file = labels / f"{source}.csv"
+        if not labels_file.is_file():
+            continue
+        folder = datasets_dir(datasets)
+        if not (folder / source / first).is_file():
+            notes.append(f"{folder / source}: dataset folder not found; its labels ({labels_file.name}) are left out")
+            continue
+        docs = world_documents(folder, source)
+        frames.append(load_document_labels(labels_file, source, "doc", docs.get, registry, files,
+                                           f"not in {folder / source}"))
+    if len(frames) == 1 and notes:
+        notes.append("training on the seed labels alone")
     rows = pd.concat(frames, ignore_index=True)
     return Corpus(rows, primary_sentences(rows), files, notes)
 
@@ -185,7 +235,9 @@ def primary_sentences(rows: pd.DataFrame) -> pd.DataFrame:
     first = rows.drop_duplicates("sid", keep="first")
     return pd.DataFrame({"sid": first["sid"].to_numpy(), "text": first["text"].to_numpy(),
                          "label": first["stance"].to_numpy(), "group": first["doc"].to_numpy(),
-                         "source": first["source"].to_numpy()})
+                         "source": first["source"].to_numpy(),
+                         "heldout": [bool(src in WORLD_FILES and heldout(doc))
+                                     for src, doc in zip(first["source"], first["doc"])]})
 
 
 def read_table(path: str | Path, columns: list[str]) -> pd.DataFrame:
