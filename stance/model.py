@@ -32,7 +32,8 @@ from pathlib import Path
 
 import numpy as np
 
-from stance.actors import Finder, Registry
+from stance.actors import Registry
+from stance.holders import Finder
 from stance.compact import CompactModel, TargetModels
 from stance.compact import load as load_compact
 from stance.errors import ModelError

@@ -6,7 +6,8 @@ from conftest import ROOT, SEEDS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stance.actors import Attribution, Finder, Registry
+from stance.actors import Registry
+from stance.holders import Attribution, Finder
 from stance.errors import InputError
 from stance.text import split_sentences
 

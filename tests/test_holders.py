@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from stance.actors import Registry
-from stance.actors import Attribution, Finder
+from stance.holders import Attribution, Finder
 
 CASES = Path(__file__).with_name("holder_cases.csv")
 COLUMNS = ["case", "context", "sentence", "next", "holder", "holder_code", "target", "target_code", "start", "end"]
@@ -94,3 +94,8 @@ def test_the_table_covers_every_kind_of_outcome():
     assert any(a.holder_code == "" for e in expected for a in e)  # names not in the registry
     assert any(a.target == "" for e in expected for a in e)
 
+
+
+def test_the_registry_module_knows_nothing_of_holders():
+    import stance.actors
+    assert not hasattr(stance.actors, "Finder") and not hasattr(stance.actors, "Attribution")
