@@ -47,6 +47,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from operator import attrgetter
+from typing import NamedTuple
 
 from stance.actors import Mention, Registry
 
@@ -267,6 +268,7 @@ def _words() -> _Words:
 
 
 _CONTEXT_SIZE = 64
+_TARGET_PREFERENCE = ("quoted", "later", "before", "spoken_to", "name")  # after the first in the clause
 _WINDOW = 600  # how far from its verb a target may be, in characters
 _BIG = 1 << 62
 _START = attrgetter("start")
@@ -361,6 +363,15 @@ def _they(c: Mention) -> bool:
     return c.actor is not None and c.actor.kind != "person"
 
 
+class _Before(NamedTuple):
+    """What precedes a noun phrase: whether a preposition governs it, and the exceptions that let it be a subject
+    all the same ("with X saying", "the office of X said")."""
+
+    governed: bool
+    with_ing: bool
+    speaks_for: bool
+
+
 class _NP:
     """A noun phrase that names an actor: from ``start`` (titles and modifiers included) to its head mention."""
 
@@ -368,7 +379,7 @@ class _NP:
 
     def __init__(self, start: int, head: Mention, quoted: bool):
         self.start, self.head, self.end, self.quoted = start, head, head.end, quoted
-        self.before = None  # what precedes it, once read: (a preposition governs it, the exceptions that apply)
+        self.before: _Before | None = None  # read on first use
 
 
 class _Phrases(list):
@@ -381,18 +392,34 @@ class _Phrases(list):
         self.subjects: dict[bool, _NP | None] = {}
 
 
+@dataclass(slots=True, eq=False)
 class _Event:
-    """A verb (or construction) of speech or judgement and its holder."""
+    """A verb (or construction) of speech or judgement and its holder.
 
-    __slots__ = ("holder", "anchor", "vstart", "vend", "tier", "skip", "target", "quote", "speech", "listener",
-                 "clause", "order")
+    ``anchor`` is where the event starts (the holder, or the construction); ``[vstart, vend)`` the verb; ``tier`` its
+    rank (0 a main-clause verb, 1 a subordinate one or a sentence subject, 2 a stated position, 3 a source: "according
+    to X"); ``skip`` a span whose actors are not targets (the holder's own phrase); ``target`` one fixed by the
+    construction ("X drew criticism from Y": X); ``quote`` the quotation the holder speaks; ``spoken_to`` and
+    ``venue`` the start of the phrase spoken to ("told X", a target of last resort) or on ("said on X", never a
+    target); ``clause`` the clause span, once known; ``order`` the sort key among events of a tier.
+    """
 
-    def __init__(self, holder, anchor, vstart, vend, tier=0, skip=(0, 0), target=None, quote=None, speech=False,
-                 listener=-1):
-        self.holder, self.anchor, self.vstart, self.vend, self.tier = holder, anchor, vstart, vend, tier
-        self.skip, self.target, self.quote, self.speech, self.listener = skip, target, quote, speech, listener
-        self.clause = (0, 0)
-        self.order = anchor
+    holder: Mention | None
+    anchor: int
+    vstart: int
+    vend: int
+    tier: int = 0
+    skip: tuple[int, int] = (0, 0)
+    target: Mention | None = None
+    quote: tuple[int, int] | None = None
+    speech: bool = False
+    spoken_to: int | None = None
+    venue: int | None = None
+    clause: tuple[int, int] = (0, 0)
+    order: float = -1.0
+
+    def __post_init__(self):
+        self.order = self.anchor
 
 
 class _Memory:
@@ -465,16 +492,16 @@ class Finder:
         context = context if context is not None else []
         memory = _Memory(context)
         out: list[list[Attribution]] = []
-        pending, pending_nps = -1, None  # a quotation without a speaker, waiting for the next sentence's speaker
+        pending, pending_nps = None, None  # a quotation without a speaker, waiting for the next sentence's speaker
         for i, text in enumerate(sentences):
             found, seen, marker, bare = _sentence(self.registry, text, context, memory)
-            if pending >= 0 and found and marker is not None and marker.role == "speaker" \
+            if pending is not None and found and marker is not None and marker.role == "speaker" \
                     and text.lstrip()[:1] in ("“", '"'):
                 # a quotation without a speaker, followed by more of it with one: '"..." "...," Putin said.'
                 before, phrases = sentences[pending], pending_nps
                 event = _Event(marker, 0, 0, 0, quote=(0, len(before)), speech=True)
                 out[pending] = _attributions(before, [event], phrases)
-            pending, pending_nps = (i, bare) if bare is not None and not found else (-1, None)
+            pending, pending_nps = (i, bare) if bare is not None and not found else (None, None)
             out.append(found)
             seen.append(marker if marker is not None else _END)
             context.extend(seen)
@@ -690,7 +717,7 @@ def _noun_phrases(text: str, mentions: list[Mention], quotes) -> list[_NP]:
 # --- events ----------------------------------------------------------------------------------------------------------
 def _events(text: str, nps: list[_NP], quotes) -> list[_Event]:
     events: list[_Event] = []
-    failed = -1  # where the last verb without a subject was: a participle after it is not the sentence subject's
+    failed = None  # where the last verb without a subject was: a participle after it is not the sentence subject's
     verbs = _verbs(text)
     first = _OPENING_PARTICIPLE.match(text)
     if first is not None and first.group(1).lower() in _words().verb_words:  # "Accusing X of ..., Y said"
@@ -805,9 +832,10 @@ def _verb_event(text, nps, quotes, vs, ve, verb, events, failed) -> list[_Event]
             return []
         if tier == 0 and (_RELATIVE.match(text, chosen.end) or _subordinate(text, chosen.start)):
             tier = 1  # "when he told ...", "Rubio, who slammed ...": not the main clause
+        spoken_to, venue = _listener(text, nps, verb, ve)
         out = [_Event(chosen.head, chosen.start, vs, ve, tier=tier, skip=(chosen.start, vs), speech=speech,
                       quote=_quote_of(text, quotes, chosen.start, ve),
-                      listener=_listener(text, nps, verb, ve))]
+                      spoken_to=spoken_to, venue=venue)]
         # coordinated subjects: "Pelosi, of California, and Schumer, of New York, said"
         j = k - 1
         while j >= 0 and not nps[j].quoted and out[0].anchor - nps[j].end < 60:
@@ -818,7 +846,7 @@ def _verb_event(text, nps, quotes, vs, ve, verb, events, failed) -> list[_Event]
             if not (_AND if len(out) == 1 else _LIST).fullmatch(text, co.end, out[0].anchor):
                 break
             out.insert(0, _Event(co.head, co.start, vs, ve, tier=tier, skip=(co.start, vs), speech=speech,
-                                 quote=out[-1].quote, listener=out[-1].listener))
+                                 quote=out[-1].quote, spoken_to=spoken_to, venue=venue))
         return out
     before = text[max(0, vs - 8) : vs].rstrip()[-1:]
     # 2. the speaker after the verb: '"...," said X'
@@ -856,7 +884,7 @@ def _verb_event(text, nps, quotes, vs, ve, verb, events, failed) -> list[_Event]
                 if np.start <= prev.vend:
                     break
             return [_Event(prev.holder, vs, vs, ve, tier=max(prev.tier, 1), skip=prev.skip, speech=speech)]
-        if ing and failed < 0:
+        if ing and failed is None:
             subject = _subject(text, nps, before=vs)
             if subject is not None:
                 return [_Event(subject.head, subject.start, vs, ve, tier=1, skip=(subject.start, subject.end))]
@@ -909,11 +937,11 @@ def _subject_position(text: str, np: _NP, ing: bool) -> bool:
         before = text[max(0, np.start - 60) : np.start]
         m = _PREPOSITION.search(before)
         if m is None or m.group("word") and m.group("word").strip() in _words().titles:  # "Secretary of State X"
-            np.before = (False, False, False)
+            np.before = _Before(False, False, False)
         else:
-            np.before = (True, _WITH_ING.search(before) is not None, _SPEAKS_FOR.search(before) is not None)
-    governed, with_ing, speaks_for = np.before
-    return not governed or ing and with_ing or speaks_for
+            np.before = _Before(True, _WITH_ING.search(before) is not None, _SPEAKS_FOR.search(before) is not None)
+    b = np.before
+    return not b.governed or ing and b.with_ing or b.speaks_for
 
 
 def _plausible(np: _NP, text: str, speaker: bool) -> bool:
@@ -949,20 +977,21 @@ def _quote_of(text: str, quotes, start: int, end: int) -> tuple[int, int] | None
     return None
 
 
-def _listener(text: str, nps: list[_NP], verb: str, ve: int) -> int:
-    """Where the one spoken to or on starts ("told CBS News", "said on NBC's ..."), else -1."""
+def _listener(text: str, nps: list[_NP], verb: str, ve: int) -> tuple[int | None, int | None]:
+    """Where the one spoken to ("told CBS News", "said to X") or on ("said on NBC's ...") starts: (spoken_to, venue),
+    at most one of them set."""
     m = _VENUE.match(text, ve)
-    pos = m.end() if m else (ve + 1 if verb in _words().told else -1)
-    if pos < 0:
-        return -1
+    if m is None and verb not in _words().told:
+        return None, None
+    pos = m.end() if m else ve + 1
     i = _after(nps, pos - 1)
     for np in nps[i : i + 1]:
         if np.start >= pos - 1:
             if text[pos : np.start].strip():
-                return -1
+                return None, None
             # "told X", "said to X": the one spoken to (a target of last resort); "said on X": a venue (never)
-            return np.start if m is None or m.group("to") else -2 - np.start
-    return -1
+            return (np.start, None) if m is None or m.group("to") else (None, np.start)
+    return None, None
 
 
 def _subject(text: str, nps: list[_NP], before: int | None = None, main: bool = True) -> _NP | None:
@@ -1058,16 +1087,16 @@ def _target(text: str, e: _Event, nps: list[_NP], sources=(), holders=frozenset(
     if holder.actor is not None and holder.actor.affiliation:
         own.add(holder.actor.affiliation)
     ca, cb = e.clause
-    # the first candidate of: quoted, later, before, spoken to, names (in the clause after the verb: at once)
-    best = [None] * 6
+    # the first candidate of each kind, in order of preference (one in the clause after the verb wins at once)
+    first: dict[str, _NP] = {}
     for i in range(_after(nps, e.vend - _WINDOW), _after(nps, e.vend + _WINDOW)):
         np = nps[i]
         h = np.head
         if h.actor is None:
             # a name not in the registry is a target only with a title, after the verb, and no registry actor
-            if best[5] is None and h.role == "name" and np.start >= e.vend \
+            if "name" not in first and h.role == "name" and np.start >= e.vend \
                     and _has_title(text[np.start : np.end]) and not e.skip[0] <= np.start < e.skip[1]:
-                best[5] = np
+                first["name"] = np
             continue
         if h.name in own or holder.actor is not None and h.actor.kind == "person" \
                 and h.actor.affiliation == holder.name:
@@ -1076,23 +1105,22 @@ def _target(text: str, e: _Event, nps: list[_NP], sources=(), holders=frozenset(
             continue
         if np.end <= e.anchor and _words().principal.match(text, np.end, e.anchor):
             continue  # "Mr. Sanders' campaign manager, Jeff Weaver, says": the holder's principal
-        if np.start == e.listener:
-            group = 4
-        elif np.start == -2 - e.listener or np.head in sources:
+        if np.start == e.spoken_to:
+            kind = "spoken_to"
+        elif np.start == e.venue or np.head in sources:
             continue
         elif e.vend <= np.start < cb:
             return h  # the best there is
         elif e.quote is not None and e.quote[0] <= np.start < e.quote[1]:
-            group = 1
+            kind = "quoted"
         elif h.start in holders:
             continue  # "..., while Iran thanked Moscow": Iran speaks for itself in its own clause
         elif np.start >= e.vend:
-            group = 2
+            kind = "later"
         else:
-            group = 3
-        if best[group] is None:
-            best[group] = np
-    return next((np.head for np in best if np is not None), None)
+            kind = "before"
+        first.setdefault(kind, np)
+    return next((first[k].head for k in _TARGET_PREFERENCE if k in first), None)
 
 
 def _attribution(holder: Mention, target: Mention | None, start: int, end: int) -> Attribution:
