@@ -43,7 +43,7 @@ import csv
 import io
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 from operator import attrgetter
@@ -382,14 +382,19 @@ class _NP:
         self.before: _Before | None = None  # read on first use
 
 
-class _Phrases(list):
-    """A sentence's noun phrases, in order, with the subjects found among them kept."""
+@dataclass(slots=True, eq=False)
+class _Sentence:
+    """One sentence as the stages see it: each stage reads the fields before its own and fills its own."""
 
-    __slots__ = ("subjects",)
-
-    def __init__(self, items=()):
-        super().__init__(items)
-        self.subjects: dict[bool, _NP | None] = {}
+    text: str
+    quotes: list[tuple[int, int]]  # spans of quoted text
+    mentions: list[Mention] = field(default_factory=list)  # registry aliases, names, resolved pronouns; in order
+    phrases: list[_NP] = field(default_factory=list)  # mentions grouped into noun phrases
+    events: list[_Event] = field(default_factory=list)  # verbs and constructions with their holders, best first
+    subjects: dict[bool, _NP | None] = field(default_factory=dict)  # the subject found, by "of the main clause"
+    attributions: list[Attribution] = field(default_factory=list)
+    marker: Mention | None = None  # what the sentence leaves in the context: its holder, as speaker or subject
+    unspoken: bool = False  # a quotation without a speaker (the next sentence's speaker may claim it)
 
 
 @dataclass(slots=True, eq=False)
@@ -492,17 +497,18 @@ class Finder:
         context = context if context is not None else []
         memory = _Memory(context)
         out: list[list[Attribution]] = []
-        pending, pending_nps = None, None  # a quotation without a speaker, waiting for the next sentence's speaker
-        for i, text in enumerate(sentences):
-            found, seen, marker, bare = _sentence(self.registry, text, context, memory)
+        pending: _Sentence | None = None  # a quotation without a speaker, waiting for the next sentence's speaker
+        for text in sentences:
+            s = _sentence(self.registry, text, context, memory)
+            found, marker = s.attributions, s.marker
             if pending is not None and found and marker is not None and marker.role == "speaker" \
                     and text.lstrip()[:1] in ("“", '"'):
                 # a quotation without a speaker, followed by more of it with one: '"..." "...," Putin said.'
-                before, phrases = sentences[pending], pending_nps
-                event = _Event(marker, 0, 0, 0, quote=(0, len(before)), speech=True)
-                out[pending] = _attributions(before, [event], phrases)
-            pending, pending_nps = (i, bare) if bare is not None and not found else (None, None)
+                event = _Event(marker, 0, 0, 0, quote=(0, len(pending.text)), speech=True)
+                out[-1] = _attributions(pending, [event])
+            pending = s if s.unspoken and not found else None
             out.append(found)
+            seen = [m for m in s.mentions if m.actor is not None or m.role == "name"]
             seen.append(marker if marker is not None else _END)
             context.extend(seen)
             memory.add(seen)
@@ -515,38 +521,52 @@ class Finder:
 
 
 # --- one sentence ----------------------------------------------------------------------------------------------------
-def _sentence(registry: Registry, text: str, context: list, memory: _Memory):
-    """Attributions of one sentence, the mentions it adds to the context, its marker, and (for a quotation
-    without a speaker) its phrases, else None."""
-    quotes = _quote_spans(text)
-    mentions = _mentions(registry, text, quotes, context, memory)
-    nps = _noun_phrases(text, mentions, quotes)
-    events = _events(text, nps, quotes)
-    seen = [m for m in mentions if m.actor is not None or m.role == "name"]
-    bare = None
-    if not any(e.tier <= 1 for e in events):
-        # no verb of speech or judgement: the subject, unless a position noun comes first ("It was X's endorsement")
-        subject = _subject(text, nps) or _subject(text, nps, main=False)
-        if subject is not None and all(subject.start < e.anchor for e in events):
-            events.insert(0, _Event(subject.head, subject.start, subject.end, subject.end, tier=1))
-    if not events and quotes and sum(b - a for a, b in quotes) >= 0.6 * len(text.strip()):
-        # a quotation without a speaker: the speaker of the sentence before, if it was one
-        bare = nps
+def _sentence(registry: Registry, text: str, context: list, memory: _Memory) -> _Sentence:
+    """Run the stages over one sentence: match (mentions, phrases, events), then decide (the holder when no verb
+    matched, the attributions, the marker the sentence leaves in the context)."""
+    s = _Sentence(text, _quote_spans(text))
+    s.mentions = _mentions(registry, s, context, memory)
+    s.phrases = _noun_phrases(s)
+    s.events = _events(s)
+    _subject_event(s)
+    _unspoken_quotation(s, memory)
+    s.attributions = _attributions(s, s.events)
+    s.marker = _marker(s)
+    return s
+
+
+def _subject_event(s: _Sentence) -> None:
+    """No verb of speech or judgement: the subject holds the stance, unless a position noun comes first ("It was
+    X's endorsement")."""
+    if not any(e.tier <= 1 for e in s.events):
+        subject = _subject(s) or _subject(s, main=False)
+        if subject is not None and all(subject.start < e.anchor for e in s.events):
+            s.events.insert(0, _Event(subject.head, subject.start, subject.end, subject.end, tier=1))
+
+
+def _unspoken_quotation(s: _Sentence, memory: _Memory) -> None:
+    """A quotation without a speaker: the speaker of the sentence before, if it was one."""
+    if not s.events and s.quotes and sum(b - a for a, b in s.quotes) >= 0.6 * len(s.text.strip()):
+        s.unspoken = True
         last = memory.marker
         if last is not None and last.role == "speaker":
-            events = [_Event(Mention(0, 0, last.actor, last.text, "pronoun"), 0, 0, 0, quote=(0, len(text)),
-                             speech=True)]
-    found = _attributions(text, events, nps)
-    marker = None
-    if found:
-        h = next(e.holder for e in events if e.holder is not None and e.holder.name == found[0].holder)
-        speech = any(e.speech or e.quote is not None for e in events if e.holder is h)
-        marker = Mention(-1, -1, h.actor, h.name, "speaker" if speech else "subject")
-    return found, seen, marker, bare
+            s.events = [_Event(Mention(0, 0, last.actor, last.text, "pronoun"), 0, 0, 0, quote=(0, len(s.text)),
+                               speech=True)]
 
 
-def _mentions(registry: Registry, text: str, quotes, context: list, memory: _Memory) -> list[Mention]:
+def _marker(s: _Sentence) -> Mention | None:
+    """The sentence's primary holder as the context remembers it: a speaker (a quotation after may continue it) or
+    a subject."""
+    if not s.attributions:
+        return None
+    h = next(e.holder for e in s.events if e.holder is not None and e.holder.name == s.attributions[0].holder)
+    speech = any(e.speech or e.quote is not None for e in s.events if e.holder is h)
+    return Mention(-1, -1, h.actor, h.name, "speaker" if speech else "subject")
+
+
+def _mentions(registry: Registry, s: _Sentence, context: list, memory: _Memory) -> list[Mention]:
     """Registry mentions, plus names not in the registry and resolved pronouns and titles, in order."""
+    text, quotes = s.text, s.quotes
     out = registry.mentions(text)
     first = _SENTENCE_THE.match(text)
     if first is not None and (not out or out[0].start > first.start(1)):
@@ -689,10 +709,11 @@ def _resolve_before(word: str, context: list) -> Mention | None:
     return None
 
 
-def _noun_phrases(text: str, mentions: list[Mention], quotes) -> list[_NP]:
+def _noun_phrases(s: _Sentence) -> list[_NP]:
     """Group mentions joined by titles ("U.S. President Donald Trump") into one phrase headed by the last."""
-    nps = _Phrases()
-    for m in mentions:
+    text, quotes = s.text, s.quotes
+    nps: list[_NP] = []
+    for m in s.mentions:
         if nps and m.start < nps[-1].end:
             continue
         if nps and m.role != "pronoun" and nps[-1].head.role != "pronoun":
@@ -715,7 +736,9 @@ def _noun_phrases(text: str, mentions: list[Mention], quotes) -> list[_NP]:
 
 
 # --- events ----------------------------------------------------------------------------------------------------------
-def _events(text: str, nps: list[_NP], quotes) -> list[_Event]:
+def _events(s: _Sentence) -> list[_Event]:
+    """Verbs of speech or judgement and the constructions that state a position, each with its holder."""
+    text, nps, quotes = s.text, s.phrases, s.quotes
     events: list[_Event] = []
     failed = None  # where the last verb without a subject was: a participle after it is not the sentence subject's
     verbs = _verbs(text)
@@ -725,7 +748,7 @@ def _events(text: str, nps: list[_NP], quotes) -> list[_Event]:
     for vs, ve, verb in verbs:
         if _inside(quotes, vs) or _DETERMINER.search(text, max(0, vs - 8), vs):
             continue
-        found = _verb_event(text, nps, quotes, vs, ve, verb, events, failed)
+        found = _verb_event(s, vs, ve, verb, events, failed)
         if found:
             events.extend(found)
         else:
@@ -788,7 +811,10 @@ def _relayed(text: str, events: list[_Event]) -> None:
                 e2.tier, e2.order = min(e2.tier, e1.tier), e1.order - 0.5
 
 
-def _verb_event(text, nps, quotes, vs, ve, verb, events, failed) -> list[_Event]:
+def _verb_event(s: _Sentence, vs: int, ve: int, verb: str, events: list[_Event], failed: int | None) -> list[_Event]:
+    """The holder(s) of the verb at ``[vs, ve)``; ``events``: those found before; ``failed``: where the last verb
+    without a holder was."""
+    text, nps, quotes = s.text, s.phrases, s.quotes
     ing = verb.endswith("ing")
     base = verb.split()[0] in _words().base_forms
     tier = 3 if verb in _words().low_verbs else 0
@@ -885,7 +911,7 @@ def _verb_event(text, nps, quotes, vs, ve, verb, events, failed) -> list[_Event]
                     break
             return [_Event(prev.holder, vs, vs, ve, tier=max(prev.tier, 1), skip=prev.skip, speech=speech)]
         if ing and failed is None:
-            subject = _subject(text, nps, before=vs)
+            subject = _subject(s, before=vs)
             if subject is not None:
                 return [_Event(subject.head, subject.start, vs, ve, tier=1, skip=(subject.start, subject.end))]
     return []
@@ -994,12 +1020,12 @@ def _listener(text: str, nps: list[_NP], verb: str, ve: int) -> tuple[int | None
     return None, None
 
 
-def _subject(text: str, nps: list[_NP], before: int | None = None, main: bool = True) -> _NP | None:
+def _subject(s: _Sentence, before: int | None = None, main: bool = True) -> _NP | None:
     """The first actor that can be the subject of the sentence (or of the part before ``before``); ``main``: of
     its main clause."""
-    cache = nps.subjects if isinstance(nps, _Phrases) else {}
+    cache = s.subjects
     if main not in cache:
-        cache[main] = _first_subject(text, nps, main)
+        cache[main] = _first_subject(s.text, s.phrases, main)
     found = cache[main]
     return found if found is None or before is None or found.start < before else None
 
@@ -1024,7 +1050,9 @@ def _subordinate(text: str, start: int) -> bool:
 
 
 # --- from events to attributions -------------------------------------------------------------------------------------
-def _attributions(text: str, events: list[_Event], nps: list[_NP]) -> list[Attribution]:
+def _attributions(s: _Sentence, events: list[_Event]) -> list[Attribution]:
+    """Decide which events give attributions (one per holder and target), with their targets and clause spans."""
+    text, nps = s.text, s.phrases
     live = [e for e in events if e.holder is not None and (e.holder.actor is not None or e.holder.text)]
     if not live:
         return []
