@@ -45,7 +45,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cache
-from importlib.resources import files
+from importlib import resources
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -245,7 +245,8 @@ class _Words:
             not_names=frozenset(by["not_a_name"]),
             not_actor_heads=frozenset(by["not_an_actor_head"]),
             pronoun_of=pronoun_of,
-            possessive=re.compile(r"[’']s?(?:\s+[a-z][a-z-]*){0,3}?\s+(?:" + _alt(by["position_noun"]) + r")(?![\w-])"),
+            possessive=re.compile(r"[’']s?(?:\s+[a-z][a-z-]*){0,3}?\s+(?:" + _alt(by["position_noun"])
+                                  + r")(?![\w-])"),
             gap=re.compile(r"(?:" + gap_item + r")*(?:\s*,?\s*who)?\s+"),
             principal=re.compile(r"[’'‘]s?(?:\s+[a-z][a-z-]*){0,3}\s+" + role + r",?\s+(?:[A-Z][\w.’'-]*\s+)*$"),
             role_gap=re.compile(r"(?:[’']s)?(?:\s+(?:[a-z][a-z-]*|[A-Z][a-z]+)){0,3}?\s+(?:" + role + "|"
@@ -255,7 +256,8 @@ class _Words:
             pronoun=re.compile(r"(?<![\w’'-])(?:" + pronouns + r"|"
                                r"[Tt]he\s+(?:[A-Z][a-z]+\s+)?(?:(?:" + _alt(by["title_pronoun_modifier"]) + r")\s+)?"
                                r"(?:" + _alt(by["title_pronoun"]) + r"))(?![\w’'-])"),
-            name=re.compile(r"(?<![\w.@#’'-])" + name_word + r"(?:\s+(?:(?:" + particles + r")\s+)?" + name_word + r")*"),
+            name=re.compile(r"(?<![\w.@#’'-])" + name_word
+                            + r"(?:\s+(?:(?:" + particles + r")\s+)?" + name_word + r")*"),
             title_gap=re.compile(r"(?:[’']s)?(?:\s+(?:" + name_word + r"|of|the))*\s+"),
         )
 
@@ -263,7 +265,7 @@ class _Words:
 @cache
 def _words() -> _Words:
     """The package's word table, read on first use (importing ``stance`` reads nothing)."""
-    text = files("stance").joinpath("holder_words.csv").read_text(encoding="utf-8")
+    text = resources.files("stance").joinpath("holder_words.csv").read_text(encoding="utf-8")
     return _Words.from_rows(csv.DictReader(io.StringIO(text)), "holder_words.csv")
 
 
@@ -277,7 +279,8 @@ _END = Mention(-1, -1, None, "", "end")  # the marker of a sentence without a ho
 
 def _verbs(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
     """Verbs of speech or judgement in ``text[start:end]``: (start, end, verb), in order."""
-    return [(m.start(), m.end(), m.group(0)) for m in _words().verb.finditer(text, start, len(text) if end is None else end)]
+    end = len(text) if end is None else end
+    return [(m.start(), m.end(), m.group(0)) for m in _words().verb.finditer(text, start, end)]
 
 
 def _has_verb(text: str, start: int, end: int) -> bool:
@@ -566,6 +569,7 @@ def _marker(s: _Sentence) -> Mention | None:
 
 def _mentions(registry: Registry, s: _Sentence, context: list, memory: _Memory) -> list[Mention]:
     """Registry mentions, plus names not in the registry and resolved pronouns and titles, in order."""
+    vocab = _words()
     text, quotes = s.text, s.quotes
     out = registry.mentions(text)
     first = _SENTENCE_THE.match(text)
@@ -579,9 +583,9 @@ def _mentions(registry: Registry, s: _Sentence, context: list, memory: _Memory) 
     taken = [(m.start, m.end) for m in out]
     covered = dict(taken)
     extra, k = [], 0
-    for m in _words().name.finditer(text):
+    for m in vocab.name.finditer(text):
         a, b = m.span()
-        if covered.get(a, -1) >= b or b - a < 12 and text[a:b] in _words().not_names:
+        if covered.get(a, -1) >= b or b - a < 12 and text[a:b] in vocab.not_names:
             continue
         while k < len(taken) and taken[k][1] <= a:
             k += 1
@@ -603,11 +607,11 @@ def _mentions(registry: Registry, s: _Sentence, context: list, memory: _Memory) 
             last[1] -= 2
             last[2] = last[2][:-2]
         i, j = 0, len(toks)
-        while i < j and toks[i][2] in _words().not_names:
+        while i < j and toks[i][2] in vocab.not_names:
             i += 1
-        while j > i and (toks[j - 1][2] in _words().not_names or toks[j - 1][2] in _words().titles):
+        while j > i and (toks[j - 1][2] in vocab.not_names or toks[j - 1][2] in vocab.titles):
             j -= 1
-        if i == j or not toks[j - 1][2] or toks[j - 1][2] in _words().not_actor_heads \
+        if i == j or not toks[j - 1][2] or toks[j - 1][2] in vocab.not_actor_heads \
                 or _NOT_A_NAME.match(toks[i][2]):
             continue
         a, b, words = toks[i][0], toks[j - 1][1], [t[2] for t in toks[i:j]]
@@ -623,7 +627,7 @@ def _mentions(registry: Registry, s: _Sentence, context: list, memory: _Memory) 
                     extra.append(Mention(a, b, known, name))
                     continue
         actor, shown = None, name
-        if len(words) == 1 or len(words) == 2 and words[0] in _words().titles:
+        if len(words) == 1 or len(words) == 2 and words[0] in vocab.titles:
             # the surname of someone named before: "Jane Doe ... Doe said" -> Jane Doe
             last = words[-1]
             c = next((x for x in reversed(out) if x.end <= a and _surname(x) == last), None) \
@@ -636,13 +640,13 @@ def _mentions(registry: Registry, s: _Sentence, context: list, memory: _Memory) 
     pronouns = []
     resolved: dict[str, Mention | None] = {}
     front = None
-    for m in _words().pronoun.finditer(text):
+    for m in vocab.pronoun.finditer(text):
         a, b = m.span()
         i = _after(out, b)
         if quotes and _inside(quotes, a) or i and out[i - 1].end > a:
             continue
         word = m.group(0).lower()
-        word = _words().pronoun_of.get(word, word)
+        word = vocab.pronoun_of.get(word, word)
         found = _resolve_here(word, text, out, quotes, a)
         if found is None:
             if word not in resolved:
@@ -711,6 +715,7 @@ def _resolve_before(word: str, context: list) -> Mention | None:
 
 def _noun_phrases(s: _Sentence) -> list[_NP]:
     """Group mentions joined by titles ("U.S. President Donald Trump") into one phrase headed by the last."""
+    vocab = _words()
     text, quotes = s.text, s.quotes
     nps: list[_NP] = []
     for m in s.mentions:
@@ -720,14 +725,14 @@ def _noun_phrases(s: _Sentence) -> list[_NP]:
             prev = nps[-1]
             gap = text[prev.end : m.start]
             person = m.role == "name" or m.actor is not None and m.actor.kind == "person"
-            if len(gap) < 60 and _words().title_gap.fullmatch(gap):
+            if len(gap) < 60 and vocab.title_gap.fullmatch(gap):
                 words = gap.replace("’s", " ").replace("'s", " ").split()
-                if any(w in _words().titles for w in words) or not words and m.actor is not None and (
+                if any(w in vocab.titles for w in words) or not words and m.actor is not None and (
                         m.actor.kind == "person" or m.actor is prev.head.actor):
                     prev.head, prev.end = m, m.end
                     continue
             elif person and prev.head.actor is not None and prev.head.actor.kind != "person" and len(gap) < 50 \
-                    and _words().role_gap.fullmatch(gap) and not _has_verb(text, prev.end, m.start):
+                    and vocab.role_gap.fullmatch(gap) and not _has_verb(text, prev.end, m.start):
                 # "GOP frontrunner Donald Trump"
                 prev.head, prev.end = m, m.end
                 continue
@@ -738,12 +743,13 @@ def _noun_phrases(s: _Sentence) -> list[_NP]:
 # --- events ----------------------------------------------------------------------------------------------------------
 def _events(s: _Sentence) -> list[_Event]:
     """Verbs of speech or judgement and the constructions that state a position, each with its holder."""
+    vocab = _words()
     text, nps, quotes = s.text, s.phrases, s.quotes
     events: list[_Event] = []
     failed = None  # where the last verb without a subject was: a participle after it is not the sentence subject's
     verbs = _verbs(text)
     first = _OPENING_PARTICIPLE.match(text)
-    if first is not None and first.group(1).lower() in _words().verb_words:  # "Accusing X of ..., Y said"
+    if first is not None and first.group(1).lower() in vocab.verb_words:  # "Accusing X of ..., Y said"
         verbs.insert(0, (first.start(1), first.end(1), first.group(1).lower()))
     for vs, ve, verb in verbs:
         if _inside(quotes, vs) or _DETERMINER.search(text, max(0, vs - 8), vs):
@@ -760,7 +766,7 @@ def _events(s: _Sentence) -> list[_Event]:
             events.append(_Event(nps[0].head, 0, nps[0].end, m.end(), skip=(0, m.end()), quote=(m.end(), len(text)),
                                  speech=True))
     if " from " in text or " by " in text:
-        for m in _words().from_.finditer(text):
+        for m in vocab.from_.finditer(text):
             agent = _np_after(text, nps, m.end())
             if agent is not None and not _inside(quotes, m.start()) and _plausible(agent, text, True):
                 target = _clause_subject(text, nps, m.start(), agent)
@@ -777,7 +783,7 @@ def _events(s: _Sentence) -> list[_Event]:
         for np in nps:
             if np.quoted or np.head.role == "pronoun" or text[np.end : np.end + 1] not in ("’", "'"):
                 continue
-            m = _words().possessive.match(text, np.end)
+            m = vocab.possessive.match(text, np.end)
             if m is None:
                 continue
             event = _Event(np.head, np.start, np.end, m.end(), tier=2, skip=(np.start, m.end()))
@@ -785,7 +791,7 @@ def _events(s: _Sentence) -> list[_Event]:
             if verb is not None and verb[0] - m.end() < 90 and not _CLAUSE_BREAK.search(text, m.end(), verb[0]) \
                     and not any(m.end() <= e.anchor < verb[0] for e in events):
                 # "Putin's remarks during the forum made it clear": the remarks are the verb's subject
-                event.tier, event.vend, event.speech = 0, verb[1], verb[2].split()[0] in _words().pure_speech
+                event.tier, event.vend, event.speech = 0, verb[1], verb[2].split()[0] in vocab.pure_speech
             events.append(event)
     _relayed(text, events)
     events.sort(key=lambda e: (e.tier, e.order))
@@ -814,11 +820,12 @@ def _relayed(text: str, events: list[_Event]) -> None:
 def _verb_event(s: _Sentence, vs: int, ve: int, verb: str, events: list[_Event], failed: int | None) -> list[_Event]:
     """The holder(s) of the verb at ``[vs, ve)``; ``events``: those found before; ``failed``: where the last verb
     without a holder was."""
+    vocab = _words()
     text, nps, quotes = s.text, s.phrases, s.quotes
     ing = verb.endswith("ing")
-    base = verb.split()[0] in _words().base_forms
-    tier = 3 if verb in _words().low_verbs else 0
-    speech = verb.split()[0] in _words().pure_speech
+    base = verb.split()[0] in vocab.base_forms
+    tier = 3 if verb in vocab.low_verbs else 0
+    speech = verb.split()[0] in vocab.pure_speech
     # 1. the subject to the left of the verb
     chosen = None
     for k in range(_after(nps, vs) - 1, -1, -1):
@@ -827,7 +834,7 @@ def _verb_event(s: _Sentence, vs: int, ve: int, verb: str, events: list[_Event],
             continue
         if vs - np.end > 160 or np.quoted:
             break
-        if _words().gap.fullmatch(text, np.end, vs) is None:
+        if vocab.gap.fullmatch(text, np.end, vs) is None:
             continue
         gap = text[np.end : vs]
         if "," in gap and _has_verb(text, np.end, vs) and not _RELATIVE.match(gap):
@@ -876,7 +883,7 @@ def _verb_event(s: _Sentence, vs: int, ve: int, verb: str, events: list[_Event],
         return out
     before = text[max(0, vs - 8) : vs].rstrip()[-1:]
     # 2. the speaker after the verb: '"...," said X'
-    if verb in _words().inverted and before in (",", "”", '"', "—", "–", ":"):
+    if verb in vocab.inverted and before in (",", "”", '"', "—", "–", ":"):
         agent = _np_after(text, nps, ve)
         if agent is not None and _INVERTED_END.match(text, agent.end):
             skip = (vs, _appositive_end(text, agent.end))
