@@ -35,6 +35,16 @@ noun phrases, match events (a verb of speech or judgement, or a construction, wi
 events give attributions and what each one's target is. The words the rules look for (verbs, titles, words that are
 not names, role nouns, pronouns) are data: ``holder_words.csv`` in this package, one ``kind,word`` row each, read once
 at first use. ``tests/holder_cases.csv`` holds one sentence per rule with the attributions it gives.
+
+The kinds of ``holder_words.csv``: ``speech_verb`` and ``judgement_verb`` (their subject holds a stance; a phrase
+such as "made it clear" matches across any spacing), ``inverted_verb`` (may precede its speaker: '"...," said X'),
+``pure_speech_verb`` (speech only: a quotation after it continues its speaker), ``low_verb``, ``told_verb`` (its
+object is the one spoken to), ``irregular_past`` (verbs that look like base forms but are not), ``title``,
+``not_a_name`` (capitalised words that name no one), ``not_an_actor_head`` (last words of names of things: "Forum"),
+``position_noun`` ("X's remarks"), ``pronoun`` (``means``: the pronoun it stands for, "his" -> "he"),
+``title_pronoun`` and ``title_pronoun_modifier`` ("the foreign minister"), ``role`` (nouns between a subject and its
+verb: "Iranian officials said"), ``role_before_name`` ("GOP frontrunner Donald Trump"), ``criticism_noun``
+("criticism from X"), ``abbreviation`` (written with a full stop: "Gen."), ``name_particle`` ("bin", "van").
 """
 
 from __future__ import annotations
