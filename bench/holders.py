@@ -23,7 +23,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from stance.actors import Attribution, Finder, Registry
+from stance.actors import Registry
+from stance.holders import Attribution, Finder
 from stance.corpus import load_project
 from stance.text import split_sentences
 

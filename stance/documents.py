@@ -66,7 +66,7 @@ def _registry(clf):
 
 
 def _finder(clf):
-    from stance.actors import Finder  # stance.holders after the holder rules move
+    from stance.holders import Finder
 
     registry = _registry(clf)
     return Finder(registry) if registry is not None else None

@@ -1,0 +1,1173 @@
+"""Who holds a stance toward whom in a sentence: rules over the actor registry (``stance.actors``).
+
+>>> from stance.actors import Registry
+>>> reg = Registry.from_rows([
+...     {"name": "Russia", "kind": "state", "affiliation": "", "code": "RUS", "aliases": "Russia|Moscow"},
+...     {"name": "Vladimir Putin", "kind": "person", "affiliation": "Russia", "code": "RUS", "aliases": "Putin"},
+...     {"name": "Iran", "kind": "state", "affiliation": "", "code": "IRN", "aliases": "Iran|Tehran"},
+... ])
+>>> finder = Finder(reg)
+>>> [(m.holder, m.target) for m in finder.find(["Putin said Moscow stands firmly with Tehran."])]
+[('Vladimir Putin', 'Iran')]
+>>> found = finder.find_all(["Russia condemned Tehran, while Iran thanked Moscow."])
+>>> [(a.holder, a.target, a.start, a.end) for a in found[0]]
+[('Russia', 'Iran', 0, 24), ('Iran', 'Russia', 25, 51)]
+
+How holders are found (the codebook, ``labels/GUIDELINES.md``, says who counts):
+
+- the subject of a verb of speech or judgement ("X said", "X, the foreign minister, has sharply criticized",
+  "X's spokesman said", "with X saying"), the speaker after a quotation ('"...," said X'), the agent of a passive
+  ("dismissed by X"), the source of "criticism from X" or "according to X", and the owner of a stated position
+  ("X's remarks", "in X's view");
+- "he", "she", "they" and titles ("the minister", "the president") resolve to the last matching actor of the sentence or
+  of the sentences before it (``context``); a quotation without a speaker continues the speaker of the sentence before
+  it, or takes the speaker of the sentence after it;
+- a name that is not in the registry is reported as written only where a speaker stands, or with a title
+  ("Senator Jane Doe"); other capitalised phrases (events, places, documents) are not actors;
+- with no verb of speech or judgement, the holder is the sentence's subject: its first actor not inside a
+  prepositional phrase or a quotation.
+
+The target is the first other actor after the verb in the holder's clause (not the holder's own side, nor a
+broadcaster it spoke on, nor the holder's own description), else one inside the quotation, else one elsewhere.
+
+The rules run as stages over one sentence: find mentions (registry aliases, names, resolved pronouns), group them into
+noun phrases, match events (a verb of speech or judgement, or a construction, with its holder), then decide which
+events give attributions and what each one's target is. The words the rules look for (verbs, titles, words that are
+not names, role nouns, pronouns) are data: ``holder_words.csv`` in this package, one ``kind,word`` row each, read once
+at first use. ``tests/holder_cases.csv`` holds one sentence per rule with the attributions it gives.
+
+The kinds of ``holder_words.csv``: ``speech_verb`` and ``judgement_verb`` (their subject holds a stance; a phrase
+such as "made it clear" matches across any spacing), ``inverted_verb`` (may precede its speaker: '"...," said X'),
+``pure_speech_verb`` (speech only: a quotation after it continues its speaker), ``low_verb``, ``told_verb`` (its
+object is the one spoken to), ``irregular_past`` (verbs that look like base forms but are not), ``title``,
+``not_a_name`` (capitalised words that name no one), ``not_an_actor_head`` (last words of names of things: "Forum"),
+``position_noun`` ("X's remarks"), ``pronoun`` (``means``: the pronoun it stands for, "his" -> "he"),
+``title_pronoun`` and ``title_pronoun_modifier`` ("the foreign minister"), ``role`` (nouns between a subject and its
+verb: "Iranian officials said"), ``role_before_name`` ("GOP frontrunner Donald Trump"), ``criticism_noun``
+("criticism from X"), ``abbreviation`` (written with a full stop: "Gen."), ``name_particle`` ("bin", "van").
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from operator import attrgetter
+from typing import NamedTuple
+
+from stance.actors import Mention, Registry
+
+__all__ = ["Attribution", "Finder"]
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """One stance a sentence expresses: who holds it and whom it is about (canonical names where the registry knows
+    them, codes from the registry), and ``[start, end)``, the character span of the clause it is expressed in."""
+
+    holder: str
+    holder_code: str
+    target: str
+    target_code: str
+    start: int = 0
+    end: int = 0
+
+
+# --- patterns of grammar (the word lists are in holder_words.csv) ----------------------------------------------------
+# Between a subject and its verb: appositives, parentheses, adverbs, auxiliaries, times, role nouns.
+_ADVERB = (r"(?:also|again|then|later|earlier|previously|once|now|never|not|even|still|already|further|first|"
+           r"immediately|quickly|swiftly|openly|firmly|formally|recently|initially|subsequently|instead|too|[a-z]+ly)")
+_AUX = (r"(?:has|have|had|is|are|was|were|will|would|could|can|may|might|must|should|shall|did|does|do|"
+        r"(?:had|has|have|would|could|will|did|does|do|is|was)n[’']t|won[’']t|can[’']t|"
+        r"went\s+on\s+to|(?:was|were|is|are)\s+(?:quick|expected|set|going|due|careful|eager|keen)\s+to|"
+        r"(?:has|have|had)\s+been|seemed\s+to|appeared\s+to|tried\s+to|wanted\s+to|sought\s+to)")
+_DAYS = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_WHEN = r"(?:\s+(?:on\s+)?(?:" + _DAYS + r"|today|yesterday))?"  # "said on Monday", "told reporters today"
+_TIME = (r"(?:(?:on|last|this|late|early|earlier)\s+(?:" + _DAYS + r"|week|month|year|night|morning|evening|afternoon)"
+         r"|" + _DAYS + r"|in\s+(?:a|an|his|her|their|its)\s+(?:statement|interview|letter|speech|tweet|post)s?"
+         r"|(?:on|via)\s+(?:Twitter|Facebook|Instagram|social\s+media))")
+_PASSIVE = re.compile(r"(?:^|\s)(?:was|were|been|being|be|is|are|get|got|gets)(?:\s+" + _ADVERB + r")?\s+$")
+_BY = re.compile(r"\s+by\s")
+_RELATIVE = re.compile(r"\s*,?\s*who\b")
+_BE = re.compile(r"(?<![\w’'-])(?:is|are|was|were|been|be|being|’s|'s|’re|'re)(?![\w’'-])")
+_MODAL = re.compile(r"(?<![\w’'-])(?:did|does|do|will|would|could|can|may|might|must|should|shall|to|not|n[’']t|"
+                    r"never)"
+                    r"(?![\w’'-])")
+_DETERMINER = re.compile(r"(?<![\w’'-])(?:a|an|the|his|her|its|their|our|my|your|this|that|any|no|such|whose)\s+$")
+_AND = re.compile(r"(?:\s*\([^()]{1,40}\)|\s*,\s*(?:of|from)\s[^,;:“”\"()]{1,40}?,)?\s*(?:,?\s+and|\s+&)\s+")
+_LIST = re.compile(r"(?:\s*\([^()]{1,40}\))?\s*,\s+")
+_COORDINATED = re.compile(r"(?:\band|,|[—–]|\bbut|\bthen)\s*(?:(?:" + _ADVERB + r"|" + _AUX + r")\s+)*$")
+_PREDICATE = re.compile(r"\s+(?:[a-z]+ed|[a-z]+s|has|had|is|was|were|are|will|would|could|did|does|can|may|might|"
+                        r"must|should|also|then|[a-z]+ly)(?![\w’'-])")
+_CLAUSE_START = re.compile(r"(?:^|[,;]\s+(?:and\s+)?)(?:(?:the|a|an)\s+)?$")
+_LAST_WORD = re.compile(r"(?<![\w’'-])([a-z]+)\s+(?:(?:the|a|an)\s+)?$")
+_OPENING_PARTICIPLE = re.compile(r"[\s“\"]*([A-Z][a-z]+ing)\s")
+
+
+# A speaker after the verb ('"...," said X, a senior official'), the one spoken to, the principal of an aide.
+_INVERTED_END = re.compile(r"\s*(?:[,.;:!?”\"()—–]|$|(?:in|on|at|during|from|who|of)\s)")
+_APPOSITIVE_AFTER = re.compile(r",\s*[^,;:“”\"()]{1,120}?(?=[,.;:]|$)")
+_NP_STOP = re.compile(r"[,;:!?()“”\"—–]|\.(?:\s|$)|"
+                      r"(?<![\w’'-])(?:from|of|at|in|with|who|which|that|on|for|during|as|"
+                      r"when|while|to|after|before|and|or|but|said|says|is|was|were|are|has|had|have|would|will|"
+                      r"about|over|against|into|because|if|since)(?![\w’'-])")
+_VENUE = re.compile(_WHEN +
+                    r"\s+(?:(?P<to>to)|on|at|(?:in|during)\s+(?:an?|the|his|her|their)\s+(?:[\w-]+\s+){0,2}?"
+                    r"(?:interviews?|appearance|statement|speech|post|tweet|op-ed|letter|remarks)\s+(?:on|with|to|in))"
+                    r"\s+(?:the\s+)?")
+
+
+# Positions without a verb of speech: "X's remarks", "criticism from X", "according to X"; relayed stances.
+_FACED = re.compile(r"(?:fac\w*|dr[ae]w\w*|receiv\w*|c[oa]me\s+under|met\s+with|won|earn\w*|attract\w*|got)"
+                    r"(?:\s+[a-z-]+){0,3}\s+$")
+_ACCORDING = re.compile(r"(?<![\w-])(?:[Aa]ccording\s+to|in\s+the\s+(?:view|words|opinion)\s+of|[Ss]aid\s+by)\s+")
+_RELAY = re.compile(_WHEN +
+                    r"(?:\s+that)?\s+(?:(?:the|former|then)\s+)?")
+_HEADLINE_SPEAKER = re.compile(r"\s*[A-Z][^:]{0,40}:\s")
+
+
+# Clauses: prepositions, subordinate and coordinate clauses, where one clause ends and the next begins.
+_PREPOSITION = re.compile(
+    r"(?:^|[\s(“\"])(?P<word>[A-Z][a-z]+\s+)?"
+    r"(?i:of|for|to|in|on|at|by|with|from|during|about|against|over|under|between|among|into|amid|via|toward|"
+    r"towards|through|across|behind|beyond|near|inside|outside|within|without|despite|including|alongside|versus|"
+    r"vs\.|per|upon|onto|around)\s+(?:(?:the|a|an|his|her|their|its|our|this|that)\s+)?"
+    r"(?:[A-Z][\w.’'-]*\s+|[a-z]+-[a-z]+\s+|(?:and|or|&)\s+)*$")
+_WITH_ING = re.compile(r"(?:^|\s)with\s+(?:(?:the|a|an)\s+)?(?:[A-Z][\w.’'-]*\s+)*$")
+_SPEAKS_FOR = re.compile(r"(?:office|campaign|spokes\w+|government|ministry|administration|lawyers?|attorneys?|allies|"
+                         r"aides?|supporters|team|staff|family|representatives?|press\s+secretary)\s+of\s+"
+                         r"(?:the\s+)?(?:[A-Z][\w.’'-]*\s+)*$")
+_SUBORDINATOR = re.compile(r"(?<![\w’'-])(?i:while|when|whenever|after|before|if|as|because|since|although|though|"
+                           r"unless|until|whether|once|that|which|who|whom|where)(?![\w’'-])")
+_FRONTED = re.compile(r"\s*(?:Unlike|When|After|While|As|Although|Though|Before|Since|If|Because|Once|Despite|"
+                      r"Like|Even\s+as|Even\s+though)\s[^,;:“”\"]{1,120},\s*(?:(?:the|former|then)\s+)?")
+_BREAK = re.compile(r"[,;:]\s+|\s*[—–]\s*|(?<=\s)(?:while|but|whereas|although|though|and|yet)\b")
+_CLAUSE_BREAK = re.compile(r"[,;:()“”\"—–]|(?<![\w’'-])(?:that|which|who|and|but|while)(?![\w’'-])")
+_COORDINATE = re.compile(r"(?:while|whereas|but|and|yet|;)\s")
+_QUOTE_CHARS = re.compile(r"[“”\"]")
+
+
+# Pronouns and titles that stand for an actor named before; names not in the registry; phrases of several names.
+_SPACED = re.compile(r"\S+")
+_NOT_A_NAME = re.compile(r"[A-Z]{1,2}-[A-Z]{1,3}\b|[A-Z]-[A-Z][a-z]|[A-Z][a-z]+ing$|.*[’'](?:m|ve|re|ll|d|t|s)$")
+_SENTENCE_THE = re.compile(r"[\s“\"‘']*(The)\s")
+
+
+# --- the word table ------------------------------------------------------------------------------------------------
+WORD_KINDS = ("speech_verb", "judgement_verb", "inverted_verb", "pure_speech_verb", "low_verb", "told_verb",
+              "irregular_past", "title", "not_a_name", "not_an_actor_head", "position_noun", "pronoun",
+              "title_pronoun", "title_pronoun_modifier", "role", "role_before_name", "criticism_noun", "abbreviation",
+              "name_particle")
+
+
+def _alt(words: list[str]) -> str:
+    """A regex alternation of phrases, longest first ("made it clear" matches across any whitespace)."""
+    return "|".join(sorted((r"\s+".join(map(re.escape, w.split())) for w in words), key=len, reverse=True))
+
+
+def _trie(phrases: list[str]) -> str:
+    """A regex matching any of ``phrases``, longest first, written as a trie ("sa(?:id|ys?|ying)"): the engine then
+    tries a few letters at each place instead of hundreds of alternatives."""
+    root: dict = {}
+    for phrase in phrases:
+        node = root
+        for ch in phrase:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        keys = sorted(k for k in node if k)
+        if not keys:
+            return ""
+        alts = [(r"\s+" if ch == " " else re.escape(ch)) + build(node[ch]) for ch in keys]
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        if "" in node:
+            return ("(?:" + body + ")" if len(alts) == 1 else body) + "?"
+        return body
+
+    return build(root)
+
+
+@dataclass(frozen=True)
+class _Words:
+    """The word lists of ``holder_words.csv`` and the patterns built from them (read-only once built)."""
+
+    verb: re.Pattern  # a verb or verb phrase of speech or judgement
+    verb_words: frozenset[str]  # its one-word verbs
+    base_forms: frozenset[str]  # those that are base forms ("back", "hedge"): they need a modal or a plural subject
+    inverted: frozenset[str]  # verbs that may come before their speaker ('"...," said X')
+    pure_speech: frozenset[str]  # verbs of speech only (the holder becomes the speaker a quotation continues)
+    low_verbs: frozenset[str]
+    told: frozenset[str]  # verbs whose object is the one spoken to
+    titles: frozenset[str]
+    not_names: frozenset[str]  # capitalised words that name no one
+    not_actor_heads: frozenset[str]  # last words of names of things that are not actors ("Forum", "Treaty")
+    pronoun_of: dict[str, str]  # a pronoun -> the one it stands for ("his" -> "he")
+    possessive: re.Pattern  # "X's remarks"
+    gap: re.Pattern  # what may stand between a subject and its verb
+    principal: re.Pattern  # "Mr. Sanders' campaign manager, Jeff Weaver, says"
+    role_gap: re.Pattern  # "GOP frontrunner Donald Trump"
+    from_: re.Pattern  # "criticism from X"
+    pronoun: re.Pattern  # pronouns and titles that stand for an actor named before
+    name: re.Pattern  # a capitalised name
+    title_gap: re.Pattern  # titles joining two mentions ("U.S. President Donald Trump")
+
+    @classmethod
+    def from_rows(cls, rows, source: str = "<rows>") -> _Words:
+        by: dict[str, list[str]] = {k: [] for k in WORD_KINDS}
+        pronoun_of: dict[str, str] = {}
+        for line, row in enumerate(rows, 2):
+            kind, word = row["kind"], row["word"]
+            if kind not in by or not word or word != word.strip():
+                raise ValueError(f"{source}:{line}: bad row {kind!r}, {word!r}")
+            by[kind].append(word)
+            if kind == "pronoun":
+                pronoun_of[word] = row.get("means") or word
+        verbs = by["speech_verb"] + by["judgement_verb"]
+        single = [w for w in verbs if " " not in w]
+        irregular = set(by["irregular_past"])
+        role = "(?:" + _alt(by["role"]) + ")"
+        abbrev = "(?:" + "|".join(map(re.escape, by["abbreviation"])) + r")\."
+        name_word = r"(?:" + abbrev + r"|[A-Z]\.|[A-Z][\w’'-]*\w|[A-Z])"
+        particles = "|".join(map(re.escape, by["name_particle"]))
+        pronouns = "|".join(f"[{w[0].upper()}{w[0]}]{re.escape(w[1:])}" for w in by["pronoun"])
+        gap_item = (r"\s*\([^()]{1,40}\)"
+                    r"|\s*,\s*[^,;:“”\"()]{1,110}?(?=\s*,)"
+                    r"|,(?=\s)"
+                    r"|\s+" + _ADVERB + r"(?:\s+(?:and|or)\s+[a-z]+ly)?(?![\w’'-])"
+                    r"|\s+" + _AUX + r"(?![\w’'-])"
+                    r"|\s+" + _TIME + r"(?![\w’'-])"
+                    r"|[’']s?(?:\s+[a-z][a-z-]*){0,2}?\s+" + role + r"(?![\w’'-])"
+                    r"|(?:\s+[a-z][a-z-]*){0,2}?\s+" + role + r"(?![\w’'-])")
+        return cls(
+            verb=re.compile(r"(?<![\w’'-])(?:" + _trie(verbs) + r")(?![\w’'-])"),
+            verb_words=frozenset(single),
+            base_forms=frozenset(w for w in single if not w.endswith(("s", "ed", "ing")) and w not in irregular),
+            inverted=frozenset(by["inverted_verb"]),
+            pure_speech=frozenset(by["pure_speech_verb"]),
+            low_verbs=frozenset(by["low_verb"]),
+            told=frozenset(by["told_verb"]),
+            titles=frozenset(by["title"]),
+            not_names=frozenset(by["not_a_name"]),
+            not_actor_heads=frozenset(by["not_an_actor_head"]),
+            pronoun_of=pronoun_of,
+            possessive=re.compile(r"[’']s?(?:\s+[a-z][a-z-]*){0,3}?\s+(?:" + _alt(by["position_noun"])
+                                  + r")(?![\w-])"),
+            gap=re.compile(r"(?:" + gap_item + r")*(?:\s*,?\s*who)?\s+"),
+            principal=re.compile(r"[’'‘]s?(?:\s+[a-z][a-z-]*){0,3}\s+" + role + r",?\s+(?:[A-Z][\w.’'-]*\s+)*$"),
+            role_gap=re.compile(r"(?:[’']s)?(?:\s+(?:[a-z][a-z-]*|[A-Z][a-z]+)){0,3}?\s+(?:" + role + "|"
+                                + _alt(by["role_before_name"]) + r")\s+"),
+            from_=re.compile(r"(?<![\w-])(?:" + _alt(by["criticism_noun"]) + r")(?:\s+and\s+[a-z]+)?"
+                             r"(?:\s+(?:on\s+)?[A-Z][a-z]+day)?\s+(?:from|by)\s+"),
+            pronoun=re.compile(r"(?<![\w’'-])(?:" + pronouns + r"|"
+                               r"[Tt]he\s+(?:[A-Z][a-z]+\s+)?(?:(?:" + _alt(by["title_pronoun_modifier"]) + r")\s+)?"
+                               r"(?:" + _alt(by["title_pronoun"]) + r"))(?![\w’'-])"),
+            name=re.compile(r"(?<![\w.@#’'-])" + name_word
+                            + r"(?:\s+(?:(?:" + particles + r")\s+)?" + name_word + r")*"),
+            title_gap=re.compile(r"(?:[’']s)?(?:\s+(?:" + name_word + r"|of|the))*\s+"),
+        )
+
+
+@cache
+def _words() -> _Words:
+    """The package's word table, read on first use (importing ``stance`` reads nothing)."""
+    text = resources.files("stance").joinpath("holder_words.csv").read_text(encoding="utf-8")
+    return _Words.from_rows(csv.DictReader(io.StringIO(text)), "holder_words.csv")
+
+
+_CONTEXT_SIZE = 64
+_TARGET_PREFERENCE = ("quoted", "later", "before", "spoken_to", "name")  # after the first in the clause
+_WINDOW = 600  # how far from its verb a target may be, in characters
+_BIG = 1 << 62
+_START = attrgetter("start")
+_END = Mention(-1, -1, None, "", "end")  # the marker of a sentence without a holder
+
+
+def _verbs(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
+    """Verbs of speech or judgement in ``text[start:end]``: (start, end, verb), in order."""
+    end = len(text) if end is None else end
+    return [(m.start(), m.end(), m.group(0)) for m in _words().verb.finditer(text, start, end)]
+
+
+def _has_verb(text: str, start: int, end: int) -> bool:
+    return _words().verb.search(text, start, end) is not None
+
+
+def _after_verb(text: str, start: int) -> bool:
+    """Whether the phrase at ``start`` follows a verb ("endorsed Trump", "to back Ryan"): an object, not a subject."""
+    m = _LAST_WORD.search(text, max(0, start - 30), start)
+    if m is None:
+        return False
+    w = m.group(1)
+    return w == "to" or w.endswith(("ed", "ing")) or w in _words().verb_words
+
+
+def _quote_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of quoted text (with their quotation marks); a quotation may start before or end after the sentence."""
+    spans: list[tuple[int, int]] = []
+    open_at, straight = -1, False
+    for m in _QUOTE_CHARS.finditer(text):
+        q, i = m.group(0), m.start()
+        before = text[i - 1] if i else " "
+        after = text[i + 1] if i + 1 < len(text) else " "
+        if q != '"':  # curly marks, read by where they stand when a typist used the wrong one
+            opening = q == "“"
+            if opening and not before.isspace() and before not in "([—–-" and (after.isspace() or after in ",.;"):
+                opening = False
+            elif not opening and before.isspace() and after.isalnum():
+                opening = True
+            if opening:
+                if open_at < 0:
+                    open_at, straight = i, False
+            elif open_at >= 0:
+                spans.append((open_at, i + 1))
+                open_at = -1
+            elif open_at < 0 and not spans:
+                spans.append((0, i + 1))
+        else:  # a straight quotation mark: opening after a space or at the start, else closing
+            if open_at >= 0 and (straight or not before.isspace()):
+                spans.append((open_at, i + 1))
+                open_at = -1
+            elif open_at < 0:
+                if before.isspace() or before in "([—–-:" or i == 0:
+                    open_at, straight = i, True
+                elif not spans:
+                    spans.append((0, i + 1))
+    if open_at >= 0:
+        spans.append((open_at, len(text)))
+    return spans
+
+
+def _inside(spans: list[tuple[int, int]], pos: int) -> tuple[int, int] | None:
+    """The span (sorted, disjoint) that holds ``pos``, if any."""
+    if not spans:
+        return None
+    i = bisect_right(spans, (pos, _BIG)) - 1
+    return spans[i] if i >= 0 and spans[i][0] <= pos < spans[i][1] else None
+
+
+def _after(items, pos: int) -> int:
+    """Index of the first phrase or mention that starts at or after ``pos`` (items sorted by start)."""
+    return bisect_left(items, pos, key=_START) if items else 0
+
+
+def _has_title(name: str) -> bool:
+    return any(w in _words().titles for w in name.split())
+
+
+def _surname(c: Mention) -> str | None:
+    """The last word of a person's (or a name's) name, by which a later "Doe" refers back to it."""
+    if c.role != "pronoun" and (c.actor is None and c.text or c.actor is not None and c.actor.kind == "person"):
+        return c.name.rsplit(None, 1)[-1]
+    return None
+
+
+def _he(c: Mention) -> bool:
+    if c.actor is not None:
+        return c.actor.kind == "person"
+    return c.role == "name" and (" " in c.text or _has_title(c.text))
+
+
+def _they(c: Mention) -> bool:
+    return c.actor is not None and c.actor.kind != "person"
+
+
+class _Before(NamedTuple):
+    """What precedes a noun phrase: whether a preposition governs it, and the exceptions that let it be a subject
+    all the same ("with X saying", "the office of X said")."""
+
+    governed: bool
+    with_ing: bool
+    speaks_for: bool
+
+
+class _NP:
+    """A noun phrase that names an actor: from ``start`` (titles and modifiers included) to its head mention."""
+
+    __slots__ = ("start", "head", "end", "quoted", "before")
+
+    def __init__(self, start: int, head: Mention, quoted: bool):
+        self.start, self.head, self.end, self.quoted = start, head, head.end, quoted
+        self.before: _Before | None = None  # read on first use
+
+
+@dataclass(slots=True, eq=False)
+class _Sentence:
+    """One sentence as the stages see it: each stage reads the fields before its own and fills its own."""
+
+    text: str
+    quotes: list[tuple[int, int]]  # spans of quoted text
+    mentions: list[Mention] = field(default_factory=list)  # registry aliases, names, resolved pronouns; in order
+    phrases: list[_NP] = field(default_factory=list)  # mentions grouped into noun phrases
+    events: list[_Event] = field(default_factory=list)  # verbs and constructions with their holders, best first
+    subjects: dict[bool, _NP | None] = field(default_factory=dict)  # the subject found, by "of the main clause"
+    attributions: list[Attribution] = field(default_factory=list)
+    marker: Mention | None = None  # what the sentence leaves in the context: its holder, as speaker or subject
+    unspoken: bool = False  # a quotation without a speaker (the next sentence's speaker may claim it)
+
+
+@dataclass(slots=True, eq=False)
+class _Event:
+    """A verb (or construction) of speech or judgement and its holder.
+
+    ``anchor`` is where the event starts (the holder, or the construction); ``[vstart, vend)`` the verb; ``tier`` its
+    rank (0 a main-clause verb, 1 a subordinate one or a sentence subject, 2 a stated position, 3 a source: "according
+    to X"); ``skip`` a span whose actors are not targets (the holder's own phrase); ``target`` one fixed by the
+    construction ("X drew criticism from Y": X); ``quote`` the quotation the holder speaks; ``spoken_to`` and
+    ``venue`` the start of the phrase spoken to ("told X", a target of last resort) or on ("said on X", never a
+    target); ``clause`` the clause span, once known; ``order`` the sort key among events of a tier.
+    """
+
+    holder: Mention | None
+    anchor: int
+    vstart: int
+    vend: int
+    tier: int = 0
+    skip: tuple[int, int] = (0, 0)
+    target: Mention | None = None
+    quote: tuple[int, int] | None = None
+    speech: bool = False
+    spoken_to: int | None = None
+    venue: int | None = None
+    clause: tuple[int, int] = (0, 0)
+    order: float = -1.0
+
+    def __post_init__(self):
+        self.order = self.anchor
+
+
+class _Memory:
+    """The context, indexed as it grows: the last actor "he"/"she" and "they" can stand for, the last one of each
+    surname, and the marker of the sentence before."""
+
+    __slots__ = ("surnames", "he", "they", "marker")
+
+    def __init__(self, context: list):
+        self.surnames: dict[str, Mention] = {}
+        self.he = self.they = self.marker = None
+        self.add(context)
+
+    def add(self, mentions: list) -> None:
+        for c in mentions:
+            actor = c.actor
+            if actor is not None:
+                if actor.kind == "person":
+                    self.he = c
+                    if c.role != "pronoun":
+                        self.surnames[c.name.rsplit(None, 1)[-1]] = c
+                else:
+                    self.they = c
+            elif c.text and c.role != "pronoun":
+                self.surnames[c.text.rsplit(None, 1)[-1]] = c
+                if c.role == "name" and (" " in c.text or _has_title(c.text)):
+                    self.he = c
+            if c.start < 0:
+                self.marker = c
+
+    def forget(self, dropped: list, kept: list) -> None:
+        """Entries that fell out of the context no longer resolve anything."""
+        surnames, he, they = self.surnames, self.he, self.they
+        lost = False
+        for c in dropped:
+            if c is he or c is they:
+                lost = True
+            if (c.actor is None or c.actor.kind == "person") and c.role != "pronoun":
+                last = c.name.rsplit(None, 1)[-1:]
+                if last and surnames.get(last[0]) is c:
+                    del surnames[last[0]]
+        if lost:
+            self.he = next((c for c in reversed(kept) if _he(c)), None)
+            self.they = next((c for c in reversed(kept) if _they(c)), None)
+
+
+class Finder:
+    """Rule-based holder and target finding over a document, sentence by sentence.
+
+    Pronouns, titles and quotations without a speaker resolve against the sentences before (``context``).
+    """
+
+    def __init__(self, registry: Registry):
+        self.registry = registry
+
+    # --- public -------------------------------------------------------------------------------------------------
+    def find(self, sentences: list[str]) -> list[Attribution]:
+        """One attribution per sentence: its primary stance's, or empty names when none is found."""
+        return [found[0] if found else Attribution("", "", "", "") for found in self.find_all(sentences)]
+
+    def find_all(self, sentences: list[str], context: list | None = None) -> list[list[Attribution]]:
+        """Every (holder, target) stance each sentence expresses, primary first; an empty list when none.
+
+        ``sentences`` are consecutive sentences of one document. ``context``, when given, is extended in place with
+        the mentions seen (the last 64 are kept), so that a document scored in chunks resolves "he", "the minister"
+        or a quotation without a speaker across chunk boundaries: pass the same list with every chunk.
+        """
+        if isinstance(sentences, str):
+            raise TypeError("find_all expects a list of sentences, not a string")
+        context = context if context is not None else []
+        memory = _Memory(context)
+        out: list[list[Attribution]] = []
+        pending: _Sentence | None = None  # a quotation without a speaker, waiting for the next sentence's speaker
+        for text in sentences:
+            s = _sentence(self.registry, text, context, memory)
+            found, marker = s.attributions, s.marker
+            if pending is not None and found and marker is not None and marker.role == "speaker" \
+                    and text.lstrip()[:1] in ("“", '"'):
+                # a quotation without a speaker, followed by more of it with one: '"..." "...," Putin said.'
+                event = _Event(marker, 0, 0, 0, quote=(0, len(pending.text)), speech=True)
+                out[-1] = _attributions(pending, [event])
+            pending = s if s.unspoken and not found else None
+            out.append(found)
+            seen = [m for m in s.mentions if m.actor is not None or m.role == "name"]
+            seen.append(marker if marker is not None else _END)
+            context.extend(seen)
+            memory.add(seen)
+            over = len(context) - _CONTEXT_SIZE
+            if over > 0:
+                dropped = context[:over]
+                del context[:over]
+                memory.forget(dropped, context)
+        return out
+
+
+# --- one sentence ----------------------------------------------------------------------------------------------------
+def _sentence(registry: Registry, text: str, context: list, memory: _Memory) -> _Sentence:
+    """Run the stages over one sentence: match (mentions, phrases, events), then decide (the holder when no verb
+    matched, the attributions, the marker the sentence leaves in the context)."""
+    s = _Sentence(text, _quote_spans(text))
+    s.mentions = _mentions(registry, s, context, memory)
+    s.phrases = _noun_phrases(s)
+    s.events = _events(s)
+    _subject_event(s)
+    _unspoken_quotation(s, memory)
+    s.attributions = _attributions(s, s.events)
+    s.marker = _marker(s)
+    return s
+
+
+def _subject_event(s: _Sentence) -> None:
+    """No verb of speech or judgement: the subject holds the stance, unless a position noun comes first ("It was
+    X's endorsement")."""
+    if not any(e.tier <= 1 for e in s.events):
+        subject = _subject(s) or _subject(s, main=False)
+        if subject is not None and all(subject.start < e.anchor for e in s.events):
+            s.events.insert(0, _Event(subject.head, subject.start, subject.end, subject.end, tier=1))
+
+
+def _unspoken_quotation(s: _Sentence, memory: _Memory) -> None:
+    """A quotation without a speaker: the speaker of the sentence before, if it was one."""
+    if not s.events and s.quotes and sum(b - a for a, b in s.quotes) >= 0.6 * len(s.text.strip()):
+        s.unspoken = True
+        last = memory.marker
+        if last is not None and last.role == "speaker":
+            s.events = [_Event(Mention(0, 0, last.actor, last.text, "pronoun"), 0, 0, 0, quote=(0, len(s.text)),
+                               speech=True)]
+
+
+def _marker(s: _Sentence) -> Mention | None:
+    """The sentence's primary holder as the context remembers it: a speaker (a quotation after may continue it) or
+    a subject."""
+    if not s.attributions:
+        return None
+    h = next(e.holder for e in s.events if e.holder is not None and e.holder.name == s.attributions[0].holder)
+    speech = any(e.speech or e.quote is not None for e in s.events if e.holder is h)
+    return Mention(-1, -1, h.actor, h.name, "speaker" if speech else "subject")
+
+
+def _mentions(registry: Registry, s: _Sentence, context: list, memory: _Memory) -> list[Mention]:
+    """Registry mentions, plus names not in the registry and resolved pronouns and titles, in order."""
+    vocab = _words()
+    text, quotes = s.text, s.quotes
+    out = registry.mentions(text)
+    first = _SENTENCE_THE.match(text)
+    if first is not None and (not out or out[0].start > first.start(1)):
+        # "The Kremlin said" for the alias "the Kremlin": aliases are case-sensitive, sentence starts are not
+        at = first.start(1)
+        found = registry.mentions("t" + text[at + 1 : at + 80])
+        if found and found[0].start == 0 and (len(out) == 0 or at + found[0].end <= out[0].start):
+            m = found[0]
+            out.insert(0, Mention(at, at + m.end, m.actor, text[at : at + m.end]))
+    taken = [(m.start, m.end) for m in out]
+    covered = dict(taken)
+    extra, k = [], 0
+    for m in vocab.name.finditer(text):
+        a, b = m.span()
+        if covered.get(a, -1) >= b or b - a < 12 and text[a:b] in vocab.not_names:
+            continue
+        while k < len(taken) and taken[k][1] <= a:
+            k += 1
+        if k < len(taken) and taken[k][0] < b:
+            # only the part after the registry mentions is a name of its own: "Republican Senator Jane Doe" ->
+            # "Senator Jane Doe"; "Air Force Gen. John Hyten" has none
+            j = k
+            while j < len(taken) and taken[j][0] < b:
+                a = max(a, taken[j][1])
+                j += 1
+            if a >= b:
+                continue
+        if " " in text[a:b]:
+            toks = [[w.start(), w.end(), w.group(0)] for w in _SPACED.finditer(text, a, b)]
+        else:
+            toks = [[a, b, text[a:b]]]
+        last = toks[-1]
+        if last[2].endswith(("’s", "'s")):  # "Dr. Jane Doe’s" -> "Dr. Jane Doe"
+            last[1] -= 2
+            last[2] = last[2][:-2]
+        i, j = 0, len(toks)
+        while i < j and toks[i][2] in vocab.not_names:
+            i += 1
+        while j > i and (toks[j - 1][2] in vocab.not_names or toks[j - 1][2] in vocab.titles):
+            j -= 1
+        if i == j or not toks[j - 1][2] or toks[j - 1][2] in vocab.not_actor_heads \
+                or _NOT_A_NAME.match(toks[i][2]):
+            continue
+        a, b, words = toks[i][0], toks[j - 1][1], [t[2] for t in toks[i:j]]
+        if text[a - 1 : a] == "(":
+            continue
+        name = text[a:b]
+        if name.isupper():
+            if " " in name:
+                continue  # a byline: "By JANE DOE"
+            if len(name) > 3:  # "TRUMP:" -> Trump
+                known = registry.lookup(name.title())
+                if known is not None:
+                    extra.append(Mention(a, b, known, name))
+                    continue
+        actor, shown = None, name
+        if len(words) == 1 or len(words) == 2 and words[0] in vocab.titles:
+            # the surname of someone named before: "Jane Doe ... Doe said" -> Jane Doe
+            last = words[-1]
+            c = next((x for x in reversed(out) if x.end <= a and _surname(x) == last), None) \
+                or memory.surnames.get(last)
+            if c is not None and c.name != name:
+                actor, shown = c.actor, c.name
+        extra.append(Mention(a, b, actor, shown if actor is None else name, "name" if actor is None else ""))
+    if extra:
+        out = sorted(out + extra, key=lambda x: x.start)
+    pronouns = []
+    resolved: dict[str, Mention | None] = {}
+    front = None
+    for m in vocab.pronoun.finditer(text):
+        a, b = m.span()
+        i = _after(out, b)
+        if quotes and _inside(quotes, a) or i and out[i - 1].end > a:
+            continue
+        word = m.group(0).lower()
+        word = vocab.pronoun_of.get(word, word)
+        found = _resolve_here(word, text, out, quotes, a)
+        if found is None:
+            if word not in resolved:
+                resolved[word] = memory.he if word in ("he", "she") else memory.they if word == "they" \
+                    else _resolve_before(word, context)
+            found = resolved[word]
+        if word in ("he", "she") and a < 130:
+            front = _FRONTED.match(text) or False if front is None else front
+            if front and a < front.end():
+                # "Unlike his rival, whom he refuses to bash, Sanders appears ...": the subject after the comma
+                i = _after(out, front.end())
+                after = out[i] if i < len(out) else None
+                if after is not None and after.start - front.end() < 30 and after.actor is not None \
+                        and after.actor.kind == "person":
+                    found = after
+        if found is not None:
+            shown = found.name if found.actor is None else m.group(0)
+            pronouns.append(Mention(a, b, found.actor, shown, "pronoun"))
+        else:
+            pronouns.append(Mention(a, b, None, "", "pronoun"))
+    if pronouns:
+        out = sorted(out + pronouns, key=lambda x: x.start)
+    return out
+
+
+def _match(word: str):
+    """Which actors a pronoun or title can stand for."""
+    if word in ("he", "she"):
+        return _he
+    if word == "they":
+        return _they
+    title = word.split()[-1]
+    return lambda c: c.actor is not None and c.actor.kind == "person" and any(  # noqa: E731
+        title in a.lower() for a in c.actor.aliases)
+
+
+def _resolve_here(word: str, text: str, mentions: list[Mention], quotes, pos: int) -> Mention | None:
+    """A pronoun's antecedent in its own sentence: the first matching subject before it ("Ms. Winfrey appeared
+    ... when she said")."""
+    match = None
+    for i in range(_after(mentions, pos - 400), len(mentions)):
+        c = mentions[i]
+        if c.end > pos:
+            break
+        if c.role == "pronoun" or quotes and _inside(quotes, c.start):
+            continue
+        match = match or _match(word)
+        if match(c) and not _PREPOSITION.search(text, max(0, c.start - 60), c.start):
+            return c
+    return None
+
+
+def _resolve_before(word: str, context: list) -> Mention | None:
+    """A pronoun's antecedent in the sentences before: the last matching actor; for a title no one named before
+    carries, the last person."""
+    match = _match(word)
+    for c in reversed(context):
+        if match(c):
+            return c
+    if word not in ("he", "she", "they"):
+        for c in reversed(context):
+            if c.actor is not None and c.actor.kind == "person":
+                return c
+    return None
+
+
+def _noun_phrases(s: _Sentence) -> list[_NP]:
+    """Group mentions joined by titles ("U.S. President Donald Trump") into one phrase headed by the last."""
+    vocab = _words()
+    text, quotes = s.text, s.quotes
+    nps: list[_NP] = []
+    for m in s.mentions:
+        if nps and m.start < nps[-1].end:
+            continue
+        if nps and m.role != "pronoun" and nps[-1].head.role != "pronoun":
+            prev = nps[-1]
+            gap = text[prev.end : m.start]
+            person = m.role == "name" or m.actor is not None and m.actor.kind == "person"
+            if len(gap) < 60 and vocab.title_gap.fullmatch(gap):
+                words = gap.replace("’s", " ").replace("'s", " ").split()
+                if any(w in vocab.titles for w in words) or not words and m.actor is not None and (
+                        m.actor.kind == "person" or m.actor is prev.head.actor):
+                    prev.head, prev.end = m, m.end
+                    continue
+            elif person and prev.head.actor is not None and prev.head.actor.kind != "person" and len(gap) < 50 \
+                    and vocab.role_gap.fullmatch(gap) and not _has_verb(text, prev.end, m.start):
+                # "GOP frontrunner Donald Trump"
+                prev.head, prev.end = m, m.end
+                continue
+        nps.append(_NP(m.start, m, bool(quotes) and _inside(quotes, m.start) is not None))
+    return nps
+
+
+# --- events ----------------------------------------------------------------------------------------------------------
+def _events(s: _Sentence) -> list[_Event]:
+    """Verbs of speech or judgement and the constructions that state a position, each with its holder."""
+    vocab = _words()
+    text, nps, quotes = s.text, s.phrases, s.quotes
+    events: list[_Event] = []
+    failed = None  # where the last verb without a subject was: a participle after it is not the sentence subject's
+    verbs = _verbs(text)
+    first = _OPENING_PARTICIPLE.match(text)
+    if first is not None and first.group(1).lower() in vocab.verb_words:  # "Accusing X of ..., Y said"
+        verbs.insert(0, (first.start(1), first.end(1), first.group(1).lower()))
+    for vs, ve, verb in verbs:
+        if _inside(quotes, vs) or _DETERMINER.search(text, max(0, vs - 8), vs):
+            continue
+        found = _verb_event(s, vs, ve, verb, events, failed)
+        if found:
+            events.extend(found)
+        else:
+            failed = vs
+    if nps and not events and ":" in text[:60]:
+        m = _HEADLINE_SPEAKER.match(text)  # "Kerry: I didn't call Israel ..."
+        if m is not None and nps[0].start == len(text) - len(text.lstrip()) and nps[0].end == m.end() - 2 \
+                and (nps[0].head.actor is not None or " " in nps[0].head.text):
+            events.append(_Event(nps[0].head, 0, nps[0].end, m.end(), skip=(0, m.end()), quote=(m.end(), len(text)),
+                                 speech=True))
+    if " from " in text or " by " in text:
+        for m in vocab.from_.finditer(text):
+            agent = _np_after(text, nps, m.end())
+            if agent is not None and not _inside(quotes, m.start()) and _plausible(agent, text, True):
+                target = _clause_subject(text, nps, m.start(), agent)
+                tier = 0 if _FACED.search(text, max(0, m.start() - 50), m.start()) else 2
+                events.append(_Event(agent.head, m.start(), m.start(), m.end(), tier=tier,
+                                     skip=(m.start(), agent.end), target=target.head if target else None))
+    if "ccording" in text or " of " in text or "aid by" in text:
+        for m in _ACCORDING.finditer(text):
+            agent = _np_after(text, nps, m.end())
+            if agent is not None and not _inside(quotes, m.start()):
+                events.append(_Event(agent.head, m.start(), m.start(), agent.end, tier=3,
+                                     skip=(m.start(), _appositive_end(text, agent.end)), speech=True))
+    if "’" in text or "'" in text:
+        for np in nps:
+            if np.quoted or np.head.role == "pronoun" or text[np.end : np.end + 1] not in ("’", "'"):
+                continue
+            m = vocab.possessive.match(text, np.end)
+            if m is None:
+                continue
+            event = _Event(np.head, np.start, np.end, m.end(), tier=2, skip=(np.start, m.end()))
+            verb = next((v for v in verbs if v[0] >= m.end()), None)
+            if verb is not None and verb[0] - m.end() < 90 and not _CLAUSE_BREAK.search(text, m.end(), verb[0]) \
+                    and not any(m.end() <= e.anchor < verb[0] for e in events):
+                # "Putin's remarks during the forum made it clear": the remarks are the verb's subject
+                event.tier, event.vend, event.speech = 0, verb[1], verb[2].split()[0] in vocab.pure_speech
+            events.append(event)
+    _relayed(text, events)
+    events.sort(key=lambda e: (e.tier, e.order))
+    return events
+
+
+def _relayed(text: str, events: list[_Event]) -> None:
+    """"X said Y praised Z" reports Y's stance: Y comes first, unless Y is X's own state ("Araghchi said Tehran
+    condemned ...", where the speaker holds it)."""
+    speakers = [e for e in events if e.speech and e.holder is not None]
+    if not speakers:
+        return
+    order = sorted(events, key=lambda e: e.anchor)
+    anchors = [e.anchor for e in order]
+    for e1 in speakers:
+        for e2 in order[bisect_right(anchors, e1.vend) : bisect_right(anchors, e1.vend + 80)]:
+            if e2 is e1 or e2.holder is None or e2.speech or e2.skip == e1.skip:
+                continue
+            if not _RELAY.fullmatch(text, e1.vend, e2.anchor):
+                continue
+            own = {e1.holder.name, e1.holder.actor.affiliation if e1.holder.actor else ""}
+            if e2.holder.name not in own:
+                e2.tier, e2.order = min(e2.tier, e1.tier), e1.order - 0.5
+
+
+def _verb_event(s: _Sentence, vs: int, ve: int, verb: str, events: list[_Event], failed: int | None) -> list[_Event]:
+    """The holder(s) of the verb at ``[vs, ve)``; ``events``: those found before; ``failed``: where the last verb
+    without a holder was."""
+    vocab = _words()
+    text, nps, quotes = s.text, s.phrases, s.quotes
+    ing = verb.endswith("ing")
+    base = verb.split()[0] in vocab.base_forms
+    tier = 3 if verb in vocab.low_verbs else 0
+    speech = verb.split()[0] in vocab.pure_speech
+    # 1. the subject to the left of the verb
+    chosen = None
+    for k in range(_after(nps, vs) - 1, -1, -1):
+        np = nps[k]
+        if np.end > vs:
+            continue
+        if vs - np.end > 160 or np.quoted:
+            break
+        if vocab.gap.fullmatch(text, np.end, vs) is None:
+            continue
+        gap = text[np.end : vs]
+        if "," in gap and _has_verb(text, np.end, vs) and not _RELATIVE.match(gap):
+            continue  # not an appositive but a clause of its own
+        if _PASSIVE.search(gap) and not ing:
+            by = _BY.match(text, ve)
+            agent = _np_after(text, nps, by.end()) if by else None
+            if agent is None:
+                return []
+            subject = _clause_subject(text, nps, vs, agent) or np
+            return [_Event(agent.head, vs, vs, ve, tier=tier, skip=(by.start(), agent.end), target=subject.head)]
+        if ing and gap.rstrip().endswith(","):
+            break  # "..., accusing him of": the participle belongs to the clause's subject (below)
+        if ing and not _BE.search(gap) and not _WITH_ING.search(text, max(0, np.start - 60), np.start) \
+                and not _CLAUSE_START.search(text, max(0, np.start - 30), np.start):
+            break  # "an email to X dismissing the offer": X is no subject without "is" or "with"
+        if base and not _MODAL.search(gap) and not _plural(np):
+            return []  # "hedge fund", "back room": a base form needs "did", "will", ... or a plural subject
+        if "," in gap:
+            np = _outer_subject(text, nps, k, vs) or np
+        if not _RELATIVE.match(gap) and not _subject_position(text, np, ing):
+            break
+        chosen = np
+        break
+    if chosen is not None:
+        k = _after(nps, chosen.start)
+        if not _plausible(chosen, text, True):
+            return []
+        if tier == 0 and (_RELATIVE.match(text, chosen.end) or _subordinate(text, chosen.start)):
+            tier = 1  # "when he told ...", "Rubio, who slammed ...": not the main clause
+        spoken_to, venue = _listener(text, nps, verb, ve)
+        out = [_Event(chosen.head, chosen.start, vs, ve, tier=tier, skip=(chosen.start, vs), speech=speech,
+                      quote=_quote_of(text, quotes, chosen.start, ve),
+                      spoken_to=spoken_to, venue=venue)]
+        # coordinated subjects: "Pelosi, of California, and Schumer, of New York, said"
+        j = k - 1
+        while j >= 0 and not nps[j].quoted and out[0].anchor - nps[j].end < 60:
+            co = nps[j]
+            j -= 1
+            if not _subject_position(text, co, False):
+                continue  # "Pelosi, of California, and Schumer": California is not a subject
+            if not (_AND if len(out) == 1 else _LIST).fullmatch(text, co.end, out[0].anchor):
+                break
+            out.insert(0, _Event(co.head, co.start, vs, ve, tier=tier, skip=(co.start, vs), speech=speech,
+                                 quote=out[-1].quote, spoken_to=spoken_to, venue=venue))
+        return out
+    before = text[max(0, vs - 8) : vs].rstrip()[-1:]
+    # 2. the speaker after the verb: '"...," said X'
+    if verb in vocab.inverted and before in (",", "”", '"', "—", "–", ":"):
+        agent = _np_after(text, nps, ve)
+        if agent is not None and _INVERTED_END.match(text, agent.end):
+            skip = (vs, _appositive_end(text, agent.end))
+            return [_Event(agent.head, vs, vs, agent.end, tier=tier, skip=skip, speech=True,
+                           quote=_quote_of(text, quotes, vs, agent.end))]
+    # 3. a participle that opens the sentence: "Accusing X of ..., Y said"
+    if ing and vs < 8 and not text[:vs].strip(" “\"‘'"):
+        comma = text.find(",", ve)
+        if comma > 0:
+            for np in nps[_after(nps, comma + 1) :]:
+                if not text[comma + 1 : np.start].strip():
+                    if not np.quoted:
+                        return [_Event(np.head, vs, vs, ve, tier=tier, skip=(np.start, np.end))]
+                break
+        return []
+    # 4. a coordinated verb or a participle: "X thanked Putin and praised ...", "..., calling the strikes ..."
+    if _COORDINATED.search(text, max(0, vs - 40), vs) or ing:
+        if events and events[-1].holder is not None:
+            prev = events[-1]
+            # after a subordinate clause, the main clause's own subject: "when X asked ..., Wray deferred to
+            # ... and would not comment" -> Wray; else the subject of the verb before ("X thanked ... and praised")
+            for i in range(_after(nps, vs) - 1 if prev.tier else -1, -1, -1):
+                np = nps[i]
+                if np.end > vs or np.quoted:
+                    continue
+                if np.start > prev.vend and _subject_position(text, np, False) \
+                        and not _subordinate(text, np.start) \
+                        and not _after_verb(text, np.start) \
+                        and _PREDICATE.match(text, np.end) and _plausible(np, text, False):
+                    return [_Event(np.head, np.start, vs, ve, tier=tier, skip=(np.start, np.end), speech=speech)]
+                if np.start <= prev.vend:
+                    break
+            return [_Event(prev.holder, vs, vs, ve, tier=max(prev.tier, 1), skip=prev.skip, speech=speech)]
+        if ing and failed is None:
+            subject = _subject(s, before=vs)
+            if subject is not None:
+                return [_Event(subject.head, subject.start, vs, ve, tier=1, skip=(subject.start, subject.end))]
+    return []
+
+
+def _plural(np: _NP) -> bool:
+    """A collective that takes "say", "back", "urge" without an s: Democrats, Iranian officials, they."""
+    h = np.head
+    return h.text in ("they", "They") or h.actor is not None and h.actor.kind != "person" and h.text.endswith("s")
+
+
+def _appositive_end(text: str, end: int) -> int:
+    """Where a description after a name ends ("said Jane Doe, a senior official at X."): it is not a target."""
+    m = _APPOSITIVE_AFTER.match(text, end)
+    return m.end() if m else end
+
+
+def _outer_subject(text: str, nps: list[_NP], k: int, vs: int) -> _NP | None:
+    """For "X, the founder of Y, said": X, not Y. A name in apposition ("the minister, Jane Doe, said") stays."""
+    np = nps[k]
+    comma = text.rfind(",", max(0, np.start - 130), np.start)
+    if comma < 0 or not re.search(r"[a-z]", text[comma + 1 : np.start].replace("the ", "")):
+        return None
+    for j in range(k - 1, max(-1, k - 7), -1):
+        outer = nps[j]
+        if outer.end <= comma and not outer.quoted and _words().gap.fullmatch(text, outer.end, vs) is not None \
+                and not _has_verb(text, outer.end, vs) and _subject_position(text, outer, False):
+            return outer
+    return None
+
+
+def _clause_subject(text: str, nps: list[_NP], pos: int, agent: _NP) -> _NP | None:
+    """The subject of the clause that ends at ``pos`` ("Nielsen drew criticism from ...": Nielsen)."""
+    start = max(text.rfind(";", 0, pos), text.rfind(":", 0, pos), 0, pos - 400)
+    for i in range(_after(nps, start), len(nps)):
+        np = nps[i]
+        if np.quoted or np is agent:
+            continue
+        if np.end > pos:
+            return None
+        if _subject_position(text, np, False):
+            return np
+    return None
+
+
+def _subject_position(text: str, np: _NP, ing: bool) -> bool:
+    """Whether a phrase can be the subject of a verb: not the object of a preposition ("during the X")."""
+    if np.before is None:
+        before = text[max(0, np.start - 60) : np.start]
+        m = _PREPOSITION.search(before)
+        if m is None or m.group("word") and m.group("word").strip() in _words().titles:  # "Secretary of State X"
+            np.before = _Before(False, False, False)
+        else:
+            np.before = _Before(True, _WITH_ING.search(before) is not None, _SPEAKS_FOR.search(before) is not None)
+    b = np.before
+    return not b.governed or ing and b.with_ing or b.speaks_for
+
+
+def _plausible(np: _NP, text: str, speaker: bool) -> bool:
+    """A registry actor or resolved pronoun always; a name not in the registry only as a speaker or with a title."""
+    return np.head.role != "name" or speaker or _has_title(text[np.start : np.end])
+
+
+def _np_after(text: str, nps: list[_NP], pos: int) -> _NP | None:
+    """The head of the phrase that starts at ``pos`` ("said Fox News contributor Jane Doe, ..."): its last actor
+    before punctuation or a preposition."""
+    best = None
+    for i in range(_after(nps, pos), len(nps)):
+        np = nps[i]
+        between = text[pos : np.start]
+        if len(between) > 80 or _NP_STOP.search(between):
+            break
+        best, pos = np, np.end
+    return best
+
+
+def _quote_of(text: str, quotes, start: int, end: int) -> tuple[int, int] | None:
+    """The quotation a speaker speaks: one that ends just before it, or one that opens just after "X said:"."""
+    if not quotes:
+        return None
+    j = bisect_right(quotes, (start, _BIG))
+    if j and quotes[j - 1][1] <= start and not text[quotes[j - 1][1] : start].strip(" ,—–-\t"):
+        return quotes[j - 1]
+    k = bisect_right(quotes, (end - 1, _BIG))
+    if k < len(quotes):
+        between = text[end : quotes[k][0]].rstrip()
+        if not between.strip() or len(between) < 40 and between[-1:] in (",", ":"):
+            return quotes[k]
+    return None
+
+
+def _listener(text: str, nps: list[_NP], verb: str, ve: int) -> tuple[int | None, int | None]:
+    """Where the one spoken to ("told CBS News", "said to X") or on ("said on NBC's ...") starts: (spoken_to, venue),
+    at most one of them set."""
+    m = _VENUE.match(text, ve)
+    if m is None and verb not in _words().told:
+        return None, None
+    pos = m.end() if m else ve + 1
+    i = _after(nps, pos - 1)
+    for np in nps[i : i + 1]:
+        if np.start >= pos - 1:
+            if text[pos : np.start].strip():
+                return None, None
+            # "told X", "said to X": the one spoken to (a target of last resort); "said on X": a venue (never)
+            return (np.start, None) if m is None or m.group("to") else (None, np.start)
+    return None, None
+
+
+def _subject(s: _Sentence, before: int | None = None, main: bool = True) -> _NP | None:
+    """The first actor that can be the subject of the sentence (or of the part before ``before``); ``main``: of
+    its main clause."""
+    cache = s.subjects
+    if main not in cache:
+        cache[main] = _first_subject(s.text, s.phrases, main)
+    found = cache[main]
+    return found if found is None or before is None or found.start < before else None
+
+
+def _first_subject(text: str, nps: list[_NP], main: bool) -> _NP | None:
+    for np in nps:
+        if np.quoted or np.head.actor is None and np.head.role != "name":
+            continue
+        if np.head.role == "name" and not _has_title(text[np.start : np.end]):
+            continue
+        if _subject_position(text, np, False) and not (main and _subordinate(text, np.start)) \
+                and not _after_verb(text, np.start):
+            return np
+    return None
+
+
+def _subordinate(text: str, start: int) -> bool:
+    """Whether a subject at ``start`` opens a subordinate clause ("when he told", "after X said", "if X")."""
+    before = text[max(0, start - 50) : start]
+    cut = max(before.rfind(","), before.rfind(";"), before.rfind("—"), before.rfind(":"))
+    return _SUBORDINATOR.search(before[cut + 1 :]) is not None
+
+
+# --- from events to attributions -------------------------------------------------------------------------------------
+def _attributions(s: _Sentence, events: list[_Event]) -> list[Attribution]:
+    """Decide which events give attributions (one per holder and target), with their targets and clause spans."""
+    text, nps = s.text, s.phrases
+    live = [e for e in events if e.holder is not None and (e.holder.actor is not None or e.holder.text)]
+    if not live:
+        return []
+    if len(live) == 1:
+        live[0].clause = (0, len(text))
+    else:
+        order = sorted(live, key=lambda e: e.anchor)
+        for e, span in zip(order, _spans(text, order)):
+            e.clause = span
+    chosen, pairs = [], set()
+    sources = [e.holder for e in live if e.tier == 3]  # "according to X": X is a source, not a target
+    # holders of coordinate clauses ("..., while Iran thanked Moscow") speak for themselves: not targets elsewhere
+    holders = {e.holder.start for e in live
+               if len(live) > 1 and e.holder.start >= e.clause[0] and _COORDINATE.match(text, e.clause[0])}
+    for e in live:
+        target = e.target if e.target is not None else _target(text, e, nps, sources, holders)
+        pair = (e.holder.name, target.name if target is not None else "")
+        if pair in pairs or pair[0] == pair[1]:
+            continue
+        pairs.add(pair)
+        chosen.append((e, target))
+    named = {e.holder.name for e, t in chosen if t is not None}
+    chosen = [(e, t) for e, t in chosen if t is not None or e.holder.name not in named]
+    if len(chosen) == 1:
+        e, t = chosen[0]
+        return [_attribution(e.holder, t, 0, len(text))]
+    order = sorted(chosen, key=lambda et: et[0].anchor)
+    where = {id(e): s for (e, _), s in zip(order, _spans(text, [e for e, _ in order]))}
+    return [_attribution(e.holder, t, *where[id(e)]) for e, t in chosen]
+
+
+def _spans(text: str, order: list[_Event]) -> list[tuple[int, int]]:
+    """Clause spans of events in text order: each runs from a break (punctuation or a conjunction) before its
+    first word to the next one's start."""
+    starts = [0]
+    for prev, nxt in zip(order, order[1:]):
+        lo, hi = max(prev.vend, prev.anchor), nxt.anchor
+        cut = hi
+        if lo < hi:
+            breaks = [m.end() if not m.group(0)[-1:].isalpha() else m.start()
+                      for m in _BREAK.finditer(text, lo, hi)]
+            breaks = [b for b in breaks if lo < b <= hi]
+            if breaks:
+                cut = max(breaks)
+        starts.append(max(cut, starts[-1]))
+    spans = []
+    for i, a in enumerate(starts):
+        b = starts[i + 1] if i + 1 < len(starts) else len(text)
+        seg = text[a:b]
+        a2 = a + len(seg) - len(seg.lstrip())
+        spans.append((a2, max(a2, a + len(seg.rstrip()))))
+    return spans
+
+
+def _target(text: str, e: _Event, nps: list[_NP], sources=(), holders=frozenset()) -> Mention | None:
+    """The first other actor after the verb in the event's clause; else one in its quotation; else the nearest
+    other actor outside the clause that does not hold a stance of its own there."""
+    holder = e.holder
+    own = {holder.name}
+    if holder.actor is not None and holder.actor.affiliation:
+        own.add(holder.actor.affiliation)
+    ca, cb = e.clause
+    # the first candidate of each kind, in order of preference (one in the clause after the verb wins at once)
+    first: dict[str, _NP] = {}
+    for i in range(_after(nps, e.vend - _WINDOW), _after(nps, e.vend + _WINDOW)):
+        np = nps[i]
+        h = np.head
+        if h.actor is None:
+            # a name not in the registry is a target only with a title, after the verb, and no registry actor
+            if "name" not in first and h.role == "name" and np.start >= e.vend \
+                    and _has_title(text[np.start : np.end]) and not e.skip[0] <= np.start < e.skip[1]:
+                first["name"] = np
+            continue
+        if h.name in own or holder.actor is not None and h.actor.kind == "person" \
+                and h.actor.affiliation == holder.name:
+            continue  # itself, its own state, or (for a state) one of its own people
+        if e.skip[0] <= np.start < e.skip[1]:
+            continue
+        if np.end <= e.anchor and _words().principal.match(text, np.end, e.anchor):
+            continue  # "Mr. Sanders' campaign manager, Jeff Weaver, says": the holder's principal
+        if np.start == e.spoken_to:
+            kind = "spoken_to"
+        elif np.start == e.venue or np.head in sources:
+            continue
+        elif e.vend <= np.start < cb:
+            return h  # the best there is
+        elif e.quote is not None and e.quote[0] <= np.start < e.quote[1]:
+            kind = "quoted"
+        elif h.start in holders:
+            continue  # "..., while Iran thanked Moscow": Iran speaks for itself in its own clause
+        elif np.start >= e.vend:
+            kind = "later"
+        else:
+            kind = "before"
+        first.setdefault(kind, np)
+    return next((first[k].head for k in _TARGET_PREFERENCE if k in first), None)
+
+
+def _attribution(holder: Mention, target: Mention | None, start: int, end: int) -> Attribution:
+    code = lambda m: m.actor.code if m is not None and m.actor else ""  # noqa: E731
+    return Attribution(holder.name, code(holder), target.name if target else "", code(target), start, end)
