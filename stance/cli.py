@@ -47,8 +47,15 @@ def printable(text: str) -> str:
 
 
 def _say(message: str) -> None:
+    """One line on stderr: control characters in it (from file names or input text) are shown escaped."""
     if sys.stderr is not None:
         print(printable(message), file=sys.stderr, flush=True)
+
+
+def _say_block(text: str) -> None:
+    """A block of lines of our own (a report table) on stderr: each line shown as :func:`_say` shows one."""
+    for line in text.splitlines():
+        _say(line)
 
 
 def _fail(message: str) -> None:
@@ -352,7 +359,7 @@ def train(
     except InputError as e:
         _fail(str(e))
     (Path(out) / "evaluation.html").write_text(evaluation_html(meta["evaluation"]), encoding="utf-8")
-    _say(evaluation_table(meta["evaluation"]) if "evaluation" in meta["evaluation"] else "")
+    _say_block(evaluation_table(meta["evaluation"]) if "evaluation" in meta["evaluation"] else "")
     _say(f"saved {out} (model card: {Path(out) / 'README.md'}, picture: {Path(out) / 'evaluation.html'})")
 
 

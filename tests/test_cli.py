@@ -241,3 +241,12 @@ def test_closed_streams_and_a_full_disk_are_one_line_each(tiny_model):
     r = subprocess.run(f"{' '.join(stance_cmd())} predict {seed} --model {tiny_model} -f jsonl | head -1",
                        shell=True, capture_output=True, cwd=ROOT, timeout=300)
     assert r.stderr == b"" and r.stdout.count(b"\n") == 1
+
+
+def test_reports_on_stderr_keep_their_lines_but_escape_what_input_brings(capsys):
+    from stance.cli import _say, _say_block
+
+    _say_block("system  macro F1\nmodel   0.600")
+    _say("no such file: evil\nname.txt")
+    err = capsys.readouterr().err.splitlines()
+    assert err == ["system  macro F1", "model   0.600", "no such file: evil\\x0aname.txt"]
