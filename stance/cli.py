@@ -106,13 +106,12 @@ def _is_table(item: str) -> bool:
 def _table_records(clf, item: str, text_column: str, explain: int):
     """Rows of a CSV/JSONL table, each scored as one unit; the table's other columns (its ids) are kept."""
     from stance.corpus import read_table
-    from stance.train import with_target
+    from stance.train import texts_and_targets
 
-    target = (getattr(clf, "metadata_", {}).get("columns") or {}).get("target")
-    target = target if target in (frame := read_table(item, [text_column])).columns else None
-    texts = with_target(frame.fillna(""), text_column, target)  # a target-aware model sees the row's target
-    preds = clf.predict(texts, explain=explain)
-    for (_, row), p, text in zip(frame.iterrows(), preds, texts):
+    target = clf.target_column_ if clf.target_column_ in (frame := read_table(item, [text_column])).columns else None
+    texts, targets = texts_and_targets(frame, text_column, target)  # a target-aware model sees the row's target
+    preds = clf.predict(texts, targets, explain=explain)
+    for (_, row), p in zip(frame.iterrows(), preds):
         rec = {k: (None if v != v else v) for k, v in row.items() if k != text_column}  # NaN -> None
         yield {**rec, "file": item, "text": row[text_column], "stance": p.label, "confidence": round(p.confidence, 6),
                **{f"p_{c}": round(s, 6) for c, s in p.scores.items()},
@@ -328,7 +327,7 @@ def train(
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Parallel cross-validation fits.")] = 2,
 ) -> None:
     """Search settings by grouped cross-validation, report them against baselines, fit and save the model."""
-    from stance.report import evaluation_html, evaluation_table
+    from stance.report import evaluation_table
     from stance.train import train_project, train_table
 
     log = _say
@@ -340,7 +339,6 @@ def train(
             _, meta = train_project(root, out, datasets, n_jobs=jobs, log=log)
     except InputError as e:
         _fail(str(e))
-    (Path(out) / "evaluation.html").write_text(evaluation_html(meta["evaluation"]), encoding="utf-8")
     _say(evaluation_table(meta["evaluation"]) if "evaluation" in meta["evaluation"] else "")
     _say(f"saved {out} (model card: {Path(out) / 'README.md'}, picture: {Path(out) / 'evaluation.html'})")
 
@@ -366,16 +364,15 @@ def evaluate(
     """Grouped cross-validation of the model's settings on labelled data, beside the majority and keyword baselines."""
     from stance.corpus import load_project, read_table
     from stance.report import evaluation_html, evaluation_table
-    from stance.train import evaluation_report, test_report, with_target
+    from stance.train import evaluation_report, test_report, texts_and_targets
 
     clf = _load(model)
     try:
         if data is not None:
             frame = read_table(data, [text_column, label_column, group_column, target_column])
-            texts = with_target(frame, text_column, target_column)
+            texts, targets = texts_and_targets(frame, text_column, target_column)
             labels = frame[label_column].astype(str).tolist()
             groups = frame[group_column].astype(str).tolist() if group_column else [str(i) for i in range(len(frame))]
-            targets = frame[target_column].astype(str).tolist() if target_column else None
             sources = None
         else:
             corpus = load_project(root, datasets)
