@@ -2,7 +2,8 @@
 between target-aware features and a model per target value.
 
 Sentences of one article (group) never sit on both sides of a split. Every fold fits a :class:`StanceClassifier` and
-scores with its compact path, as ``stance predict`` does. Everything returns plain dicts, ready for JSON.
+scores with its numpy scorer, as ``stance predict`` does; a text's target, when there is one, is passed beside it
+(``targets=``). Everything returns plain dicts, ready for JSON.
 """
 
 from __future__ import annotations

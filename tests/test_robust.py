@@ -64,7 +64,7 @@ def test_a_save_killed_at_every_step_leaves_the_old_or_the_new_model(tmp_path):
     assert total >= 5 and switched >= 5 and seen == ["old"] * switched + ["new"] * (len(seen) - switched)
 
 
-@pytest.mark.parametrize("files_seen", [0, 2])
+@pytest.mark.parametrize("files_seen", [1])
 def test_killing_train_during_its_save_leaves_a_model_that_loads(tmp_path, files_seen):
     """SIGKILL `stance train` once its save has begun (the new version folder exists and holds ``files_seen`` files):
     the model path gives the old model or the whole new one."""
@@ -73,7 +73,7 @@ def test_killing_train_during_its_save_leaves_a_model_that_loads(tmp_path, files
     old.save(out, {"name": "old"})
     before = old.predict_proba(["Russia condemned the strikes."])
     live = out.resolve().name
-    data = _table(tmp_path / "data.jsonl", [(f"{t} ({i})", lab) for i in range(15) for t, lab in TINY])
+    data = _table(tmp_path / "data.jsonl", [(f"{t} ({i})", lab) for i in range(5) for t, lab in TINY])
     proc = subprocess.Popen([*stance_cmd(), "train", "--data", data, "--out", out, "--jobs", "1"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
     reached, deadline = False, time.monotonic() + 300
