@@ -345,7 +345,7 @@ def train(
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Parallel cross-validation fits.")] = 2,
 ) -> None:
     """Search settings by grouped cross-validation, report them against baselines, fit and save the model."""
-    from stance.report import evaluation_html, evaluation_table
+    from stance.report import evaluation_table
     from stance.train import train_project, train_table
 
     _check_out(out)
@@ -358,7 +358,6 @@ def train(
             _, meta = train_project(root, out, datasets, n_jobs=jobs, log=log)
     except InputError as e:
         _fail(str(e))
-    (Path(out) / "evaluation.html").write_text(evaluation_html(meta["evaluation"]), encoding="utf-8")
     _say_block(evaluation_table(meta["evaluation"]) if "evaluation" in meta["evaluation"] else "")
     _say(f"saved {out} (model card: {Path(out) / 'README.md'}, picture: {Path(out) / 'evaluation.html'})")
 
@@ -385,16 +384,15 @@ def evaluate(
     """Grouped cross-validation of the model's settings on labelled data, beside the majority and keyword baselines."""
     from stance.corpus import load_project, read_table
     from stance.report import evaluation_html, evaluation_table
-    from stance.train import evaluation_report, test_report, with_target
+    from stance.train import evaluation_report, test_report, texts_and_targets
 
     clf = _load(model)
     try:
         if data is not None:
             frame = read_table(data, [text_column, label_column, group_column, target_column])
-            texts = with_target(frame, text_column, target_column)
+            texts, targets = texts_and_targets(frame, text_column, target_column)
             labels = frame[label_column].astype(str).tolist()
             groups = frame[group_column].astype(str).tolist() if group_column else [str(i) for i in range(len(frame))]
-            targets = frame[target_column].astype(str).tolist() if target_column else None
             sources = None
         else:
             corpus = load_project(root, datasets)

@@ -62,7 +62,7 @@ def expand_inputs(inputs: Iterable[str], pattern: str = "*.txt", warn: Callable[
 
 
 def _registry(clf):
-    return getattr(clf, "registry_", None) or getattr(clf, "registry", None)
+    return getattr(clf, "registry", None)
 
 
 def _finder(clf):
@@ -73,14 +73,7 @@ def _finder(clf):
 
 
 def _predict(clf, texts, targets, explain):
-    if targets is not None and any(t for t in targets):
-        try:
-            return clf.predict(texts, targets=targets, explain=explain)
-        except TypeError:  # a model that reads its target from a "[target: X] " prefix
-            from stance.model import add_target
-
-            return clf.predict([add_target(x, t) if t else x for x, t in zip(texts, targets)], explain=explain)
-    return clf.predict(texts, explain=explain)
+    return clf.predict(texts, targets if targets is not None and any(targets) else None, explain=explain)
 
 
 def _score(clf, finder, texts, targets, explain, contexts) -> list[tuple]:
@@ -196,8 +189,7 @@ class _Count:
 
 def _tasks(clf, inputs, text_column, warn, on_error):
     """``(input number, kind, payload)`` units of work, in input order; reading errors go to ``on_error``."""
-    target_column = getattr(clf, "target_column_", None) or \
-        (getattr(clf, "metadata_", {}).get("columns") or {}).get("target")
+    target_column = getattr(clf, "target_column_", None)
     for k, item in enumerate(inputs):
         try:
             if text_column and is_table(item):

@@ -1,4 +1,4 @@
-"""The two kinds of expected failure. The CLI prints either as one line on stderr and exits with code 1."""
+"""The kinds of expected failure. The CLI prints ``InputError`` and ``ModelError`` as one line on stderr and exits 1."""
 
 
 class InputError(Exception):
@@ -6,4 +6,9 @@ class InputError(Exception):
 
 
 class ModelError(Exception):
-    """A model folder that is missing, incomplete, tampered with or built for other software."""
+    """A model folder that is missing, incomplete, corrupt or in a format this version does not read."""
+
+
+class NotFittedError(ValueError, AttributeError):
+    """A :class:`stance.StanceClassifier` used before ``fit`` or ``load``: a programming error, not a bad model folder
+    (as scikit-learn's ``NotFittedError``, it is both a ``ValueError`` and an ``AttributeError``)."""

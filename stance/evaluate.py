@@ -2,7 +2,8 @@
 between target-aware features and a model per target value.
 
 Sentences of one article (group) never sit on both sides of a split. Every fold fits a :class:`StanceClassifier` and
-scores with its compact path, as ``stance predict`` does. Everything returns plain dicts, ready for JSON.
+scores with its numpy scorer, as ``stance predict`` does; a text's target, when there is one, is passed beside it
+(``targets=``). Everything returns plain dicts, ready for JSON.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from importlib import resources
 
 import numpy as np
 
-from stance.model import DEFAULT_PARAMS, StanceClassifier
+from stance.features import DEFAULT_PARAMS, normalise_targets
+from stance.model import StanceClassifier
 
 __all__ = ["scores", "grouped_folds", "cross_val_proba", "KeywordBaseline", "evaluate", "search", "learning_curve",
            "target_handling", "TARGET_HANDLING"]
@@ -96,23 +98,25 @@ def grouped_folds(labels, groups, n_splits: int = 5, random_state: int = 0) -> l
     return [(tr, te) for tr, te in splitter.split(np.zeros(len(groups)), np.asarray(labels, dtype=object), groups)]
 
 
-def _fit_fold(texts, labels, params, random_state, train, test, classes):
+def _fit_fold(texts, labels, targets, params, random_state, train, test, classes):
     clf = StanceClassifier(**(params or {}), random_state=random_state)
-    clf.fit([texts[i] for i in train], [labels[i] for i in train])
+    clf.fit([texts[i] for i in train], [labels[i] for i in train], [targets[i] for i in train])
     proba = np.zeros((len(test), len(classes)))
     columns = [classes.index(str(c)) for c in clf.classes_]
-    proba[:, columns] = clf.predict_proba([texts[i] for i in test])
+    proba[:, columns] = clf.predict_proba([texts[i] for i in test], [targets[i] for i in test])
     return test, proba
 
 
-def cross_val_proba(texts, labels, folds, params=None, random_state: int = 0, n_jobs: int = 1) -> np.ndarray:
-    """Out-of-fold probabilities, columns in sorted label order."""
+def cross_val_proba(texts, labels, folds, params=None, random_state: int = 0, n_jobs: int = 1,
+                    targets=None) -> np.ndarray:
+    """Out-of-fold probabilities, columns in sorted label order. ``targets``: each text's target, or None."""
     from joblib import Parallel, delayed
 
     classes = sorted(set(labels))
+    targets = normalise_targets(targets, len(texts))
     out = np.zeros((len(texts), len(classes)))
     results = Parallel(n_jobs=n_jobs)(
-        delayed(_fit_fold)(texts, labels, params, random_state, tr, te, classes) for tr, te in folds
+        delayed(_fit_fold)(texts, labels, targets, params, random_state, tr, te, classes) for tr, te in folds
     )
     for test, proba in results:
         out[test] = proba
@@ -149,14 +153,14 @@ class KeywordBaseline:
 
 
 def evaluate(texts, labels, groups, params=None, n_splits: int = 5, random_state: int = 0, n_jobs: int = 1,
-             proba: np.ndarray | None = None) -> dict:
+             proba: np.ndarray | None = None, targets=None) -> dict:
     """The model and both baselines under the same grouped folds. ``proba``: the model's out-of-fold probabilities
     with these ``params`` when already computed (by :func:`target_handling`, on the same folds)."""
     texts, labels = list(texts), [str(x) for x in labels]
     classes = sorted(set(labels))
     folds = grouped_folds(labels, groups, n_splits, random_state)
     if proba is None:
-        proba = cross_val_proba(texts, labels, folds, params, random_state, n_jobs)
+        proba = cross_val_proba(texts, labels, folds, params, random_state, n_jobs, targets)
     model_pred = [classes[i] for i in proba.argmax(axis=1)]
     majority = np.empty(len(labels), dtype=object)
     for train, test in folds:
@@ -175,7 +179,7 @@ def evaluate(texts, labels, groups, params=None, n_splits: int = 5, random_state
 
 
 def search(texts, labels, groups, n_splits: int = 3, random_state: int = 0, n_jobs: int = 1, grid=SEARCH_GRID,
-           start: dict | None = None) -> dict:
+           start: dict | None = None, targets=None) -> dict:
     """Bounded coordinate search over the settings inside grouped cross-validation: each setting in turn takes the
     value with the best macro F1, the others held. Returns the chosen settings and every tried configuration's score."""
     texts, labels = list(texts), [str(x) for x in labels]
@@ -187,7 +191,7 @@ def search(texts, labels, groups, n_splits: int = 3, random_state: int = 0, n_jo
     def score_of(params) -> float:
         key = repr(sorted(params.items()))
         if key not in tried:
-            proba = cross_val_proba(texts, labels, folds, params, random_state, n_jobs)
+            proba = cross_val_proba(texts, labels, folds, params, random_state, n_jobs, targets)
             f1 = scores(labels, [classes[i] for i in proba.argmax(axis=1)], classes)["macro_f1"]
             tried[key] = {"params": dict(params), "macro_f1": f1}
         return tried[key]["macro_f1"]
@@ -205,11 +209,11 @@ def search(texts, labels, groups, n_splits: int = 3, random_state: int = 0, n_jo
 
 
 def target_handling(texts, labels, groups, params=None, n_splits: int = 5, random_state: int = 0,
-                    n_jobs: int = 1) -> tuple[dict, dict[bool, np.ndarray]]:
+                    n_jobs: int = 1, *, targets) -> tuple[dict, dict[bool, np.ndarray]]:
     """Target-aware features against a model per target value (``per_target`` False and True, the other settings
     ``params``) under the same grouped folds as :func:`evaluate`, by macro F1; a tie keeps the single model.
 
-    Texts carry their target as the ``"[target: X] "`` prefix (:func:`stance.model.add_target`). Returns the record
+    ``targets``: each text's target, passed beside the texts. Returns the record
     for the report (both scores, the ``chosen`` handling and its ``per_target`` value) and each one's out-of-fold
     probabilities, keyed by ``per_target``."""
     texts, labels = list(texts), [str(x) for x in labels]
@@ -219,7 +223,7 @@ def target_handling(texts, labels, groups, params=None, n_splits: int = 5, rando
     probas = {}
     for per_target, name in TARGET_HANDLING.items():
         probas[per_target] = cross_val_proba(texts, labels, folds, {**(params or {}), "per_target": per_target},
-                                             random_state, n_jobs)
+                                             random_state, n_jobs, targets)
         record[name] = scores(labels, [classes[i] for i in probas[per_target].argmax(axis=1)], classes)["macro_f1"]
     per_target = record[TARGET_HANDLING[True]] > record[TARGET_HANDLING[False]] + 1e-9
     record.update({"chosen": TARGET_HANDLING[per_target], "per_target": per_target, "folds": len(folds),
@@ -228,9 +232,10 @@ def target_handling(texts, labels, groups, params=None, n_splits: int = 5, rando
 
 
 def learning_curve(texts, labels, groups, params=None, fractions=(0.1, 0.25, 0.5, 0.75, 1.0), n_splits: int = 5,
-                   random_state: int = 0, n_jobs: int = 1) -> list[dict]:
+                   random_state: int = 0, n_jobs: int = 1, targets=None) -> list[dict]:
     """Macro F1 on the grouped test folds when training on a growing share of each training fold's articles."""
     texts, labels = list(texts), [str(x) for x in labels]
+    targets = normalise_targets(targets, len(texts))
     groups = np.asarray(groups, dtype=object)
     classes = sorted(set(labels))
     folds = grouped_folds(labels, groups, n_splits, random_state)
@@ -255,7 +260,7 @@ def learning_curve(texts, labels, groups, params=None, fractions=(0.1, 0.25, 0.5
         from joblib import Parallel, delayed
 
         results = Parallel(n_jobs=n_jobs)(
-            delayed(_fit_fold)(texts, labels, params, random_state, tr, te, classes) for tr, te in sub_folds)
+            delayed(_fit_fold)(texts, labels, targets, params, random_state, tr, te, classes) for tr, te in sub_folds)
         tested = np.concatenate([te for _, te in sub_folds])
         for test, p in results:
             proba[test] = p

@@ -1,15 +1,33 @@
-"""StanceClassifier: one scikit-learn Pipeline (TF-IDF features + logistic regression), saved as a model folder.
+"""StanceClassifier: TF-IDF n-grams and a logistic regression (scikit-learn) fitted, numpy at predict time.
 
-A text may name its target with the prefix ``"[target: X] "`` (:func:`add_target`). By default the one model reads it
-as part of the text (target-aware features); with ``per_target=True`` each target value gets a model of its own
-(see :meth:`StanceClassifier.fit`).
+A text's target, when there is one, travels beside it: ``fit(texts, labels, targets=...)``,
+``predict(texts, targets=...)``. By default the one model reads the target as a feature of its own; with
+``per_target=True`` each target value gets a model of its own (see :meth:`StanceClassifier.fit` and
+:mod:`stance.features`, which owns every feature recipe).
 
-A model folder holds ``pipeline.joblib`` (the fitted Pipeline; for a model per target value, a dict of them),
-``compact.joblib`` (the same model as plain arrays, what predictions use: see :mod:`stance.compact`),
-``metadata.json`` (label order, versions, git commit, sha256 of the training files and of every file in the folder,
-label counts, settings, cross-validated metrics), ``actors.csv`` (the registry the model was trained with, for holder
-and target finding) and a generated ``README.md`` model card. Loading a joblib file runs code from it: load only
-models you trust.
+A model folder (``save``/``load``) holds:
+
+- ``model.npz``: what prediction needs, as plain arrays (vocabularies, idf, coefficients, intercepts, classes and the
+  per-target routing), read with ``numpy.load(..., allow_pickle=False)``: loading and predicting run no code from
+  the folder;
+- ``metadata.json``: label order, settings, versions, git commit, sha256 of the training files, label counts,
+  cross-validated metrics, and the sha256 of every other file in the folder;
+- ``pipeline.joblib``: the fitted scikit-learn Pipeline (for a model per target value, a dict of them), the reference
+  model. It is a pickle: unpickling it runs code from the file, so it is read only when a caller asks for
+  :attr:`StanceClassifier.pipeline_`, and only trusted folders should be opened that way. Prediction never reads it;
+  a folder without it still predicts;
+- ``actors.csv`` (the registry for holder and target finding), the ``README.md`` model card and, from
+  ``stance train``, ``evaluation.html``, all written before the folder is swapped in.
+
+The sha256 list covers every file in the folder except ``metadata.json`` itself. It catches accidental corruption,
+truncation and a half-copied folder; it does not protect against tampering, since the hashes live beside the files.
+``load`` checks the files it reads and that every listed file is there; ``pipeline_`` checks ``pipeline.joblib``
+before unpickling it; ``README.md`` and ``evaluation.html`` are listed but not read, so not re-hashed at load.
+
+Saving is atomic and portable: each save writes a new sibling folder ``.<name>.v-<time>-<pid>/`` and then points the
+symlink ``<name>`` at it with ``os.replace`` of a fresh symlink, so a reader sees the old model or the new one, never
+half of one; older versions are then removed. A real folder from an older save is first moved aside as
+``.<name>.v-migrated`` (``load`` reads it there should a crash fall between the two renames).
 
 >>> clf = StanceClassifier(C=10).fit(
 ...     ["Russia condemned the strikes.", "Iran thanked Russia for its support.", "The summit took place in June."] * 3,
@@ -20,127 +38,29 @@ models you trust.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
+import hashlib
+import inspect
 import json
 import os
-import re
 import shutil
-import tempfile
+import time
+import warnings
 from dataclasses import asdict, dataclass, field
+from numbers import Integral, Real
 from pathlib import Path
 
 import numpy as np
 
 from stance.actors import Registry
-from stance.compact import CompactModel, TargetModels
-from stance.compact import load as load_compact
-from stance.errors import ModelError
+from stance.errors import ModelError, NotFittedError
+from stance.features import FEATURES, Scorer, TargetPipelines, build_pipeline, normalise_targets, route
 from stance.records import ActorStance, Prediction, SentenceStance
-from stance.files import sha256
 
-__all__ = ["StanceClassifier", "Prediction", "SentenceStance", "ActorStance", "DEFAULT_PARAMS", "build_pipeline",
-           "fold", "add_target", "split_target", "TargetPipelines"]
+__all__ = ["StanceClassifier", "Prediction", "SentenceStance", "ActorStance"]
 
-DEFAULT_PARAMS = {
-    "features": "word+char",
-    "word_ngrams": (1, 2),
-    "char_ngrams": (2, 5),
-    "C": 3.0,
-    "min_df": 1,
-    "sublinear_tf": True,
-}
-_TARGET = re.compile(r"\[target: (.*?)\] ", re.S)
-_FOLD = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "—": " - ", "–": "-", "\u00a0": " "})
-
-
-def fold(text: str) -> str:
-    """What the features see: lower case, straight quotes, plain dashes."""
-    return text.translate(_FOLD).lower()
-
-
-def add_target(text: str, target) -> str:
-    """Target-aware text: the target prepended as its own marked token, so n-grams can condition on it.
-
-    >>> add_target("Prices rise.", "A")
-    '[target: A] Prices rise.'
-    """
-    return f"[target: {target}] {text}"
-
-
-def split_target(text: str) -> tuple[str | None, str]:
-    """The target and the text of a target-aware text; ``(None, text)`` for a text without the prefix. A target
-    containing ``"] "`` is cut there, the same way when fitting and predicting.
-
-    >>> split_target(add_target("Prices rise.", "A")), split_target("Prices rise.")
-    (('A', 'Prices rise.'), (None, 'Prices rise.'))
-    """
-    m = _TARGET.match(text)
-    return (m.group(1), text[m.end():]) if m else (None, text)
-
-
-def _by_target(texts: list[str], known) -> dict:
-    """Texts batched by the model that scores them: target -> (rows, texts without the prefix) for targets in
-    ``known``; ``None`` -> (rows, texts as given) for the rest."""
-    out: dict = {}
-    for i, text in enumerate(texts):
-        target, rest = split_target(text)
-        key, seen = (target, rest) if target is not None and target in known else (None, text)
-        rows, batch = out.setdefault(key, ([], []))
-        rows.append(i)
-        batch.append(seen)
-    return out
-
-
-class TargetPipelines:
-    """The reference form of a model per target value: the fitted scikit-learn ``fallback`` Pipeline (all rows,
-    target-aware text) and one Pipeline per target value (``pipelines``), routed as :class:`stance.compact.TargetModels`
-    routes. Saved in ``pipeline.joblib`` as a plain dict (:meth:`state`), so the file names no class of ours."""
-
-    def __init__(self, fallback, pipelines: dict):
-        self.fallback = fallback
-        self.pipelines = dict(pipelines)
-        seen = {str(c) for p in (fallback, *self.pipelines.values()) for c in p.classes_}
-        first = [str(c) for c in fallback.classes_]
-        self.classes_ = np.asarray(first + sorted(seen - set(first)))
-
-    def predict_proba(self, texts) -> np.ndarray:
-        texts = list(texts)
-        out = np.zeros((len(texts), len(self.classes_)))
-        index = {c: i for i, c in enumerate(self.classes_)}
-        for target, (rows, batch) in _by_target(texts, self.pipelines).items():
-            pipe = self.fallback if target is None else self.pipelines[target]
-            out[np.ix_(rows, [index[str(c)] for c in pipe.classes_])] = pipe.predict_proba(batch)
-        return out
-
-    def predict(self, texts) -> np.ndarray:
-        return self.classes_[self.predict_proba(texts).argmax(axis=1)]
-
-    def state(self) -> dict:
-        return {"kind": "a model per target value", "fallback": self.fallback, "targets": self.pipelines}
-
-
-def build_pipeline(params: dict | None = None, random_state: int = 0):
-    """The model: word and/or character TF-IDF n-grams into a balanced logistic regression."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import FeatureUnion, Pipeline
-
-    p = {**DEFAULT_PARAMS, **(params or {})}
-    parts = []
-    if "word" in p["features"]:
-        parts.append(("word", TfidfVectorizer(preprocessor=fold, ngram_range=tuple(p["word_ngrams"]),
-                                              min_df=p["min_df"], sublinear_tf=p["sublinear_tf"])))
-    if "char" in p["features"]:
-        parts.append(("char", TfidfVectorizer(preprocessor=fold, analyzer="char_wb", ngram_range=tuple(p["char_ngrams"]),
-                                              min_df=p["min_df"], sublinear_tf=p["sublinear_tf"])))
-    if not parts:
-        raise ValueError(f"features must name word and/or char, not {p['features']!r}")
-    return Pipeline([
-        ("features", FeatureUnion(parts)),
-        ("classifier", LogisticRegression(C=p["C"], class_weight="balanced", max_iter=5000, random_state=random_state)),
-    ])
-
+_NOT_FITTED = "this StanceClassifier is not fitted: call fit() or StanceClassifier.load()"
+_FILES_NOTE = ("sha256 of every file in this folder except metadata.json itself: catches accidental corruption, "
+               "truncation and half-copied folders, not tampering (the hashes live beside the files)")
 
 def _check_texts(texts) -> list[str]:
     if isinstance(texts, (str, bytes)):
@@ -152,22 +72,44 @@ def _check_texts(texts) -> list[str]:
     return texts
 
 
+def _ngram_range(name: str, value) -> tuple[int, int]:
+    try:
+        lo, hi = value
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a pair (low, high), not {value!r}") from None
+    if not all(isinstance(v, Integral) and not isinstance(v, bool) for v in (lo, hi)) or not 1 <= lo <= hi:
+        raise ValueError(f"{name} must be two whole numbers with 1 <= low <= high, not {value!r}")
+    return int(lo), int(hi)
+
+
 class StanceClassifier:
     """Sentence stance classifier. ``__init__`` stores settings, ``fit`` returns self, fitted attributes end in ``_``.
 
-    Parameters mirror the ``stance train`` options: ``features`` ("word", "char" or "word+char"), ``word_ngrams``,
-    ``char_ngrams``, ``C``, ``min_df``, ``sublinear_tf``, ``random_state``; ``per_target`` fits a model per target
-    value (see :meth:`fit`), which ``stance train --target-column`` chooses by cross-validation.
+    Every parameter is keyword-only and mirrors a ``stance train`` setting: ``features`` ("word", "char" or
+    "word+char"), ``word_ngrams`` and ``char_ngrams`` (low, high), ``C`` (> 0), ``min_df`` (a count >= 1 or a share
+    in (0, 1]), ``sublinear_tf``, ``random_state``; ``per_target`` fits a model per target value (see :meth:`fit`),
+    which ``stance train --target-column`` chooses by cross-validation. They are checked when fitting.
 
-    >>> texts = [add_target(t, g) for g in "AB" for t in ("Prices rise.", "Prices fall.")] * 2
+    It follows scikit-learn's estimator protocol (``get_params``/``set_params`` from the signature, ``fit``,
+    ``score``), so ``sklearn.base.clone`` and ``GridSearchCV(StanceClassifier(), {"C": [1, 10]})`` work on texts and
+    labels (targets cannot be passed through ``GridSearchCV``). ``predict`` returns :class:`Prediction` objects, not
+    an array of labels.
+
+    ``registry`` (not a parameter) is the actor registry :meth:`analyze` finds holders and targets with: ``load``
+    sets it from the folder's ``actors.csv``; assign one to a fitted model to use it.
+
+    >>> texts = ["Prices rise.", "Prices fall."] * 4
+    >>> targets = ["A", "A", "B", "B"] * 2
     >>> labels = ["support", "condemn", "condemn", "support"] * 2
-    >>> clf = StanceClassifier(per_target=True).fit(texts, labels)
-    >>> [p.label for p in clf.predict([add_target("Prices rise.", "A"), add_target("Prices rise.", "B")])]
+    >>> clf = StanceClassifier(per_target=True).fit(texts, labels, targets=targets)
+    >>> [p.label for p in clf.predict(["Prices rise.", "Prices rise."], targets=["A", "B"])]
     ['support', 'condemn']
     """
 
-    def __init__(self, features="word+char", word_ngrams=(1, 2), char_ngrams=(2, 5), C=3.0, min_df=1,
-                 sublinear_tf=True, per_target=False, random_state=0, registry: Registry | None = None):
+    registry: Registry | None = None
+
+    def __init__(self, *, features="word+char", word_ngrams=(1, 2), char_ngrams=(2, 5), C=3.0, min_df=1,
+                 sublinear_tf=True, per_target=False, random_state=0):
         self.features = features
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams
@@ -176,130 +118,192 @@ class StanceClassifier:
         self.sublinear_tf = sublinear_tf
         self.per_target = per_target
         self.random_state = random_state
-        self.registry = registry
 
-    # scikit-learn style parameters, so the classifier can be cloned and searched
-    _PARAMS = ("features", "word_ngrams", "char_ngrams", "C", "min_df", "sublinear_tf", "per_target")
+    # --- the estimator protocol ---------------------------------------------------------------------------------
+    @classmethod
+    def _param_names(cls) -> list[str]:
+        return [p.name for p in inspect.signature(cls.__init__).parameters.values() if p.kind is p.KEYWORD_ONLY]
 
     def get_params(self, deep: bool = True) -> dict:
-        return {k: getattr(self, k) for k in (*self._PARAMS, "random_state", "registry")}
+        """The parameters, as ``__init__`` names them."""
+        return {k: getattr(self, k) for k in self._param_names()}
 
     def set_params(self, **params) -> StanceClassifier:
+        """Set parameters by name; an unknown name is a ``ValueError``. Checked when fitting."""
+        names = self._param_names()
         for k, v in params.items():
+            if k not in names:
+                raise ValueError(f"{k!r} is not a parameter of StanceClassifier (it has {', '.join(names)})")
             setattr(self, k, v)
         return self
 
     @property
     def params(self) -> dict:
-        return {k: getattr(self, k) for k in self._PARAMS}
+        """The parameters that shape the model (all but ``random_state``), as saved in ``metadata.json``."""
+        return {k: v for k, v in self.get_params().items() if k != "random_state"}
 
-    def fit(self, texts, labels) -> StanceClassifier:
-        """Fit on ``texts`` and their ``labels``; returns self.
+    def __repr__(self) -> str:
+        defaults = StanceClassifier().get_params()
+        changed = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items() if v != defaults[k])
+        return f"StanceClassifier({changed})"
 
-        With ``per_target``, each text's target is read from its ``"[target: X] "`` prefix (:func:`split_target`):
-        every target value with at least two classes gets a model of its own, fitted on its texts without the prefix,
-        and a fallback model fitted on all texts as given scores the rest (targets unseen here or with one class,
-        texts without a target). ``targets_`` lists the target values with a model of their own."""
+    def __sklearn_tags__(self):
+        from sklearn.utils import ClassifierTags, Tags, TargetTags
+
+        return Tags(estimator_type="classifier", target_tags=TargetTags(required=True),
+                    classifier_tags=ClassifierTags())
+
+    def _checked_params(self) -> dict:
+        """The parameters, validated, ngram ranges as tuples."""
+        p = self.get_params()
+        if p["features"] not in FEATURES:
+            raise ValueError(f"features must be one of {', '.join(map(repr, FEATURES))}, not {p['features']!r}")
+        p["word_ngrams"] = _ngram_range("word_ngrams", p["word_ngrams"])
+        p["char_ngrams"] = _ngram_range("char_ngrams", p["char_ngrams"])
+        if isinstance(p["C"], bool) or not isinstance(p["C"], Real) or not p["C"] > 0:
+            raise ValueError(f"C must be a number > 0, not {p['C']!r}")
+        m = p["min_df"]
+        if isinstance(m, bool) or not ((isinstance(m, Integral) and m >= 1) or (isinstance(m, Real) and 0 < m <= 1)):
+            raise ValueError(f"min_df must be a count >= 1 or a share in (0, 1], not {m!r}")
+        for name in ("sublinear_tf", "per_target"):
+            if not isinstance(p[name], (bool, np.bool_)):
+                raise ValueError(f"{name} must be True or False, not {p[name]!r}")
+        if p["random_state"] is not None and (isinstance(p["random_state"], bool)
+                                              or not isinstance(p["random_state"], Integral)):
+            raise ValueError(f"random_state must be a whole number or None, not {p['random_state']!r}")
+        return p
+
+    # --- fitting ------------------------------------------------------------------------------------------------
+    def fit(self, texts, labels, targets=None, *, target_column: str | None = None) -> StanceClassifier:
+        """Fit on ``texts`` and their ``labels`` (and each text's target, if given); returns self.
+
+        ``targets``: one per text, or None; a missing target (None, NaN, "" or "nan") means the text has none. By
+        default the target is one more feature of the single model. With ``per_target``, every target value with at
+        least two classes gets a model of its own, fitted on its texts alone, and a fallback model fitted on every
+        text (target as a feature) scores the rest (targets unseen here or with one class, texts without a target).
+        ``targets_`` lists the target values with a model of their own; ``target_column_`` keeps ``target_column``
+        (the table column the targets came from), so predicting a table reads the same column.
+
+        Fitting replaces every fitted attribute, including ``metadata_`` (the provenance a loaded model carried)."""
         texts = _check_texts(texts)
         labels = [str(label) for label in labels]
         if len(texts) != len(labels):
             raise ValueError(f"{len(texts)} texts but {len(labels)} labels")
+        targets = normalise_targets(targets, len(texts))
         if len(set(labels)) < 2:
             raise ValueError("need at least two distinct labels to fit")
-        pipeline_params = {k: v for k, v in self.params.items() if k != "per_target"}
-        fallback = build_pipeline(pipeline_params, self.random_state).fit(texts, labels)
-        if self.per_target:
+        p = self._checked_params()
+        settings = {k: v for k, v in p.items() if k not in ("per_target", "random_state")}
+        with_target = any(t is not None for t in targets)
+        fallback = build_pipeline(settings, p["random_state"], with_target).fit(list(zip(texts, targets)), labels)
+        pipeline = fallback
+        if p["per_target"]:
             pipes = {}
-            for target, (rows, batch) in sorted(_by_target(texts, _targets(texts)).items(), key=lambda kv: str(kv[0])):
+            known = {t for t in targets if t is not None}
+            for target, rows in sorted(route(targets, known).items(), key=lambda kv: str(kv[0])):
                 y = [labels[i] for i in rows]
                 if target is None or len(set(y)) < 2:
                     continue
                 try:
-                    pipes[target] = build_pipeline(pipeline_params, self.random_state).fit(batch, y)
+                    pipes[target] = build_pipeline(settings, p["random_state"]).fit([texts[i] for i in rows], y)
                 except ValueError:  # no n-gram to learn from in this target's texts: the fallback scores them
                     continue
-            self._pipeline = TargetPipelines(fallback, pipes)
-        else:
-            self._pipeline = fallback
-        self._set_compact(_compact_of(self._pipeline))
-        self.metadata_ = getattr(self, "metadata_", {})
+            pipeline = TargetPipelines(fallback, pipes)
+        self._pipeline, self._pipeline_file = pipeline, None
+        self._set_scorer(Scorer.from_pipeline(pipeline))
+        self.target_column_ = target_column
+        self.metadata_ = {}
         return self
 
-    def _set_compact(self, compact: CompactModel | TargetModels) -> None:
-        self.compact_ = compact
-        self.classes_ = compact.classes
-        self.targets_ = sorted(compact.models) if isinstance(compact, TargetModels) else []
+    def _set_scorer(self, scorer: Scorer) -> None:
+        self.compact_ = scorer
+        self.classes_ = scorer.classes
+        self.targets_ = sorted(scorer.models)
 
-    def _model_for(self, text: str) -> tuple[CompactModel, str]:
-        """The (sub-)model that scores ``text`` and the text it sees."""
-        compact = self._fitted()
-        return compact.route(text) if isinstance(compact, TargetModels) else (compact, text)
+    def score(self, texts, labels, targets=None) -> float:
+        """Accuracy of the predicted labels (what ``GridSearchCV`` maximises by default)."""
+        predicted = [p.label for p in self.predict(texts, targets)]
+        labels = [str(label) for label in labels]
+        return float(np.mean([a == b for a, b in zip(predicted, labels)])) if labels else 0.0
 
     @property
     def pipeline_(self):
-        """The fitted scikit-learn Pipeline (the reference model); a loaded model reads it from disk on first use."""
+        """The fitted scikit-learn Pipeline (for a model per target value, a :class:`stance.features.TargetPipelines`),
+        the reference the numpy scorer reproduces. Prediction never needs it.
+
+        A loaded model reads ``pipeline.joblib`` on first access, after checking its sha256. Unpickling runs code
+        from the file: access this only on model folders you trust. A model built with another scikit-learn version
+        warns here (the scores of :meth:`predict` do not depend on scikit-learn)."""
         if getattr(self, "_pipeline", None) is None:
-            path = getattr(self, "_pipeline_path", None)
-            if path is None:
-                raise ModelError("this StanceClassifier is not fitted: call fit() or StanceClassifier.load()")
-            self._pipeline = _load_pipeline(path)
+            where = getattr(self, "_pipeline_file", None)
+            if where is None:
+                if hasattr(self, "compact_"):
+                    raise ModelError(f"{self.metadata_.get('folder', 'this model folder')}: has no pipeline.joblib "
+                                     "(prediction does not need it)")
+                raise NotFittedError(_NOT_FITTED)
+            self._pipeline = _load_pipeline(*where, self.metadata_)
         return self._pipeline
 
-    def _fitted(self) -> CompactModel | TargetModels:
+    def _fitted(self) -> Scorer:
         if not hasattr(self, "compact_"):
-            raise ModelError("this StanceClassifier is not fitted: call fit() or StanceClassifier.load()")
+            raise NotFittedError(_NOT_FITTED)
         return self.compact_
 
-    def predict_proba(self, texts) -> np.ndarray:
+    # --- prediction ---------------------------------------------------------------------------------------------
+    def predict_proba(self, texts, targets=None) -> np.ndarray:
         """Probabilities, one row per text, columns in the order of ``classes_``."""
         texts = _check_texts(texts)
+        scorer = self._fitted()
+        targets = normalise_targets(targets, len(texts))
         if not texts:
             return np.zeros((0, len(self.classes_)))
-        return self._fitted().predict_proba(texts)
+        return scorer.predict_proba(texts, targets)
 
-    def predict(self, texts, explain: int = 0) -> list[Prediction]:
+    def predict(self, texts, targets=None, *, explain: int = 0) -> list[Prediction]:
         """One :class:`Prediction` per text, in input order; ``explain=k`` adds the top ``k`` n-grams of each."""
         texts = _check_texts(texts)
-        proba = self.predict_proba(texts)
+        targets = normalise_targets(targets, len(texts))
+        proba = self.predict_proba(texts, targets)
         out = []
         for i, row in enumerate(proba):
             best = int(np.argmax(row))
-            why = self.explain(texts[i], top=explain, label=self.classes_[best]) if explain else ()
+            why = self.explain(texts[i], top=explain, label=self.classes_[best], target=targets[i]) if explain else ()
             out.append(Prediction(str(self.classes_[best]), float(row[best]),
                                   {str(c): float(p) for c, p in zip(self.classes_, row)}, why))
         return out
 
     # --- explanations -------------------------------------------------------------------------------------------
-    def contributions(self, text: str, label: str, against: str) -> list[tuple[str, float]]:
+    def contributions(self, text: str, label: str, against: str, target=None) -> list[tuple[str, float]]:
         """Every feature's exact share of the log-odds of ``label`` over ``against`` for ``text``, largest first.
 
-        For a model per target value these are the shares in the model that scores ``text``; ``label`` and
-        ``against`` must be classes that model knows (a class it never saw has probability 0: no finite log-odds)."""
-        compact, text = self._model_for(text)
-        classes = [str(c) for c in compact.classes]
+        For a model per target value these are the shares in the model that scores ``text`` with ``target``;
+        ``label`` and ``against`` must be classes that model knows (a class it never saw has probability 0: no finite
+        log-odds)."""
+        model, seen = self._fitted().model_for(normalise_targets([target], 1)[0])
+        classes = [str(c) for c in model.classes]
         for c in (label, against):
             if c not in classes:
                 raise ValueError(f"{c!r} is not a class of the model scoring this text (it knows {', '.join(classes)})")
-        cols, vals = compact.row(text)
-        coef = compact.coef_t.T
+        cols, vals = model.row(text, seen)
+        coef = model.coef_t.T
         if coef.shape[0] == 1:  # binary: one row for classes_[1]
             diff = coef[0] if label == classes[1] else -coef[0]
         else:
             diff = coef[classes.index(label)] - coef[classes.index(against)]
         values = vals * diff[cols]
-        names = compact.feature_names()[cols]
+        names = model.feature_names()[cols]
         order = np.argsort(-values)
         return [(str(names[i]), float(values[i])) for i in order]
 
-    def explain(self, text: str, top: int = 5, label: str | None = None) -> tuple[tuple[str, float], ...]:
+    def explain(self, text: str, top: int = 5, label: str | None = None, target=None) -> tuple[tuple[str, float], ...]:
         """The ``top`` n-grams that pushed ``text`` most toward ``label`` (default: the predicted one) and away from
         the runner-up; weights are their exact contributions to that log-odds."""
-        row = self.predict_proba([text])[0]
+        row = self.predict_proba([text], [target])[0]
         order = np.argsort(-row)
         label = label if label is not None else str(self.classes_[order[0]])
-        known = {str(c) for c in self._model_for(text)[0].classes}
+        known = {str(c) for c in self._fitted().model_for(normalise_targets([target], 1)[0])[0].classes}
         runner = next(str(c) for c in self.classes_[order] if str(c) != label and str(c) in known)
-        return tuple((n, round(v, 4)) for n, v in self.contributions(text, label, runner)[:top] if v > 0)
+        return tuple((n, round(v, 4)) for n, v in self.contributions(text, label, runner, target)[:top] if v > 0)
 
     # --- documents ----------------------------------------------------------------------------------------------
     def analyze(self, document: str, explain: int = 0) -> list[SentenceStance]:
@@ -325,78 +329,106 @@ class StanceClassifier:
         return analyze_blocks(self, blocks, document=document, explain=explain)
 
     # --- persistence --------------------------------------------------------------------------------------------
-    def save(self, path: str | Path, metadata: dict | None = None, registry_file: str | Path | None = None) -> Path:
-        """Write the model folder atomically: a crash leaves the previous model in place, never half a model."""
+    def save(self, path: str | Path, metadata: dict | None = None, registry_file: str | Path | None = None,
+             files: dict[str, str | bytes] | None = None) -> Path:
+        """Write the model folder atomically (see the module docstring): a crash leaves the previous model in
+        place, never half a model. ``files`` (name -> text or bytes, e.g. ``evaluation.html``) are written inside
+        the new folder before it is swapped in, and hashed with the rest."""
         import joblib
 
         from stance.report import model_card
 
-        compact = self._fitted()
-        pipe = self.pipeline_
-        pipe = pipe.state() if isinstance(pipe, TargetPipelines) else pipe
+        scorer = self._fitted()
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=path.parent))
+        new = path.parent / f".{path.name}.v-{time.strftime('%Y%m%dT%H%M%S')}-{time.time_ns() % 10**9:09d}-{os.getpid()}"
+        new.mkdir()
         try:
-            joblib.dump(pipe, tmp / "pipeline.joblib")
-            compact.save(tmp / "compact.joblib")
+            if getattr(self, "_pipeline", None) is not None:
+                pipe = self._pipeline
+                joblib.dump(pipe.state() if isinstance(pipe, TargetPipelines) else pipe, new / "pipeline.joblib")
+            elif getattr(self, "_pipeline_file", None) is not None:  # a loaded model: copy the checked bytes, unread
+                (new / "pipeline.joblib").write_bytes(_read(*self._pipeline_file))
+            scorer.save(new / "model.npz")
             if registry_file is not None:
-                shutil.copyfile(registry_file, tmp / "actors.csv")
-            meta = {**getattr(self, "metadata_", {}), **(metadata or {})}
+                shutil.copyfile(registry_file, new / "actors.csv")
+            for name, content in (files or {}).items():
+                if name in ("metadata.json", "model.npz", "pipeline.joblib", "README.md", "actors.csv") or "/" in name:
+                    raise ValueError(f"{name!r}: not a name an extra file of a model folder can have")
+                (new / name).write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+            meta = {k: v for k, v in {**getattr(self, "metadata_", {}), **(metadata or {})}.items()
+                    if k not in ("files", "folder")}
             meta["labels"] = [str(c) for c in self.classes_]
-            meta["params"] = _jsonable(self.params)
+            meta["params"] = {k: list(v) if isinstance(v, tuple) else v for k, v in self.params.items()}
             meta["random_state"] = self.random_state
+            meta["target_column"] = getattr(self, "target_column_", None)
             if self.targets_:
                 meta["target_models"] = list(self.targets_)
             else:
                 meta.pop("target_models", None)
-            meta["files"] = {f.name: sha256(f) for f in sorted(tmp.iterdir())}
-            (tmp / "metadata.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-            (tmp / "README.md").write_text(model_card(meta), encoding="utf-8")
-            for f in tmp.iterdir():
+            (new / "README.md").write_text(model_card(meta), encoding="utf-8")
+            meta["files"] = {f.name: _sha256(f.read_bytes()) for f in sorted(new.iterdir())}
+            meta["files_note"] = _FILES_NOTE
+            (new / "metadata.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+            for f in new.iterdir():
                 with open(f, "rb") as fh:
                     os.fsync(fh.fileno())
-            _swap_into_place(tmp, path)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+            _fsync_dir(new)
+            _swap_into_place(new, path)
+        except BaseException:
+            shutil.rmtree(new, ignore_errors=True)
+            raise
+        _remove_old_versions(path, new)
         self.metadata_ = meta
         return path
 
     @classmethod
     def load(cls, path: str | Path = "models/stance") -> StanceClassifier:
-        """Load a model folder, refusing one whose files do not match its metadata (tampered, truncated or mixed).
+        """Load a model folder, refusing one whose files do not match its metadata (corrupt, truncated or
+        half-copied). Nothing from the folder is unpickled: see :attr:`pipeline_`.
 
         A model swapped in by a concurrent ``stance train`` while this one was being read is read again."""
         path = Path(path)
-        meta_path = path / "metadata.json"
-        if not path.is_dir() or not meta_path.is_file():
-            raise ModelError(f"{path}: no model here; build one with `make train` (or `stance train --out {path}`)")
-        for attempt in (1, 2):
-            raw = _read(meta_path)
+        for attempt in range(3):
+            folder = _resolve(path)
             try:
-                meta = json.loads(raw.decode("utf-8"))
-                files = dict(meta.get("files", {}))
-            except (UnicodeDecodeError, json.JSONDecodeError, AttributeError) as e:
-                raise ModelError(f"{meta_path}: corrupt model metadata: {e}") from None
-            try:
-                data = {name: _read(path / name, digest) for name, digest in files.items()}
-                break
+                return cls._load_folder(folder)
             except ModelError:
-                if attempt == 2 or _read(meta_path) == raw:
+                if attempt == 2 or _resolve(path) == folder:
                     raise
-        if "pipeline.joblib" not in files:
-            raise ModelError(f"{meta_path}: lists no pipeline.joblib; not a stance model folder")
-        _check_versions(meta, path)
-        params = {k: (tuple(v) if isinstance(v, list) else v) for k, v in meta.get("params", {}).items()}
-        registry = Registry.load(path / "actors.csv") if "actors.csv" in data else None
-        clf = cls(**params, random_state=meta.get("random_state", 0), registry=registry)
-        clf._pipeline_path = (path / "pipeline.joblib", files["pipeline.joblib"])
-        if "compact.joblib" in data:
-            compact = _unpickle(path / "compact.joblib", data["compact.joblib"], load_compact)
-        else:  # a model folder written before the compact path existed
-            compact = _compact_of(clf.pipeline_)
-        clf._set_compact(compact)
-        clf.metadata_ = meta
+
+    @classmethod
+    def _load_folder(cls, folder: Path) -> StanceClassifier:
+        meta_path = folder / "metadata.json"
+        raw = _read(meta_path)
+        try:
+            meta = json.loads(raw.decode("utf-8"))
+            files = dict(meta.get("files", {}))
+        except (UnicodeDecodeError, json.JSONDecodeError, AttributeError, TypeError, ValueError) as e:
+            raise ModelError(f"{meta_path}: corrupt model metadata: {e}") from None
+        if "model.npz" not in files:
+            raise ModelError(f"{meta_path}: lists no model.npz; a model folder from an older stance (or not one): "
+                             "retrain it with `make train` (or `stance train`)")
+        for name in files:
+            if not (folder / name).is_file():
+                raise ModelError(f"{folder / name}: missing from the model folder")
+        try:
+            scorer = Scorer.load(_read(folder / "model.npz", files["model.npz"]))
+        except (ValueError, KeyError, OSError) as e:
+            raise ModelError(f"{folder / 'model.npz'}: cannot load: {type(e).__name__}: {e}") from None
+        names = cls._param_names()
+        saved = meta.get("params", {})
+        params = {k: (tuple(v) if isinstance(v, list) else v) for k, v in saved.items() if k in names}
+        clf = cls(**params, random_state=meta.get("random_state", 0))
+        if "actors.csv" in files:
+            _read(folder / "actors.csv", files["actors.csv"])
+            clf.registry = Registry.load(folder / "actors.csv")
+        clf._pipeline = None
+        clf._pipeline_file = (folder / "pipeline.joblib", files["pipeline.joblib"]) if "pipeline.joblib" in files \
+            else None
+        clf._set_scorer(scorer)
+        clf.target_column_ = meta.get("target_column", (meta.get("columns") or {}).get("target"))
+        clf.metadata_ = {**meta, "folder": str(folder)}
         return clf
 
 
@@ -411,75 +443,97 @@ def is_model_folder(path: str | Path) -> bool:
     return isinstance(data, dict) and isinstance(data.get("files"), dict) and isinstance(data.get("labels"), list)
 
 
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
 def _read(path: Path, digest: str | None = None) -> bytes:
     """A model file's bytes; with ``digest``, refused unless its sha256 matches."""
-    import hashlib
-
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         raise ModelError(f"{path}: missing from the model folder") from None
     except OSError as e:
         raise ModelError(f"{path}: cannot read: {e.strerror or e}") from None
-    if digest is not None and hashlib.sha256(data).hexdigest() != digest:
-        raise ModelError(f"{path}: sha256 does not match metadata.json (modified or truncated); refusing to load it")
+    if digest is not None and _sha256(data) != digest:
+        raise ModelError(f"{path}: sha256 does not match metadata.json (corrupt, truncated or replaced); "
+                         "refusing to load it")
     return data
 
 
-def _unpickle(path: Path, data: bytes, loader):
+def _load_pipeline(path: Path, digest: str, meta: dict):
+    """Unpickle ``pipeline.joblib`` after checking its sha256: this runs code from the file (trusted files only)."""
     import io
 
-    try:
-        return loader(io.BytesIO(data))
-    except Exception as e:  # noqa: BLE001 - any unpickling failure means a corrupt file
-        raise ModelError(f"{path}: cannot load: {type(e).__name__}: {e}") from None
-
-
-def _load_pipeline(where: tuple[Path, str]):
     import joblib
 
-    path, digest = where
-    pipe = _unpickle(path, _read(path, digest), joblib.load)
+    data = _read(path, digest)
+    _warn_on_other_sklearn(meta, path)
+    try:
+        pipe = joblib.load(io.BytesIO(data))
+    except Exception as e:  # noqa: BLE001 - any unpickling failure means a corrupt file
+        raise ModelError(f"{path}: cannot load: {type(e).__name__}: {e}") from None
     if isinstance(pipe, dict) and "fallback" in pipe:
         return TargetPipelines(pipe["fallback"], pipe["targets"])
     return pipe
 
 
-def _compact_of(pipeline) -> CompactModel | TargetModels:
-    if isinstance(pipeline, TargetPipelines):
-        return TargetModels.from_pipelines(pipeline.fallback, pipeline.pipelines)
-    return CompactModel.from_pipeline(pipeline)
-
-
-def _targets(texts: list[str]) -> set[str]:
-    return {t for t in map(lambda x: split_target(x)[0], texts) if t is not None}
-
-
-def _check_versions(meta: dict, path: Path) -> None:
-    from importlib.metadata import version  # not ``import sklearn``: predicting never imports it
+def _warn_on_other_sklearn(meta: dict, path: Path) -> None:
+    from importlib.metadata import version
 
     built, here = meta.get("versions", {}).get("scikit-learn"), version("scikit-learn")
     if built and built.split(".")[:2] != here.split(".")[:2]:
-        raise ModelError(f"{path}: built with scikit-learn {built}, this is {here}; "
-                         "retrain it (`make train`) or install the matching scikit-learn")
+        warnings.warn(f"{path}: pickled by scikit-learn {built}, this is {here}: the pipeline may not unpickle or "
+                      "behave the same (prediction does not use it)", UserWarning, stacklevel=3)
 
 
-def _jsonable(params: dict) -> dict:
-    return {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()}
+def _resolve(path: Path) -> Path:
+    """The folder ``path`` names now (following its symlink once, so every file comes from one version)."""
+    if path.is_dir():
+        return path.resolve()
+    migrated = path.parent / f".{path.name}.v-migrated"
+    if not path.exists() and (migrated / "metadata.json").is_file():
+        return migrated.resolve()  # a crash fell between the two renames of a migration
+    raise ModelError(f"{path}: no model here; build one with `make train` (or `stance train --out {path}`)")
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return  # a platform that cannot open folders (Windows): rename durability is the OS's
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _swap_into_place(new: Path, target: Path) -> None:
-    """Put folder ``new`` at ``target`` atomically: rename if free, else exchange the two (Linux ``renameat2``)."""
-    if not target.exists():
-        os.rename(new, target)
-        return
-    libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
-    if renameat2 is not None:
-        AT_FDCWD, RENAME_EXCHANGE = -100, 2
-        if renameat2(AT_FDCWD, os.fsencode(new), AT_FDCWD, os.fsencode(target), RENAME_EXCHANGE) == 0:
-            return  # ``new`` now holds the old model and is removed by the caller
-    old = target.with_name(f".{target.name}.old-{os.getpid()}")
-    os.rename(target, old)
-    os.rename(new, target)
-    shutil.rmtree(old, ignore_errors=True)
+    """Point ``target`` at folder ``new``: a fresh relative symlink renamed over it with ``os.replace``, atomic on
+    POSIX. A real folder at ``target`` (an older save) is first moved aside to ``.<name>.v-migrated``."""
+    link = target.parent / f".{target.name}.link-{os.getpid()}"
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    os.symlink(new.name, link, target_is_directory=True)
+    if target.is_dir() and not target.is_symlink():
+        migrated = target.parent / f".{target.name}.v-migrated"
+        shutil.rmtree(migrated, ignore_errors=True)
+        os.rename(target, migrated)
+    os.replace(link, target)
+    _fsync_dir(target.parent)
+
+
+def _remove_old_versions(target: Path, keep: Path) -> None:
+    """Remove the versions of ``target`` older than ``keep`` (and leftovers of older saves); a newer one, still
+    being written by a concurrent save, is left alone."""
+    prefix = f".{target.name}."
+    for sibling in target.parent.iterdir():
+        name = sibling.name
+        if not name.startswith(prefix) or sibling == keep:
+            continue
+        kind = name[len(prefix):]
+        stale = kind == "v-migrated" or kind.startswith(("tmp-", "old-")) or (kind.startswith("v-") and name < keep.name)
+        if stale and sibling.is_dir() and not sibling.is_symlink():
+            shutil.rmtree(sibling, ignore_errors=True)

@@ -173,7 +173,7 @@ def _normalize(text: str) -> _Mapped:
 def normalize(text: str) -> str:
     """Repair scraping damage in ``text``; well-formed text comes back unchanged.
 
-    >>> normalize("Araghchi said. Foreign Minister A b b a s A ragh c h i h a s arrived in the U. S . with \\$100")
+    >>> normalize("Araghchi said. Foreign Minister A b b a s A ragh c h i h a s arrived in the U. S . with \\\\$100")
     'Araghchi said. Foreign Minister Abbas Araghchi has arrived in the U.S. with $100'
     """
     return _normalize(text).text

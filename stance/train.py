@@ -21,9 +21,12 @@ from stance import __version__
 from stance.corpus import Corpus, load_project, read_table
 from stance.files import sha256
 from stance.evaluate import cross_domain, evaluate, learning_curve, scores, search, target_handling
-from stance.model import StanceClassifier, add_target
+from stance.features import normalise_targets
+from stance.model import StanceClassifier
 
-__all__ = ["train_project", "train_table", "evaluation_report", "test_report", "with_target"]
+__all__ = ["train_project", "train_table", "evaluation_report", "test_report", "texts_and_targets"]
+
+NO_TARGET = "(no target)"  # how the by-target figures name rows without a target
 
 
 def _versions() -> dict:
@@ -49,33 +52,36 @@ def evaluation_report(texts, labels, groups, *, search_settings: bool = True, pa
                       log: Callable[[str], None] = lambda s: None) -> dict:
     """Search settings (or take ``params``), then evaluate them and both baselines under grouped 5-fold CV.
 
-    With ``targets`` (each text's target, also prefixed to the text: :func:`with_target`) of more than one value and
+    With ``targets`` (each text's target, passed beside the texts; None: no target) of more than one value and
     ``search_settings``, the searched settings are then tried with target-aware features and with a model per target
     value under the evaluation's folds; the better macro F1 is kept (a tie keeps target-aware features) and both
     scores go to ``report["target_handling"]``. ``params`` given without a search are evaluated as they are."""
     texts, labels, groups = list(texts), [str(x) for x in labels], list(groups)
+    targets = normalise_targets(targets, len(texts)) if targets is not None else None
     report: dict = {}
     if search_settings:
         t = time.perf_counter()
-        report["search"] = search(texts, labels, groups, random_state=random_state, n_jobs=n_jobs)
+        report["search"] = search(texts, labels, groups, random_state=random_state, n_jobs=n_jobs, targets=targets)
         params = report["search"]["chosen"]
         log(f"searched {len(report['search']['tried'])} settings in {time.perf_counter() - t:.1f}s: {params}")
     proba = None
     if search_settings and targets is not None and len(set(targets)) > 1:
         t = time.perf_counter()
         report["target_handling"], probas = target_handling(texts, labels, groups, params, random_state=random_state,
-                                                            n_jobs=n_jobs)
+                                                            n_jobs=n_jobs, targets=targets)
         chosen = report["target_handling"]["per_target"]
         params, proba = {**(params or {}), "per_target": chosen}, probas[chosen]
         log(f"target handling in {time.perf_counter() - t:.1f}s: "
             + ", ".join(f"{k} {v:.3f}" for k, v in report["target_handling"].items() if isinstance(v, float))
             + f"; chosen: {report['target_handling']['chosen']}")
     t = time.perf_counter()
-    ev = evaluate(texts, labels, groups, params, random_state=random_state, n_jobs=n_jobs, proba=proba)
+    ev = evaluate(texts, labels, groups, params, random_state=random_state, n_jobs=n_jobs, proba=proba,
+                  targets=targets)
     predictions = ev.pop("predictions")
     report["evaluation"] = ev
     classes = ev["model"]["labels"]
-    for key, values in (("by_source", sources), ("by_target", targets)):
+    named = [NO_TARGET if t is None else t for t in targets] if targets is not None else None
+    for key, values in (("by_source", sources), ("by_target", named)):
         if values is not None and len(set(values)) > 1:
             report[key] = {str(v): scores([labels[i] for i in range(len(labels)) if values[i] == v],
                                           [predictions[i] for i in range(len(labels)) if values[i] == v], classes)
@@ -83,7 +89,8 @@ def evaluation_report(texts, labels, groups, *, search_settings: bool = True, pa
     log(f"cross-validated in {time.perf_counter() - t:.1f}s: macro F1 {ev['model']['macro_f1']:.3f} "
         f"(majority {ev['majority']['macro_f1']:.3f}, keyword {ev['keyword']['macro_f1']:.3f})")
     if curve:
-        report["learning_curve"] = learning_curve(texts, labels, groups, params, random_state=random_state, n_jobs=n_jobs)
+        report["learning_curve"] = learning_curve(texts, labels, groups, params, random_state=random_state, n_jobs=n_jobs,
+                                                  targets=targets)
     report["params"] = params
     return report
 
@@ -117,8 +124,15 @@ def train_project(root: str | Path = ".", out: str | Path = "models/stance", dat
     clf.fit(list(s["text"]), list(s["label"]))
     meta = _metadata(report, corpus.files, Counter(s["label"]), corpus.notes, name="stance (project labels)")
     meta["sources"] = {k: int(v) for k, v in Counter(s["source"]).items()}
-    clf.save(out, meta, registry_file=root / "labels" / "actors.csv")
+    clf.save(out, meta, registry_file=root / "labels" / "actors.csv", files=_pictures(report))
     return clf, meta
+
+
+def _pictures(report: dict) -> dict[str, str]:
+    """The files written into the model folder beside the model: ``evaluation.html``."""
+    from stance.report import evaluation_html
+
+    return {"evaluation.html": evaluation_html(report)}
 
 
 def train_table(path, text_column: str, label_column: str, out, group_column: str | None = None,
@@ -127,10 +141,9 @@ def train_table(path, text_column: str, label_column: str, out, group_column: st
     """A model from any CSV/JSONL table; the label set comes from the data."""
     frame = read_table(path, [text_column, label_column, group_column, target_column])
     frame = frame[frame[text_column].astype(str).str.strip() != ""]
-    texts = with_target(frame, text_column, target_column)
+    texts, targets = texts_and_targets(frame, text_column, target_column)
     labels = frame[label_column].astype(str).tolist()
     groups = frame[group_column].astype(str).tolist() if group_column else [str(i) for i in range(len(frame))]
-    targets = frame[target_column].astype(str).tolist() if target_column else None
     files = {str(path): sha256(path)}
     if test:
         report = fixed_split_report(texts, labels, test, text_column, label_column, target_column, groups, n_jobs, log,
@@ -138,27 +151,27 @@ def train_table(path, text_column: str, label_column: str, out, group_column: st
         files[str(test)] = sha256(test)
     else:
         report = evaluation_report(texts, labels, groups, targets=targets, n_jobs=n_jobs, log=log)
-    clf = StanceClassifier(**(report["params"] or {})).fit(texts, labels)
+    clf = StanceClassifier(**(report["params"] or {})).fit(texts, labels, targets, target_column=target_column)
     meta = _metadata(report, files, Counter(labels), [], name=Path(path).name)
     meta["columns"] = {"text": text_column, "label": label_column, "group": group_column, "target": target_column}
-    clf.save(out, meta)
+    clf.save(out, meta, files=_pictures(report))
     return clf, meta
 
 
-def with_target(frame, text_column: str, target_column: str | None) -> list[str]:
-    """A table's texts, target-aware when it has a target column: each row's target prepended as its own marked
-    token (:func:`stance.model.add_target`), which a model reads as features or routes by (``per_target``)."""
-    texts = frame[text_column].astype(str).tolist()
+def texts_and_targets(frame, text_column: str, target_column: str | None) -> tuple[list[str], list | None]:
+    """A table's texts and, when it has a target column, each row's target, missing values normalised
+    (:func:`stance.features.normalise_target`); None without a target column."""
+    texts = frame[text_column].fillna("").astype(str).tolist()
     if not target_column:
-        return texts
-    return [add_target(x, t) for t, x in zip(frame[target_column].astype(str), texts)]
+        return texts, None
+    return texts, normalise_targets(frame[target_column].tolist(), len(texts))
 
 
 def fixed_split_report(texts, labels, test_path, text_column, label_column, target_column, groups, n_jobs, log,
                        targets=None) -> dict:
     """Settings searched by grouped CV on the training table, then one fit scored on the fixed test table."""
     report = evaluation_report(texts, labels, groups, targets=targets, n_jobs=n_jobs, log=log, curve=False)
-    clf = StanceClassifier(**(report["params"] or {})).fit(texts, labels)
+    clf = StanceClassifier(**(report["params"] or {})).fit(texts, labels, targets)
     report["test"] = test_report(clf, test_path, text_column, label_column, target_column, train_labels=labels)
     return report
 
@@ -170,11 +183,11 @@ def test_report(clf: StanceClassifier, test_path, text_column: str, label_column
     from stance.evaluate import KeywordBaseline
 
     test = read_table(test_path, [text_column, label_column, target_column])
-    texts = with_target(test, text_column, target_column)
+    texts, targets = texts_and_targets(test, text_column, target_column)
     labels = test[label_column].astype(str).tolist()
     classes = sorted(set(labels) | {str(c) for c in clf.classes_})
     proba = np.zeros((len(texts), len(classes)))
-    proba[:, [classes.index(str(c)) for c in clf.classes_]] = clf.predict_proba(texts)
+    proba[:, [classes.index(str(c)) for c in clf.classes_]] = clf.predict_proba(texts, targets)
     keyword = KeywordBaseline().predict(texts)  # its stance names may lie outside a custom label set
     out = {"file": str(test_path),
            "model": scores(labels, [classes[i] for i in proba.argmax(axis=1)], classes, proba),

@@ -45,23 +45,36 @@ def test_analyze_gives_offsets_stance_holder_and_target(tiny_model):
         ("condemn", "Russia", "RUS", "Iran", "IRN")
 
 
-def test_tampered_or_missing_files_are_refused(tiny_model, tmp_path):
+def test_corrupt_or_missing_files_are_refused(tiny_model, tmp_path):
+    import shutil
+
+    bad = tmp_path / "bad"
+    shutil.copytree(tiny_model, bad)
+    with open(bad / "model.npz", "r+b") as f:
+        f.truncate(100)
+    with pytest.raises(ModelError, match="model.npz: sha256 does not match"):
+        StanceClassifier.load(bad)
+    (bad / "model.npz").unlink()
+    with pytest.raises(ModelError, match="model.npz: missing"):
+        StanceClassifier.load(bad)
+    with pytest.raises(ModelError, match="make train"):
+        StanceClassifier.load(tmp_path / "nothing")
+
+
+def test_a_truncated_pipeline_is_refused_only_when_asked_for(tiny_model, tmp_path):
     import shutil
 
     bad = tmp_path / "bad"
     shutil.copytree(tiny_model, bad)
     with open(bad / "pipeline.joblib", "r+b") as f:
         f.truncate(100)
+    clf = StanceClassifier.load(bad)  # prediction never reads pipeline.joblib
+    assert clf.predict(["Russia condemned the strikes on Iran."])[0].label == "condemn"
     with pytest.raises(ModelError, match="pipeline.joblib: sha256 does not match"):
-        StanceClassifier.load(bad)
-    (bad / "pipeline.joblib").unlink()
-    with pytest.raises(ModelError, match="pipeline.joblib: missing"):
-        StanceClassifier.load(bad)
-    with pytest.raises(ModelError, match="make train"):
-        StanceClassifier.load(tmp_path / "nothing")
+        clf.pipeline_
 
 
-def test_other_scikit_learn_version_is_reported(tiny_model, tmp_path):
+def test_other_scikit_learn_version_warns_where_the_pipeline_is_unpickled(tiny_model, tmp_path):
     import shutil
 
     other = tmp_path / "other"
@@ -69,65 +82,32 @@ def test_other_scikit_learn_version_is_reported(tiny_model, tmp_path):
     meta = json.loads((other / "metadata.json").read_text())
     meta["versions"] = {"scikit-learn": "0.99.0"}
     (other / "metadata.json").write_text(json.dumps(meta))
-    with pytest.raises(ModelError, match="built with scikit-learn 0.99.0"):
-        StanceClassifier.load(other)
+    clf = StanceClassifier.load(other)
+    assert clf.predict(["Russia condemned the strikes on Iran."])[0].label == "condemn"
+    with pytest.warns(UserWarning, match="scikit-learn 0.99.0"):
+        clf.pipeline_
 
 
 def test_saving_over_a_model_replaces_it_whole(tiny_model, tmp_path):
     import shutil
 
     target = tmp_path / "m"
-    shutil.copytree(tiny_model, target)
+    shutil.copytree(tiny_model, target)  # a real folder, as older saves wrote: migrated to a versioned one
     clf = StanceClassifier.load(target)
     clf.save(target, {"name": "second"})
     assert json.loads((target / "metadata.json").read_text())["name"] == "second"
-    assert StanceClassifier.load(target).predict(["Russia condemned it."])[0].label
-    assert not list(tmp_path.glob(".m.*"))  # no temporary folders left behind
+    assert StanceClassifier.load(target).predict(["Russia condemned the strikes on Iran."])[0].label == "condemn"
+    clf.save(target, {"name": "third"})
+    assert target.is_symlink() and StanceClassifier.load(target).metadata_["name"] == "third"
+    # only the live version is left: no migrated folder, older version or temporary link
+    assert [p.name for p in tmp_path.glob(".m.*")] == [target.resolve().name]
 
 
-def _seed_sentences() -> list[str]:
-    from stance.text import split_sentences
-
-    return [s.text for seed in SEEDS for s in split_sentences(seed.read_text(encoding="utf-8"))]
-
-
-@pytest.mark.parametrize("params", [
-    {},  # the default: word (1, 2) + char_wb (2, 5), sublinear tf
-    {"features": "word", "word_ngrams": (1, 3), "sublinear_tf": False, "min_df": 2},
-    {"features": "char", "char_ngrams": (3, 6), "C": 0.3},
-], ids=["word+char", "word", "char"])
-def test_compact_path_equals_the_pipeline_on_every_seed_sentence(params, registry, tmp_path):
-    from stance.corpus import load_project
-
-    labelled = load_project(SEEDS[0].parent.parent, tmp_path / "no-datasets").sentences
-    clf = StanceClassifier(**params).fit(list(labelled["text"]), list(labelled["label"]))
-    texts = _seed_sentences() + ["", "   ", "?!", "Ünïcödé — “quotes” and\u00a0spaces", "x" * 3000]
-    reference = clf.pipeline_.predict_proba(texts)
-    assert np.abs(clf.compact_.predict_proba(texts) - reference).max() < 1e-9
-    clf.save(tmp_path / "m")
-    loaded = StanceClassifier.load(tmp_path / "m")
-    assert np.abs(loaded.predict_proba(texts) - reference).max() < 1e-9
-    assert np.abs(loaded.pipeline_.predict_proba(texts) - reference).max() < 1e-9
-
-
-def test_compact_path_equals_the_pipelines_of_a_model_per_target_value(tmp_path):
-    from stance.corpus import load_project
-    from stance.model import add_target
-
-    labelled = load_project(SEEDS[0].parent.parent, tmp_path / "no-datasets").sentences
-    # the article as the target: one model per article with two classes or more, a fallback for the rest
-    texts = [add_target(t, g) for t, g in zip(labelled["text"], labelled["group"])]
-    clf = StanceClassifier(per_target=True).fit(texts, list(labelled["label"]))
-    assert clf.targets_ and set(clf.targets_) <= set(labelled["group"])
-    sentences = _seed_sentences()
-    probe = [add_target(t, g) for g in [*clf.targets_, "an unseen target"] for t in sentences[:30]] + sentences[:30]
-    reference = clf.pipeline_.predict_proba(probe)
-    assert np.abs(clf.compact_.predict_proba(probe) - reference).max() < 1e-9
-    clf.save(tmp_path / "m")
-    loaded = StanceClassifier.load(tmp_path / "m")
-    assert loaded.params == clf.params and loaded.targets_ == clf.targets_
-    assert np.abs(loaded.predict_proba(probe) - reference).max() < 1e-9
-    assert np.abs(loaded.pipeline_.predict_proba(probe) - reference).max() < 1e-9
+def test_every_file_but_metadata_is_hashed(tiny_model):
+    meta = json.loads((tiny_model / "metadata.json").read_text())
+    on_disk = {p.name for p in tiny_model.iterdir()} - {"metadata.json"}
+    assert set(meta["files"]) == on_disk >= {"model.npz", "pipeline.joblib", "actors.csv", "README.md"}
+    assert "not tampering" in meta["files_note"]
 
 
 def test_a_single_model_folder_without_per_target_still_loads(tiny_model, tmp_path):
@@ -139,16 +119,9 @@ def test_a_single_model_folder_without_per_target_still_loads(tiny_model, tmp_pa
     meta["params"].pop("per_target")  # as written before per_target existed
     (old / "metadata.json").write_text(json.dumps(meta))
     clf = StanceClassifier.load(old)
-    assert clf.per_target is False and clf.targets_ == []
+    assert clf.per_target is False and clf.targets_ == [] and clf.target_column_ is None
     texts = [s for s, _ in TINY]
     assert np.array_equal(clf.predict_proba(texts), StanceClassifier.load(tiny_model).predict_proba(texts))
-
-
-def test_compact_path_equals_the_pipeline_for_two_classes():
-    texts, labels = zip(*[(t, "none" if lab == "none" else "stance") for t, lab in TINY])
-    clf = StanceClassifier().fit(list(texts), list(labels))
-    probe = _seed_sentences()[:40]
-    assert np.abs(clf.compact_.predict_proba(probe) - clf.pipeline_.predict_proba(probe)).max() < 1e-9
 
 
 def test_explanations_are_exact_log_odds(tiny_model):
@@ -160,3 +133,60 @@ def test_explanations_are_exact_log_odds(tiny_model):
     expected = d[classes.index("condemn")] - d[classes.index("support")]
     intercept = clf.pipeline_.named_steps["classifier"].intercept_
     assert abs(total + intercept[classes.index("condemn")] - intercept[classes.index("support")] - expected) < 1e-9
+
+
+def test_parameters_are_keyword_only_validated_and_derived_from_the_signature():
+    with pytest.raises(TypeError):
+        StanceClassifier("word")
+    assert set(StanceClassifier().get_params()) == {"features", "word_ngrams", "char_ngrams", "C", "min_df",
+                                                    "sublinear_tf", "per_target", "random_state"}
+    texts, labels = map(list, zip(*TINY))
+    for bad in ({"features": "words"}, {"features": "char+word+x"}, {"C": 0}, {"C": "3"}, {"min_df": 0},
+                {"word_ngrams": (2, 1)}, {"char_ngrams": 3}, {"per_target": "yes"}, {"sublinear_tf": 1}):
+        with pytest.raises(ValueError, match=next(iter(bad))):
+            StanceClassifier(**bad).fit(texts, labels)
+    with pytest.raises(ValueError, match="not a parameter"):
+        StanceClassifier().set_params(registry=None)
+
+
+def test_not_fitted_is_its_own_error_not_a_model_error():
+    from stance import NotFittedError
+
+    clf = StanceClassifier()
+    for call in (lambda: clf.predict(["x"]), lambda: clf.pipeline_, lambda: clf.save("never")):
+        with pytest.raises(NotFittedError) as e:
+            call()
+        assert isinstance(e.value, ValueError) and isinstance(e.value, AttributeError)
+        assert not isinstance(e.value, ModelError)
+
+
+def test_fit_resets_the_provenance_of_a_loaded_model(tiny_model, tmp_path):
+    clf = StanceClassifier.load(tiny_model)
+    assert clf.metadata_["name"] == "tiny"
+    texts, labels = map(list, zip(*TINY))
+    clf.fit(texts, labels)
+    assert clf.metadata_ == {}
+    clf.save(tmp_path / "m")
+    meta = json.loads((tmp_path / "m" / "metadata.json").read_text())
+    assert "name" not in meta and "training_files" not in meta
+
+
+def test_clone_and_grid_search_work():
+    from sklearn.base import clone
+    from sklearn.model_selection import GridSearchCV
+
+    texts, labels = map(list, zip(*(TINY * 3)))
+    clf = StanceClassifier(C=10, features="word")
+    assert clone(clf).get_params() == clf.get_params()
+    search = GridSearchCV(StanceClassifier(features="word"), {"C": [0.1, 10.0]}, cv=3).fit(texts, labels)
+    assert search.best_params_ in ({"C": 0.1}, {"C": 10.0})
+    assert search.best_estimator_.predict(["Russia condemned the strikes on Iran."])[0].label == "condemn"
+    assert 0.0 <= search.best_estimator_.score(texts, labels) <= 1.0
+
+
+def test_version_comes_from_the_package_metadata():
+    from importlib.metadata import version
+
+    import stance
+
+    assert stance.__version__ == version("stance")

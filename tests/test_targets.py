@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 
 from stance import StanceClassifier
-from stance.model import add_target, split_target
 from stance.train import evaluation_report
 from conftest import ROOT, SEEDS, stance_cmd
 
@@ -36,14 +35,16 @@ def same_meaning_rows(n_groups: int = 12) -> list[dict]:
 
 
 def columns(rows):
-    texts = [add_target(r["text"], r["target"]) for r in rows]
-    return texts, [r["label"] for r in rows], [r["g"] for r in rows], [r["target"] for r in rows]
+    return [r["text"] for r in rows], [r["label"] for r in rows], [r["g"] for r in rows], [r["target"] for r in rows]
 
 
-def test_target_prefix_round_trips():
-    assert split_target(add_target("Prices rise.", "the index")) == ("the index", "Prices rise.")
-    assert split_target("Prices rise.") == (None, "Prices rise.")
-    assert split_target(add_target("[target: x] y", "t")) == ("t", "[target: x] y")
+def test_a_sentence_that_starts_like_a_target_marker_is_only_text(per_target_model):
+    clf = per_target_model
+    text = "[target: index] Outlet99 reports that it rises sharply"
+    # no target given: the fallback scores it, whatever the text says; the target given as data routes it
+    assert np.array_equal(clf.predict_proba([text]), clf.compact_.fallback.predict_proba([text]))
+    assert np.array_equal(clf.predict_proba([text], ["deficit"]), clf.compact_.models["deficit"].predict_proba([text]))
+    assert not np.array_equal(clf.predict_proba([text]), clf.predict_proba([text], ["index"]))
 
 
 def test_words_meaning_opposite_things_per_target_make_cv_choose_a_model_per_target():
@@ -73,7 +74,7 @@ def test_targets_that_do_not_matter_still_record_the_choice():
 
 def test_no_target_column_means_no_target_handling():
     texts, labels, groups, _ = columns(same_meaning_rows())
-    report = evaluation_report([split_target(t)[1] for t in texts], labels, groups, n_jobs=1, curve=False)
+    report = evaluation_report(texts, labels, groups, n_jobs=1, curve=False)
     assert "target_handling" not in report and "per_target" not in report["params"]
 
 
@@ -82,15 +83,14 @@ def per_target_model():
     rows = opposite_rows()
     rows += [{"text": f"Outlet{g} mentions the budget", "label": "none", "g": f"article-{g}", "target": "budget"}
              for g in range(3)]  # a target with one class: no model of its own
-    texts, labels, _, _ = columns(rows)
-    return StanceClassifier(per_target=True).fit(texts, labels)
+    texts, labels, _, targets = columns(rows)
+    return StanceClassifier(per_target=True).fit(texts, labels, targets)
 
 
 def test_a_model_per_target_reads_the_same_words_both_ways(per_target_model):
     clf = per_target_model
     assert clf.targets_ == ["deficit", "index"] and list(clf.classes_) == ["condemn", "none", "support"]
-    out = clf.predict([add_target("Outlet99 reports that it rises sharply", "index"),
-                       add_target("Outlet99 reports that it rises sharply", "deficit")], explain=3)
+    out = clf.predict(["Outlet99 reports that it rises sharply"] * 2, ["index", "deficit"], explain=3)
     assert [p.label for p in out] == ["support", "condemn"]
     assert out[0].explanation and not any("target" in n for n, _ in out[0].explanation)
 
@@ -98,12 +98,11 @@ def test_a_model_per_target_reads_the_same_words_both_ways(per_target_model):
 def test_unseen_and_single_class_targets_and_plain_texts_go_to_the_fallback(per_target_model):
     clf = per_target_model
     fallback = clf.compact_.fallback
-    texts = [add_target("Outlet99 reports that it falls sharply", "inflation"),
-             add_target("Outlet99 reports that it falls sharply", "budget"), "Outlet99 reports that it falls sharply"]
-    assert np.array_equal(clf.predict_proba(texts), fallback.predict_proba(texts))
-    known = add_target("Outlet99 reports that it falls sharply", "index")
+    texts = ["Outlet99 reports that it falls sharply"] * 4
+    targets = ["inflation", "budget", None, "nan"]
+    assert np.array_equal(clf.predict_proba(texts, targets), fallback.predict_proba(texts, targets))
     sub = clf.compact_.models["index"]
-    assert np.array_equal(clf.predict_proba([known]), sub.predict_proba(["Outlet99 reports that it falls sharply"]))
+    assert np.array_equal(clf.predict_proba(texts[:1], ["index"]), sub.predict_proba(texts[:1]))
 
 
 def test_per_target_explanations_are_exact_log_odds_of_the_sub_model(per_target_model):
@@ -112,26 +111,27 @@ def test_per_target_explanations_are_exact_log_odds_of_the_sub_model(per_target_
     pipe = clf.pipeline_.pipelines["deficit"]
     d = pipe.decision_function([text])[0]
     classes = [str(c) for c in pipe.classes_]
-    total = sum(w for _, w in clf.contributions(add_target(text, "deficit"), "condemn", "support"))
+    total = sum(w for _, w in clf.contributions(text, "condemn", "support", target="deficit"))
     intercept = pipe.named_steps["classifier"].intercept_
     expected = d[classes.index("condemn")] - d[classes.index("support")]
     assert abs(total + intercept[classes.index("condemn")] - intercept[classes.index("support")] - expected) < 1e-9
     with pytest.raises(ValueError, match="not a class"):
-        clf.contributions(add_target(text, "deficit"), "condemn", "hedge")
+        clf.contributions(text, "condemn", "hedge", target="deficit")
 
 
 def test_per_target_save_load_round_trip_gives_identical_probabilities(per_target_model, tmp_path):
     clf = per_target_model
-    probe = [add_target(f"Outlet{g} reports that it {v} sharply", t) for g in (1, 50) for v in ("rises", "falls")
-             for t in ("index", "deficit", "budget", "elsewhere")] + ["Outlet1 reports that it rises sharply"]
+    cases = [(f"Outlet{g} reports that it {v} sharply", t) for g in (1, 50) for v in ("rises", "falls")
+             for t in ("index", "deficit", "budget", "elsewhere")] + [("Outlet1 reports that it rises sharply", None)]
+    probe, targets = map(list, zip(*cases))
     clf.save(tmp_path / "m", {"name": "per target"})
     meta = json.loads((tmp_path / "m" / "metadata.json").read_text())
     assert meta["params"]["per_target"] is True and meta["target_models"] == ["deficit", "index"]
-    assert set(meta["files"]) == {"pipeline.joblib", "compact.joblib"}
+    assert set(meta["files"]) == {"pipeline.joblib", "model.npz", "README.md"}
     loaded = StanceClassifier.load(tmp_path / "m")
     assert loaded.per_target is True and loaded.targets_ == clf.targets_
-    assert np.array_equal(loaded.predict_proba(probe), clf.predict_proba(probe))
-    assert np.abs(loaded.pipeline_.predict_proba(probe) - clf.predict_proba(probe)).max() < 1e-9
+    assert np.array_equal(loaded.predict_proba(probe, targets), clf.predict_proba(probe, targets))
+    assert np.abs(loaded.pipeline_.predict_proba(probe, targets) - clf.predict_proba(probe, targets)).max() < 1e-9
     card = (tmp_path / "m" / "README.md").read_text()
     assert "A model per target value: 2 target values have their own model" in card
     doc = loaded.analyze("Outlet1 reports that it rises sharply. Nothing else.")
@@ -153,6 +153,7 @@ def test_train_with_a_target_column_then_predict_a_table_uses_each_rows_target(t
     assert "chosen: a model per target value" in r.stderr.decode()
     meta = json.loads((model / "metadata.json").read_text())
     assert meta["params"]["per_target"] is True and meta["evaluation"]["target_handling"]["per_target"] is True
+    assert meta["target_column"] == "target" and "evaluation.html" in meta["files"]
     r = run("predict", data, "--text-column", "text", "--model", model, "--format", "jsonl")
     assert r.returncode == 0, r.stderr.decode()
     out = [json.loads(line) for line in r.stdout.decode().splitlines()]
@@ -172,3 +173,16 @@ def test_predicting_with_a_per_target_model_never_imports_scikit_learn(per_targe
     imported = [line.split("|")[-1].strip() for line in r.stderr.decode().splitlines()
                 if line.startswith("import time:")]
     assert not [m for m in imported if m.split(".")[0] in ("sklearn", "pandas", "scipy")]
+
+
+def test_a_null_target_means_no_target_at_training_and_at_prediction(tmp_path):
+    rows = opposite_rows(6)
+    for r in rows[::7]:
+        r["target"] = None
+    data = tmp_path / "t.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    from stance.corpus import read_table
+    from stance.train import texts_and_targets
+
+    texts, targets = texts_and_targets(read_table(data, ["text", "target"]), "text", "target")
+    assert [t is None for t in targets] == [r["target"] is None for r in rows]

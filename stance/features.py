@@ -1,0 +1,411 @@
+"""How text becomes features, in one place: folding, targets, the scikit-learn pipeline and the numpy scorer.
+
+A text's target travels beside it as data, never inside the text. The pipeline reads documents that are either a
+plain text or a ``(text, target)`` pair (:func:`documents`): the word and character blocks see the folded text only;
+a ``target`` block, present when the model was fitted with targets, is the target value as one feature of its own.
+A model per target value (:class:`TargetPipelines`, :class:`Scorer`) routes each row by its target with
+:func:`route`, the only place that decides which model scores which row.
+
+:class:`Scorer` holds the fitted pipeline(s) as plain arrays (vocabularies, idf, coefficients, intercepts, classes,
+routing) and scores with numpy alone: no scikit-learn, no scipy, no pickle. Its probabilities equal
+``pipeline.predict_proba`` to 1e-9 (``tests/test_features.py`` checks every seed sentence). It is saved as
+``model.npz`` (:meth:`Scorer.save`) and read back with ``numpy.load(..., allow_pickle=False)``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import re
+
+import numpy as np
+
+__all__ = ["DEFAULT_PARAMS", "FEATURES", "fold", "normalise_target", "normalise_targets", "documents", "route",
+           "build_pipeline", "TargetPipelines", "CompactModel", "Scorer"]
+
+DEFAULT_PARAMS = {
+    "features": "word+char",
+    "word_ngrams": (1, 2),
+    "char_ngrams": (2, 5),
+    "C": 3.0,
+    "min_df": 1,
+    "sublinear_tf": True,
+}
+FEATURES = ("word", "char", "word+char")
+FORMAT = 3  # model.npz: every model's arrays plus a JSON layout (format 1 and 2 were joblib pickles)
+_FOLD = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "—": " - ", "–": "-", "\u00a0": " "})
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # TfidfVectorizer's default token_pattern
+_SPACES = re.compile(r"\s\s+")
+
+
+def fold(text: str) -> str:
+    """What the features see: lower case, straight quotes, plain dashes.
+
+    >>> fold("Russia’s “NO” — now")
+    'russia\\'s "no"  -  now'
+    """
+    return text.translate(_FOLD).lower()
+
+
+def normalise_target(value) -> str | None:
+    """A target value as the model keys it: ``None`` for no target (None, NaN, pandas NA, "" or the string "nan" a
+    table writes for an empty cell), otherwise the value as a stripped string.
+
+    >>> [normalise_target(v) for v in (None, float("nan"), "", " nan ", " Iran ", 7)]
+    [None, None, None, None, 'Iran', '7']
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)) or type(value).__name__ in ("NAType",
+                                                                                                      "NaTType"):
+        return None
+    text = str(value).strip()
+    return None if text == "" or text.lower() == "nan" else text
+
+
+def normalise_targets(targets, n: int) -> list[str | None]:
+    """``n`` normalised targets (:func:`normalise_target`); ``None`` means no text has a target."""
+    if targets is None:
+        return [None] * n
+    if isinstance(targets, (str, bytes)):
+        raise TypeError("expected a list of targets, got a single string: wrap it in a list")
+    out = [normalise_target(t) for t in targets]
+    if len(out) != n:
+        raise ValueError(f"{n} texts but {len(out)} targets")
+    return out
+
+
+def documents(texts: list[str], targets: list[str | None]) -> list:
+    """What the pipeline reads: ``(text, target)`` pairs (a plain text reads as having no target)."""
+    return list(zip(texts, targets))
+
+
+def route(targets: list[str | None], known) -> dict[str | None, list[int]]:
+    """Rows by the model that scores them: a target in ``known`` -> its rows; ``None`` -> every other row (no target,
+    or a target without a model of its own), which the fallback scores.
+
+    >>> route(["A", None, "B", "A"], {"A"})
+    {'A': [0, 3], None: [1, 2]}
+    """
+    out: dict = {}
+    for i, target in enumerate(targets):
+        out.setdefault(target if target is not None and target in known else None, []).append(i)
+    return out
+
+
+def _text(doc) -> str:
+    """The folded text of a document (a text or a (text, target) pair): the word and character blocks' input."""
+    return fold(doc if isinstance(doc, str) else doc[0])
+
+
+def _target_terms(doc) -> list[str]:
+    """The target block's one feature: the document's target value, if any."""
+    return [] if isinstance(doc, str) or doc[1] is None else [doc[1]]
+
+
+def build_pipeline(params: dict | None = None, random_state: int = 0, with_target: bool = False):
+    """The model: word and/or character TF-IDF n-grams (plus, ``with_target``, the target value as a feature of its
+    own) into a balanced logistic regression. It reads plain texts or ``(text, target)`` pairs (:func:`documents`)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
+    p = {**DEFAULT_PARAMS, **(params or {})}
+    if p["features"] not in FEATURES:
+        raise ValueError(f"features must be one of {', '.join(FEATURES)}, not {p['features']!r}")
+    parts = []
+    if "word" in p["features"].split("+"):
+        parts.append(("word", TfidfVectorizer(preprocessor=_text, ngram_range=tuple(p["word_ngrams"]),
+                                              min_df=p["min_df"], sublinear_tf=p["sublinear_tf"])))
+    if "char" in p["features"].split("+"):
+        parts.append(("char", TfidfVectorizer(preprocessor=_text, analyzer="char_wb",
+                                              ngram_range=tuple(p["char_ngrams"]), min_df=p["min_df"],
+                                              sublinear_tf=p["sublinear_tf"])))
+    if with_target:
+        parts.append(("target", TfidfVectorizer(analyzer=_target_terms, lowercase=False)))
+    return Pipeline([
+        ("features", FeatureUnion(parts)),
+        ("classifier", LogisticRegression(C=p["C"], class_weight="balanced", max_iter=5000, random_state=random_state)),
+    ])
+
+
+def _union_classes(models) -> np.ndarray:
+    """The first model's classes, then every other class any model knows, sorted."""
+    first = [str(c) for c in models[0].classes_]
+    seen = {str(c) for m in models for c in m.classes_}
+    return np.asarray(first + sorted(seen - set(first)))
+
+
+class TargetPipelines:
+    """The reference form of a model per target value: the fitted scikit-learn ``fallback`` Pipeline (every row,
+    target as a feature) and one Pipeline per target value (``pipelines``, text only), routed by :func:`route`.
+    Saved in ``pipeline.joblib`` as a plain dict (:meth:`state`), so the file names no class of ours."""
+
+    def __init__(self, fallback, pipelines: dict):
+        self.fallback = fallback
+        self.pipelines = dict(pipelines)
+        self.classes_ = _union_classes([fallback, *self.pipelines.values()])
+
+    def predict_proba(self, texts, targets=None) -> np.ndarray:
+        texts = list(texts)
+        targets = normalise_targets(targets, len(texts))
+        out = np.zeros((len(texts), len(self.classes_)))
+        index = {c: i for i, c in enumerate(self.classes_)}
+        for target, rows in route(targets, self.pipelines).items():
+            pipe = self.fallback if target is None else self.pipelines[target]
+            docs = [(texts[i], targets[i]) if target is None else texts[i] for i in rows]
+            out[np.ix_(rows, [index[str(c)] for c in pipe.classes_])] = pipe.predict_proba(docs)
+        return out
+
+    def predict(self, texts, targets=None) -> np.ndarray:
+        return self.classes_[self.predict_proba(texts, targets).argmax(axis=1)]
+
+    def state(self) -> dict:
+        return {"kind": "a model per target value", "fallback": self.fallback, "targets": self.pipelines}
+
+
+def _char_wb(word: str, lo: int, hi: int) -> list[str]:
+    """TfidfVectorizer(analyzer="char_wb") n-grams of one word, in scikit-learn's order."""
+    w = f" {word} "
+    size = len(w)
+    out = []
+    for n in range(lo, hi + 1):
+        if n >= size:  # a short word counts once, whole
+            out.append(w)
+            break
+        out.extend(w[i : i + n] for i in range(size - n + 1))
+    return out
+
+
+class CompactModel:
+    """Arrays that reproduce one fitted ``Pipeline(FeatureUnion(TfidfVectorizer...), LogisticRegression)``."""
+
+    def __init__(self, classes, coef: np.ndarray, intercept: np.ndarray, parts: list[dict]):
+        self.classes = np.asarray([str(c) for c in classes])
+        self.coef = np.asarray(coef, dtype=np.float64)
+        self.coef_t = np.ascontiguousarray(self.coef.T)  # (features, classes)
+        self.intercept = np.asarray(intercept, dtype=np.float64)
+        self.parts = parts  # name, analyzer ("word", "char_wb" or "target"), ngram_range, sublinear_tf, vocabulary,
+        self.width = sum(len(p["idf"]) for p in parts)  # idf, offset
+        self._words: list[dict[str, np.ndarray]] = [{} for _ in parts]  # per char part: word -> its columns
+
+    @classmethod
+    def from_pipeline(cls, pipeline) -> CompactModel:
+        """Read the arrays out of a fitted pipeline built by :func:`build_pipeline`."""
+        parts, offset = [], 0
+        for name, vec in pipeline.named_steps["features"].transformer_list:
+            if vec.analyzer is _target_terms:
+                analyzer = "target"
+            elif vec.preprocessor is _text and vec.analyzer in ("word", "char_wb") and (
+                    vec.analyzer != "word" or vec.token_pattern == _TOKEN.pattern):
+                analyzer = vec.analyzer
+            else:
+                analyzer = None
+            if analyzer is None or vec.norm != "l2" or not vec.use_idf or vec.binary or vec.stop_words is not None:
+                raise ValueError(f"feature block {name!r} has settings the numpy scorer does not reproduce")
+            parts.append({"name": name, "analyzer": analyzer, "ngram_range": tuple(vec.ngram_range),
+                          "sublinear_tf": bool(vec.sublinear_tf), "vocabulary": dict(vec.vocabulary_),
+                          "idf": np.asarray(vec.idf_, dtype=np.float64), "offset": offset})
+            offset += len(vec.idf_)
+        clf = pipeline.named_steps["classifier"]
+        return cls(clf.classes_, clf.coef_, clf.intercept_, parts)
+
+    # --- saving as arrays -----------------------------------------------------------------------------------------
+    def arrays(self, prefix: str) -> tuple[dict, dict[str, np.ndarray]]:
+        """The layout (JSON) and the arrays of this model, array names starting with ``prefix``. Each vocabulary is
+        one separator-joined UTF-8 string, in column order."""
+        layout = {"classes": [str(c) for c in self.classes], "parts": []}
+        out = {f"{prefix}coef": self.coef, f"{prefix}intercept": self.intercept}
+        for j, part in enumerate(self.parts):
+            terms = sorted(part["vocabulary"], key=part["vocabulary"].get)
+            sep = next(chr(c) for c in range(1, 0x110000) if not any(chr(c) in t for t in terms))
+            layout["parts"].append({"name": part["name"], "analyzer": part["analyzer"],
+                                    "ngram_range": list(part["ngram_range"]), "sublinear_tf": part["sublinear_tf"],
+                                    "offset": part["offset"], "sep": sep})
+            out[f"{prefix}p{j}.idf"] = part["idf"]
+            out[f"{prefix}p{j}.terms"] = np.frombuffer(sep.join(terms).encode("utf-8"), dtype=np.uint8)
+        return layout, out
+
+    @classmethod
+    def from_arrays(cls, layout: dict, arrays, prefix: str) -> CompactModel:
+        parts = []
+        for j, p in enumerate(layout["parts"]):
+            idf = np.asarray(arrays[f"{prefix}p{j}.idf"], dtype=np.float64)
+            joined = arrays[f"{prefix}p{j}.terms"].tobytes().decode("utf-8")
+            terms = joined.split(p["sep"]) if len(idf) else []
+            if len(terms) != len(idf):
+                raise ValueError(f"block {p['name']!r}: {len(terms)} terms for {len(idf)} idf weights")
+            parts.append({"name": p["name"], "analyzer": p["analyzer"], "ngram_range": tuple(p["ngram_range"]),
+                          "sublinear_tf": bool(p["sublinear_tf"]), "vocabulary": dict(zip(terms, range(len(terms)))),
+                          "idf": idf, "offset": int(p["offset"])})
+        return cls(layout["classes"], arrays[f"{prefix}coef"], arrays[f"{prefix}intercept"], parts)
+
+    # --- features -------------------------------------------------------------------------------------------------
+    def _columns(self, k: int, part: dict, text: str, target: str | None) -> list:
+        """The vocabulary columns of one part's features of a (folded) text and its target, as lists to concatenate."""
+        vocab = part["vocabulary"]
+        if part["analyzer"] == "target":
+            return [[vocab[target]]] if target is not None and target in vocab else []
+        lo, hi = part["ngram_range"]
+        if part["analyzer"] == "word":
+            tokens = _TOKEN.findall(text)
+            grams = list(tokens) if lo == 1 else []
+            for n in range(max(lo, 2), min(hi, len(tokens)) + 1):
+                grams.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+            get = vocab.get
+            return [[j for j in map(get, grams) if j is not None]]
+        cache = self._words[k]
+        out = []
+        for w in _SPACES.sub(" ", text).split():
+            cols = cache.get(w)
+            if cols is None:
+                get = vocab.get
+                cols = np.fromiter((j for j in map(get, _char_wb(w, lo, hi)) if j is not None), dtype=np.int64)
+                if len(cache) < 200_000:
+                    cache[w] = cols
+            out.append(cols)
+        return out
+
+    def _blocks(self, texts: list[str], targets: list[str | None]):
+        """Per feature block, the TF-IDF rows as sorted coordinates: (row, column, value) arrays."""
+        folded = [fold(t) for t in texts]
+        for k, part in enumerate(self.parts):
+            pieces, sizes = [], []
+            for text, target in zip(folded, targets):
+                found = self._columns(k, part, text, target)
+                pieces.extend(found)
+                sizes.append(sum(map(len, found)))
+            if not pieces or not sum(sizes):
+                continue
+            col = np.concatenate([np.asarray(c, dtype=np.int64) for c in pieces])
+            row = np.repeat(np.arange(len(texts), dtype=np.int64), sizes)
+            width = len(part["idf"])
+            keys, counts = np.unique(row * width + col, return_counts=True)
+            r, c = keys // width, keys % width
+            tf = counts.astype(np.float64)
+            if part["sublinear_tf"]:
+                tf = np.log(tf) + 1.0
+            v = tf * part["idf"][c]
+            norms = np.sqrt(np.bincount(r, weights=v * v, minlength=len(texts)))
+            yield r, c + part["offset"], v / norms[r]
+
+    def transform(self, texts: list[str], targets=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """TF-IDF rows as coordinates: (row, column, value) arrays, columns as in the pipeline's FeatureUnion."""
+        blocks = list(self._blocks(texts, normalise_targets(targets, len(texts))))
+        if not blocks:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+        return tuple(np.concatenate(x) for x in zip(*blocks))
+
+    # --- scores ---------------------------------------------------------------------------------------------------
+    def decision_function(self, texts: list[str], targets=None) -> np.ndarray:
+        scores = np.zeros((len(texts), self.coef_t.shape[1]))
+        for r, c, v in self._blocks(texts, normalise_targets(targets, len(texts))):
+            if len(r):  # rows come sorted: sum each row's run of weighted coefficients in one pass
+                contrib = self.coef_t[c]
+                contrib *= v[:, None]
+                starts = np.flatnonzero(np.r_[True, r[1:] != r[:-1]])
+                scores[r[starts]] += np.add.reduceat(contrib, starts, axis=0)
+        return scores + self.intercept
+
+    def predict_proba(self, texts: list[str], targets=None) -> np.ndarray:
+        """Probabilities in the order of ``classes``: softmax of the decision (a sigmoid for two classes), as
+        scikit-learn's LogisticRegression computes them."""
+        d = self.decision_function(texts, targets)
+        if d.shape[1] == 1:
+            p = 1.0 / (1.0 + np.exp(-d[:, 0]))
+            return np.column_stack([1.0 - p, p])
+        d = d - d.max(axis=1, keepdims=True)
+        np.exp(d, out=d)
+        return d / d.sum(axis=1, keepdims=True)
+
+    def row(self, text: str, target: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """One text's (columns, values), for explanations."""
+        _, c, v = self.transform([text], [target])
+        return c, v
+
+    def feature_names(self) -> np.ndarray:
+        """Feature names in column order: words as written, character n-grams as ‹n-gram›, a target as
+        ``target=X`` (built once)."""
+        if getattr(self, "_names", None) is None:
+            names = np.empty(self.width, dtype=object)
+            for part in self.parts:
+                wrap = {"word": "{}", "char_wb": "‹{}›", "target": "target={}"}[part["analyzer"]]
+                for term, j in part["vocabulary"].items():
+                    names[part["offset"] + j] = wrap.format(term)
+            self._names = names
+        return self._names
+
+
+class Scorer:
+    """What prediction uses: a ``fallback`` :class:`CompactModel` and, for a model per target value, one per target
+    value (``models``, which read the text only). Rows go by :func:`route`; ``classes`` is the fallback's classes, then
+    any other class a model knows; a model's probabilities land in its classes' columns, 0 elsewhere."""
+
+    def __init__(self, fallback: CompactModel, models: dict[str, CompactModel] | None = None):
+        self.fallback = fallback
+        self.models = dict(models or {})
+        self.classes = np.asarray(_union_classes([_Classes(m.classes) for m in (fallback, *self.models.values())]))
+        index = {c: i for i, c in enumerate(self.classes)}
+        self._columns = {id(m): np.array([index[str(c)] for c in m.classes]) for m in (fallback, *self.models.values())}
+
+    def __getstate__(self) -> dict:  # ``_columns`` is keyed by object identity: rebuilt after a copy or a pickle
+        return {"fallback": self.fallback, "models": self.models}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["fallback"], state["models"])
+
+    @classmethod
+    def from_pipeline(cls, pipeline) -> Scorer:
+        """From the fitted reference: a Pipeline, or a :class:`TargetPipelines`."""
+        if isinstance(pipeline, TargetPipelines):
+            return cls(CompactModel.from_pipeline(pipeline.fallback),
+                       {t: CompactModel.from_pipeline(p) for t, p in pipeline.pipelines.items()})
+        return cls(CompactModel.from_pipeline(pipeline))
+
+    def model_for(self, target: str | None) -> tuple[CompactModel, str | None]:
+        """The model that scores a text with this (normalised) target, and the target that model sees."""
+        key = next(iter(route([target], self.models)))
+        return (self.fallback, target) if key is None else (self.models[key], None)
+
+    def predict_proba(self, texts: list[str], targets=None) -> np.ndarray:
+        """Probabilities in the order of ``classes``, each text scored by its model (texts batched per model)."""
+        targets = normalise_targets(targets, len(texts))
+        out = np.zeros((len(texts), len(self.classes)))
+        for key, rows in route(targets, self.models).items():
+            model = self.fallback if key is None else self.models[key]  # a target's own model reads the text only
+            seen = [targets[i] for i in rows] if key is None else None
+            out[np.ix_(rows, self._columns[id(model)])] = model.predict_proba([texts[i] for i in rows], seen)
+        return out
+
+    # --- model.npz ------------------------------------------------------------------------------------------------
+    def save(self, path) -> None:
+        """Write ``model.npz``: every model's arrays and a JSON layout (classes, blocks, routing), no pickle."""
+        layout = {"format": FORMAT, "models": [], "targets": {}}
+        arrays: dict[str, np.ndarray] = {}
+        for i, (target, model) in enumerate([(None, self.fallback), *sorted(self.models.items())]):
+            part_layout, part_arrays = model.arrays(f"m{i}.")
+            layout["models"].append(part_layout)
+            arrays.update(part_arrays)
+            if target is not None:
+                layout["targets"][target] = i
+        arrays["layout"] = np.frombuffer(json.dumps(layout).encode("utf-8"), dtype=np.uint8)
+        with open(path, "wb") as f:
+            np.savez(f, **arrays)
+
+    @classmethod
+    def load(cls, source) -> Scorer:
+        """Read ``model.npz`` (a path or a binary file object) with ``allow_pickle=False``."""
+        if isinstance(source, (bytes, bytearray)):
+            source = io.BytesIO(source)
+        with np.load(source, allow_pickle=False) as arrays:
+            layout = json.loads(arrays["layout"].tobytes().decode("utf-8"))
+            if layout.get("format") != FORMAT:
+                raise ValueError(f"model.npz format {layout.get('format')!r}, expected {FORMAT}")
+            models = [CompactModel.from_arrays(m, arrays, f"m{i}.") for i, m in enumerate(layout["models"])]
+        return cls(models[0], {t: models[i] for t, i in layout["targets"].items()})
+
+
+class _Classes:
+    """Adapter so :func:`_union_classes` reads a compact model's ``classes`` as a pipeline's ``classes_``."""
+
+    def __init__(self, classes):
+        self.classes_ = classes

@@ -1,0 +1,99 @@
+"""The feature recipe: folding, targets, routing and the numpy scorer that reproduces the scikit-learn pipeline."""
+
+import numpy as np
+import pytest
+
+from stance import StanceClassifier
+from stance.features import normalise_target, route
+from conftest import SEEDS, TINY
+
+
+def _seed_sentences() -> list[str]:
+    from stance.text import split_sentences
+
+    return [s.text for seed in SEEDS for s in split_sentences(seed.read_text(encoding="utf-8"))]
+
+
+@pytest.mark.parametrize("params", [
+    {},  # the default: word (1, 2) + char_wb (2, 5), sublinear tf
+    {"features": "word", "word_ngrams": (1, 3), "sublinear_tf": False, "min_df": 2},
+    {"features": "char", "char_ngrams": (3, 6), "C": 0.3},
+], ids=["word+char", "word", "char"])
+def test_compact_path_equals_the_pipeline_on_every_seed_sentence(params, registry, tmp_path):
+    from stance.corpus import load_project
+
+    labelled = load_project(SEEDS[0].parent.parent, tmp_path / "no-datasets").sentences
+    clf = StanceClassifier(**params).fit(list(labelled["text"]), list(labelled["label"]))
+    texts = _seed_sentences() + ["", "   ", "?!", "Ünïcödé — “quotes” and\u00a0spaces", "x" * 3000]
+    reference = clf.pipeline_.predict_proba(texts)
+    assert np.abs(clf.compact_.predict_proba(texts) - reference).max() < 1e-9
+    clf.save(tmp_path / "m")
+    loaded = StanceClassifier.load(tmp_path / "m")
+    assert np.abs(loaded.predict_proba(texts) - reference).max() < 1e-9
+    assert np.abs(loaded.pipeline_.predict_proba(texts) - reference).max() < 1e-9
+
+
+def test_compact_path_equals_the_pipelines_of_a_model_per_target_value(tmp_path):
+    from stance.corpus import load_project
+
+    labelled = load_project(SEEDS[0].parent.parent, tmp_path / "no-datasets").sentences
+    # the article as the target: one model per article with two classes or more, a fallback for the rest
+    clf = StanceClassifier(per_target=True).fit(list(labelled["text"]), list(labelled["label"]),
+                                                targets=list(labelled["group"]))
+    assert clf.targets_ and set(clf.targets_) <= set(labelled["group"])
+    sentences = _seed_sentences()
+    probe = [t for _ in [*clf.targets_, "an unseen target", None] for t in sentences[:30]]
+    targets = [g for g in [*clf.targets_, "an unseen target", None] for _ in sentences[:30]]
+    reference = clf.pipeline_.predict_proba(probe, targets)
+    assert np.abs(clf.compact_.predict_proba(probe, targets) - reference).max() < 1e-9
+    clf.save(tmp_path / "m")
+    loaded = StanceClassifier.load(tmp_path / "m")
+    assert loaded.params == clf.params and loaded.targets_ == clf.targets_
+    assert np.abs(loaded.predict_proba(probe, targets) - reference).max() < 1e-9
+    assert np.abs(loaded.pipeline_.predict_proba(probe, targets) - reference).max() < 1e-9
+
+
+def test_numpy_scorer_equals_the_pipeline_of_a_target_aware_model(tmp_path):
+    from stance.corpus import load_project
+    from stance.features import documents
+
+    labelled = load_project(SEEDS[0].parent.parent, tmp_path / "no-datasets").sentences
+    targets = [g if i % 3 else None for i, g in enumerate(labelled["group"])]
+    clf = StanceClassifier().fit(list(labelled["text"]), list(labelled["label"]), targets=targets)
+    probe = _seed_sentences()[:60]
+    probe_targets = [list(labelled["group"])[i % 5] if i % 4 else None for i in range(len(probe))]
+    reference = clf.pipeline_.predict_proba(documents(probe, probe_targets))
+    assert np.abs(clf.predict_proba(probe, probe_targets) - reference).max() < 1e-9
+
+
+def test_compact_path_equals_the_pipeline_for_two_classes():
+    texts, labels = zip(*[(t, "none" if lab == "none" else "stance") for t, lab in TINY])
+    clf = StanceClassifier().fit(list(texts), list(labels))
+    probe = _seed_sentences()[:40]
+    assert np.abs(clf.compact_.predict_proba(probe) - clf.pipeline_.predict_proba(probe)).max() < 1e-9
+
+
+
+
+def test_missing_targets_mean_no_target_everywhere():
+    assert [normalise_target(v) for v in (None, float("nan"), "", "  ", "nan", "NaN")] == [None] * 6
+    texts, labels = map(list, zip(*TINY))
+    clf = StanceClassifier().fit(texts, labels, targets=["Iran"] * len(texts))
+    plain = clf.predict_proba(texts)
+    for missing in (None, float("nan"), "", "nan"):
+        assert np.array_equal(clf.predict_proba(texts, [missing] * len(texts)), plain)
+
+
+def test_routing_sends_unknown_and_missing_targets_to_the_fallback():
+    assert route(["a", "b", None, "a"], {"a"}) == {"a": [0, 3], None: [1, 2]}
+
+
+def test_the_feature_module_imports_nothing_of_ours_so_no_circle():
+    import ast
+
+    import stance.features
+
+    tree = ast.parse(open(stance.features.__file__, encoding="utf-8").read())
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)} | \
+        {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert not [m for m in imported if m and m.split(".")[0] == "stance"]
