@@ -9,6 +9,11 @@ White House (``whitehouse/statements.jsonl``): statements that name at least one
 or an international body, in the order of the sha1 of their id within each year, the same number from every year
 (all of a year that has fewer), the first ``--lead`` sentences of each (the lead carries the statement's position).
 
+White House, hedge-rich part: sentences past the lead of those statements, and any sentence of the other
+statements on foreign affairs, that contain a hedge cue of
+``stance/cues.csv`` or a phrase of ``select_cues.txt`` (cues choose what is read, never the label), in the order of
+the sha1 of (doc, index), at most ``--cue-sentences``.
+
 Writes ``labels/world_selection.csv``: ``source,doc,sentence,start,end,split`` (offsets from
 ``stance.text.split_sentences`` on the document's ``text``; no text). ``split`` is ``heldout`` for one document in five
 by the sha1 of its id (never tuned on), else ``dev``.
@@ -41,7 +46,7 @@ def split_of(doc: str) -> str:
 
 
 def _names() -> list[str]:
-    """Names of states and international bodies: pycountry's names plus the registry's state and body aliases."""
+    """Names of states and international bodies: pycountry's names plus the hand-made registry rows' state and body aliases."""
     import pycountry
 
     names = set()
@@ -50,7 +55,8 @@ def _names() -> list[str]:
             value = getattr(c, attr, None)
             if value and "," not in value:
                 names.add(value)
-    with (HERE / "actors.csv").open(encoding="utf-8") as f:
+    with (HERE / "actors_hand.csv").open(encoding="utf-8") as f:  # the hand-made rows: a fixed list, so the pick
+        # does not move when the generated registry grows
         for row in csv.DictReader(f):
             if row["kind"] in ("state", "organisation") and (row["code"] or "").strip():
                 names.update(a for a in row["aliases"].split("|") if len(a) > 3)
@@ -59,6 +65,14 @@ def _names() -> list[str]:
 
 def _pattern(words: list[str]) -> re.Pattern:
     return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b")
+
+
+def _cues() -> list[str]:
+    """Hedge cues: stance/cues.csv's hedge rows (as prefixes) and the phrases of select_cues.txt."""
+    with (HERE.parent / "stance" / "cues.csv").open(encoding="utf-8") as f:
+        words = [row["cue"] for row in csv.DictReader(f) if row["stance"] == "hedge"]
+    lines = (HERE / "select_cues.txt").read_text(encoding="utf-8").splitlines()
+    return words + [w.strip() for w in lines if w.strip() and not w.startswith("#")]
 
 
 def _topics() -> list[str]:
@@ -74,6 +88,7 @@ def main() -> None:
     ap.add_argument("--max-sentences", type=int, default=100)
     ap.add_argument("--statements", type=int, default=320)
     ap.add_argument("--lead", type=int, default=8)
+    ap.add_argument("--cue-sentences", type=int, default=400)
     ap.add_argument("--out", default=str(HERE / "world_selection.csv"))
     args = ap.parse_args()
     import pandas as pd
@@ -115,9 +130,22 @@ def main() -> None:
     per_year = (share - sum(len(by_year[y]) for y in small)) // max(1, len(years) - len(small))
     for y in years:
         taken += sorted(by_year[y])[:per_year]
+    cues = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(_cues(), key=len, reverse=True)) + ")")
+    extra = []
     for _, doc, text in taken:
-        for s in split_sentences(text)[:args.lead]:
+        sentences = split_sentences(text)
+        for s in sentences[:args.lead]:
             rows.append(("whitehouse", doc, s.index, s.start, s.end, split_of(doc)))
+        for s in sentences[args.lead:]:
+            if cues.search(s.text.lower()):
+                extra.append((sha(f"{doc}#{s.index}"), ("whitehouse", doc, s.index, s.start, s.end, split_of(doc))))
+    chosen = {doc for _, doc, _ in taken}
+    for y in years:  # and any sentence with a cue in the other statements on foreign affairs
+        for _, doc, text in by_year[y]:
+            if doc not in chosen:
+                extra += [(sha(f"{doc}#{s.index}"), ("whitehouse", doc, s.index, s.start, s.end, split_of(doc)))
+                          for s in split_sentences(text) if cues.search(s.text.lower())]
+    rows += sorted(r for _, r in sorted(extra)[:args.cue_sentences])
 
     with open(args.out, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
