@@ -3,6 +3,7 @@ holder agreement on sentences both passes gave a stance.
 
     python labels/agreement.py labels/newsmtsc.csv SECOND.csv primary_gid [--actors labels/actors.csv]
     python labels/agreement.py labels/seeds.csv SECOND.csv seed,sentence
+    python labels/agreement.py FIRST.csv SECOND.csv doc,sentence --only wikinews:   # one pool of a mixed sample
 
 Prints the figures and one line per disagreement (ids only) so they can be adjudicated.
 """
@@ -38,10 +39,10 @@ def aliases(path):
     return out
 
 
-def main(first, second, key, actors="labels/actors.csv"):
+def main(first, second, key, actors="labels/actors.csv", only=""):
     key = key.split(",")
     a, b = primary(first, key), primary(second, key)
-    common = sorted(set(a) & set(b))
+    common = sorted(c for c in set(a) & set(b) if c[0].startswith(only))
     canon = aliases(actors)
     name = lambda x: canon.get(x, x)  # noqa: E731
     sa = [a[k]["stance"] for k in common]
@@ -61,6 +62,11 @@ def main(first, second, key, actors="labels/actors.csv"):
             print("DISAGREE", "|".join(c), a[c]["stance"], a[c]["holder"], "|", b[c]["stance"], b[c]["holder"])
 
 
+def _option(name: str, default: str) -> str:
+    return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else default
+
+
 if __name__ == "__main__":
-    args = [x for x in sys.argv[1:] if not x.startswith("--")]
-    main(*args[:3], *(sys.argv[sys.argv.index("--actors") + 1:][:1] if "--actors" in sys.argv else []))
+    values = {_option(o, None) for o in ("--actors", "--only")}
+    args = [x for x in sys.argv[1:] if not x.startswith("--") and x not in values]
+    main(*args[:3], actors=_option("--actors", "labels/actors.csv"), only=_option("--only", ""))
