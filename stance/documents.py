@@ -248,21 +248,33 @@ def analyze_files(clf, inputs: Iterable[str], *, text_column: str | None = None,
             yield from count.renumber(records)
 
 
-def _parallel(clf, tasks, explain: int, n_jobs: int):
-    """Tasks scored by ``n_jobs`` joblib worker processes, in order, at most ``2 * n_jobs`` in flight."""
+def _run_batch(clf, batch: list, explain: int) -> list:
+    """Several units of work in one worker call: one finder for them all."""
+    return [(k, kind, _run(clf, kind, payload, explain)) for k, kind, payload in batch]
+
+
+def _batches(tasks, size: int):
+    """Units of work grouped until they hold about ``size`` characters (or rows), so each worker call carries enough
+    work to pay for shipping the model to it: a corpus of small articles is not sent a file at a time."""
+    batch, held = [], 0
+    for task in tasks:
+        batch.append(task)
+        held += len(task[2][2]) if task[1] == "block" else len(task[2][1]) * 100
+        if held >= size:
+            yield batch
+            batch, held = [], 0
+    if batch:
+        yield batch
+
+
+def _parallel(clf, tasks, explain: int, n_jobs: int, batch_chars: int = 1 << 20):
+    """Tasks scored by ``n_jobs`` joblib worker processes, in batches of about ``batch_chars`` characters, in order,
+    at most ``2 * n_jobs`` batches in flight (memory stays flat)."""
     from joblib import Parallel, delayed
 
-    keys: list = []
-
-    def jobs():
-        for k, kind, payload in tasks:
-            keys.append((k, kind))
-            yield delayed(_run)(clf, kind, payload, explain)
-
     with Parallel(n_jobs=n_jobs, return_as="generator", pre_dispatch=f"{2 * n_jobs}") as parallel:
-        for i, records in enumerate(parallel(jobs())):
-            k, kind = keys[i]
-            yield k, kind, records
+        for results in parallel(delayed(_run_batch)(clf, batch, explain) for batch in _batches(tasks, batch_chars)):
+            yield from results
 
 
 def table_columns(inputs: Iterable[str], text_column: str) -> list[str]:
