@@ -276,9 +276,11 @@ def cross_domain(train_texts, train_labels, test_texts, test_labels, params=None
     clf = StanceClassifier(**(params or {}), random_state=random_state).fit(list(train_texts), list(train_labels))
     pred = [p.label for p in clf.predict(list(test_texts))]
     values, counts = np.unique(list(train_labels), return_counts=True)
+    keyword = KeywordBaseline().predict(list(test_texts))
     return {
         "train": len(train_texts), "test": len(test_texts),
         "model": scores(list(test_labels), pred, classes),
         "majority": scores(list(test_labels), [values[np.argmax(counts)]] * len(test_labels), classes),
+        "keyword": scores(list(test_labels), keyword, classes),
     }
 

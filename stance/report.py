@@ -61,7 +61,8 @@ def evaluation_table(report: dict) -> str:
         parts += ["", "Model by target (out-of-fold):", scores_table(report["by_target"])]
     for name, cd in (report.get("cross_domain") or {}).items():
         parts += ["", f"Cross-domain, {name} ({cd['train']} train / {cd['test']} test sentences):",
-                  scores_table({"model": cd["model"], "majority class": cd["majority"]})]
+                  scores_table({"model": cd["model"], "majority class": cd["majority"],
+                                **({"keyword rule": cd["keyword"]} if "keyword" in cd else {})})]
     if report.get("learning_curve"):
         parts += ["", "Learning curve (would more labels help?):",
                   table(["train sentences", "macro F1"],
@@ -266,7 +267,8 @@ def evaluation_html(report: dict, title: str = "stance: evaluation") -> str:
                                                        "majority": ev["majority"]["macro_f1"]})]
     for name, cd in (report.get("cross_domain") or {}).items():
         body += [f"<h2>Cross-domain: {html.escape(name)}</h2>",
-                 _html_scores({"model": cd["model"], "majority class": cd["majority"]})]
+                 _html_scores({"model": cd["model"], "majority class": cd["majority"],
+                               **({"keyword rule": cd["keyword"]} if "keyword" in cd else {})})]
     return (f"<!doctype html><html lang=en><meta charset=utf-8><title>{html.escape(title)}</title>"
             f"<style>{_STYLE}</style><body>{''.join(body)}</body></html>\n")
 
