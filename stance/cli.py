@@ -480,6 +480,86 @@ def summarize(
     inputs_.finish("summarized")
 
 
+# --- label -----------------------------------------------------------------------------------------------------------
+
+class Strategy(str, Enum):
+    uncertainty = "uncertainty"
+    random = "random"
+
+
+@app.command()
+def label(
+    ctx: typer.Context,
+    inputs: Annotated[list[str], typer.Argument(help="Text files, folders, CSV/JSONL tables with --text-column, or - "
+                                                     "for stdin.", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Answer file (CSV, label-table format); appended to and "
+                                      "resumed from.")] = Path("labels/mine.csv"),
+    model: ModelOpt = Path("models/stance"),
+    strategy: Annotated[Strategy, typer.Option("--strategy", help="uncertainty: the sentences the model is least "
+                                               "sure of first (smallest margin); random: a shuffled queue.")
+                        ] = Strategy.uncertainty,
+    batch: Annotated[Optional[int], typer.Option("--batch", min=1, help="Stop after this many answers.")] = None,
+    labeller: Annotated[str, typer.Option("--labeller", help="Your name, written on every row "
+                                          "(default: $USER).")] = "",
+    retrain_every: Annotated[int, typer.Option("--retrain-every", min=0, help="Retrain in the background after "
+                                               "every N answers (project labels + yours) and re-rank what is left; "
+                                               "0: never.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="Shuffle seed of --strategy random.")] = 0,
+    text_column: TextColumnOpt = None,
+    pattern: GlobOpt = "*.txt",
+    root: Annotated[Path, typer.Option("--root", help="Project folder holding labels/ and seeds/ (for "
+                                       "--retrain-every).")] = Path("."),
+    datasets: DatasetsOpt = None,
+) -> None:
+    """Label the sentences the model is least sure of, one key each; answers are saved at once (resumable)."""
+    import getpass
+    import os
+
+    from stance.label import HELP, LabelFile, Retrainer, Session, build_queue
+
+    console = _console(ctx)
+    if "-" in inputs:
+        _fail("stdin carries the keys in `stance label`: give the inputs as files")
+    clf = _load(model, console)
+    inputs_ = _Inputs(inputs, pattern)
+    try:
+        answers = LabelFile(out)
+    except (InputError, OSError, UnicodeDecodeError) as e:
+        _fail(f"{out}: cannot use as the answer file: {e}")
+    if answers.repaired:
+        _warn(f"{out}: cut off a torn last line ({answers.repaired} bytes) left by an interrupted write")
+    items, counts = build_queue(inputs_.records(clf, console, text_column, 5), done=answers.done,
+                                strategy=strategy.value, seed=seed)
+    _say(f"stance: {counts['sentences']} sentences; {counts['labelled']} already in {out}; "
+         f"{counts['duplicates']} near-duplicates left out; {len(items)} to ask ({strategy.value} first)")
+    retrainer = None
+    if retrain_every:
+        def base():
+            from stance.corpus import load_project
+
+            s = load_project(root, datasets).sentences
+            return list(s["text"]), list(s["label"])
+
+        retrainer = Retrainer(clf, base)
+    registry = getattr(clf, "registry", None)
+    session = Session(items, answers, keys=sys.stdin, show=_stdout(), log=_say, registry=registry,
+                      labeller=labeller or os.environ.get("USER") or getpass.getuser() or "",
+                      batch=batch, retrain_every=retrain_every, retrainer=retrainer, strategy=strategy.value,
+                      seed=seed)
+    _say("stance: " + HELP)
+    code = 0
+    try:
+        why = session.run()
+    except KeyboardInterrupt:
+        why, code = "interrupted", 130
+    finally:
+        answers.close()
+    _say(f"stance: {why}: {session.tally.text()}; answers in {out} ({len(answers.rows)} rows)")
+    inputs_.finish("read")
+    if code:
+        raise typer.Exit(code)
+
+
 def main() -> None:
     """Entry point: typer, with the promise that an expected failure is one line on stderr and exit code 1."""
     import os
