@@ -30,6 +30,7 @@ class Format(str, Enum):
     jsonl = "jsonl"
     csv = "csv"
     html = "html"
+    labels = "labels"
 
 
 class EvalFormat(str, Enum):
@@ -188,6 +189,11 @@ class _Writer:
             header = [*table_columns, *CSV_COLUMNS[:at], *(f"p_{c}" for c in self.classes), *CSV_COLUMNS[at:]]
             self._csv = csv.DictWriter(out, fieldnames=header, lineterminator="\n", extrasaction="ignore")
             self._csv.writeheader()
+        elif fmt is Format.labels:  # the label-table format of `stance label` (labels/GUIDELINES.md), to correct
+            from stance.label import LABEL_COLUMNS
+
+            self._csv = csv.DictWriter(out, fieldnames=LABEL_COLUMNS, lineterminator="\n", extrasaction="ignore")
+            self._csv.writeheader()
 
     def _cell(self, v):
         if v is None:
@@ -205,6 +211,11 @@ class _Writer:
             self.out.write(("[\n" if self.n == 0 else ",\n") + json.dumps(rec.to_dict(), ensure_ascii=False))
         elif self.fmt is Format.csv:
             for row in rec.csv_rows(self.classes):
+                self._csv.writerow({k: self._cell(v) for k, v in row.items()})
+        elif self.fmt is Format.labels:
+            from stance.label import proposal_rows
+
+            for row in proposal_rows(rec):
                 self._csv.writerow({k: self._cell(v) for k, v in row.items()})
         elif self.fmt is Format.table:
             show = printable if self.tty else str
@@ -235,7 +246,8 @@ def predict(
                                                      "with --text-column, or - for stdin.", show_default=False)],
     model: ModelOpt = Path("models/stance"),
     fmt: Annotated[Optional[Format], typer.Option("--format", "-f", help="Output format (default: table on a terminal, "
-                                                  "jsonl otherwise).")] = None,
+                                                  "jsonl otherwise); labels: the label-table format of `stance "
+                                                  "label`, one row per actor stance, to correct and train on.")] = None,
     text_column: TextColumnOpt = None,
     explain: Annotated[bool, typer.Option("--explain", help="Add the n-grams that drove each decision.")] = False,
     pattern: GlobOpt = "*.txt",

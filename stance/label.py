@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Callable, Iterable, TextIO
 
 __all__ = ["Item", "build_queue", "rank", "LabelFile", "Session", "Retrainer", "LABEL_COLUMNS", "KEYS",
-           "text_sha1", "uncertainty"]
+           "text_sha1", "uncertainty", "proposal_rows"]
 
 LABEL_COLUMNS = ("doc", "sentence", "start", "end", "holder", "target", "stance", "holder_code", "target_code",
                  "sha1", "labeller", "labelled_at", "model_stance", "model_confidence")
@@ -133,6 +133,18 @@ def build_queue(records: Iterable, *, done: set | None = None, strategy: str = "
     ranked = rank(fresh, strategy, seed)
     kept, dropped = _dedupe(ranked, dup_threshold)
     return kept, {"sentences": len(items), "labelled": len(items) - len(fresh), "duplicates": dropped}
+
+
+def proposal_rows(record, labeller: str = "", when: str = "") -> list[dict]:
+    """The model's proposal for one record as label-table rows (:data:`LABEL_COLUMNS`): one row per actor stance, a
+    single ``none`` row when it expresses none (or has no holder), as ``stance predict --format labels`` writes."""
+    r = record
+    base = {"doc": r.document, "sentence": r.index, "start": r.start, "end": r.end, "sha1": text_sha1(r.text),
+            "labeller": labeller, "labelled_at": when, "model_stance": r.label,
+            "model_confidence": f"{r.confidence:.4f}"}
+    rows = [{**base, "holder": a.holder, "target": a.target, "holder_code": a.holder_code,
+             "target_code": a.target_code, "stance": a.stance} for a in r.stances if a.holder and a.stance != "none"]
+    return rows or [{**base, "holder": "", "target": "", "holder_code": "", "target_code": "", "stance": "none"}]
 
 
 # --- the answer file -------------------------------------------------------------------------------------------------

@@ -220,3 +220,14 @@ def test_retrain_in_the_background_reranks(tiny_model, tmp_path):
     s._maybe_retrain()
     assert any("retraining in the background" in n for n in notes)
     assert any(n.startswith("stance: retrained on") and "re-ranked" in n for n in notes), notes
+
+
+def test_predict_format_labels_writes_the_label_table(tiny_model, doc):
+    r = subprocess.run([*stance_cmd(), "predict", str(doc), "--model", str(tiny_model), "--format", "labels"],
+                       capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert r.returncode == 0, r.stderr
+    got = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert tuple(got[0]) == LABEL_COLUMNS
+    assert {g["sentence"] for g in got} == {str(i) for i in range(6)}
+    assert all((g["stance"] == "none") == (g["holder"] == "") for g in got)
+    assert any(g["holder"] == "Russia" and g["stance"] == "condemn" for g in got)
