@@ -132,6 +132,17 @@ TextColumnOpt = Annotated[Optional[str], typer.Option("--text-column", help="Sco
                                                       "one unit, from this column; other columns are kept.")]
 
 
+def _filter(holder, target, stances, min_confidence):
+    from stance.corpus import STANCES
+    from stance.summary import Filter
+
+    for st in stances or ():
+        if st not in STANCES:
+            _say(f"stance: error: --stance {st!r}: expected one of {', '.join(STANCES)}")
+            raise typer.Exit(2)
+    return Filter(holder, target, stances, min_confidence)
+
+
 # --- predict ---------------------------------------------------------------------------------------------------------
 
 def _stdout():
@@ -255,6 +266,14 @@ def predict(
                                       "inputs. The output is the same whatever the number.")] = 1,
     csv_safe: Annotated[bool, typer.Option("--csv-safe", help="In CSV output, put a ' before cells that start with "
                                            "=, +, -, @ so spreadsheets do not run them as formulas.")] = False,
+    holder: Annotated[Optional[list[str]], typer.Option("--holder", help="Keep only stances held by this actor "
+                                                        "(canonical name or code; repeatable).")] = None,
+    target: Annotated[Optional[list[str]], typer.Option("--target", help="Keep only stances toward this actor "
+                                                        "(canonical name or code; repeatable).")] = None,
+    stance_: Annotated[Optional[list[str]], typer.Option("--stance", help="Keep only this stance (support, condemn, "
+                                                         "hedge, none; repeatable).")] = None,
+    min_confidence: Annotated[float, typer.Option("--min-confidence", min=0.0, max=1.0, help="Keep only sentences "
+                                                  "scored at least this confident.")] = 0.0,
 ) -> None:
     """Score documents sentence by sentence: stance, confidence, probabilities, holder and target."""
     console = _console(ctx)
@@ -264,6 +283,9 @@ def predict(
     inputs_ = _Inputs(inputs, pattern)
     explain_n = 5 if explain or fmt is Format.html else 0
     records = inputs_.records(clf, console, text_column, explain_n, jobs)
+    keep = _filter(holder, target, stance_, min_confidence)
+    if keep.active:
+        records = (r for r in records if keep.keep(r))
     if fmt is Format.html:
         from stance.report import predictions_html
 
@@ -460,6 +482,14 @@ def summarize(
     text_column: TextColumnOpt = None,
     pattern: GlobOpt = "*.txt",
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Scoring processes.")] = 1,
+    holder: Annotated[Optional[list[str]], typer.Option("--holder", help="Keep only stances held by this actor "
+                                                        "(canonical name or code; repeatable).")] = None,
+    target: Annotated[Optional[list[str]], typer.Option("--target", help="Keep only stances toward this actor "
+                                                        "(canonical name or code; repeatable).")] = None,
+    stance_: Annotated[Optional[list[str]], typer.Option("--stance", help="Keep only this stance (support, condemn, "
+                                                         "hedge, none; repeatable).")] = None,
+    min_confidence: Annotated[float, typer.Option("--min-confidence", min=0.0, max=1.0, help="Keep only sentences "
+                                                  "scored at least this confident.")] = 0.0,
 ) -> None:
     """Who stands where: a holder x target x stance table over one or many documents (counts kept as it reads)."""
     from stance.summary import Summary
@@ -468,7 +498,8 @@ def summarize(
     out = _stdout()
     clf = _load(model, console)
     inputs_ = _Inputs(inputs, pattern)
-    summary = Summary(clf.registry if by is By.affiliation else None)
+    keep = _filter(holder, target, stance_, min_confidence)
+    summary = Summary(clf.registry if by is By.affiliation else None, keep if keep.active else None)
     for rec in inputs_.records(clf, console, text_column, 0, jobs):
         summary.add(rec)
     cells = summary.cells()
