@@ -133,8 +133,7 @@ TextColumnOpt = Annotated[Optional[str], typer.Option("--text-column", help="Sco
 
 
 def _filter(holder, target, stances, min_confidence):
-    from stance.corpus import STANCES
-    from stance.summary import Filter
+    from stance.summary import STANCES, Filter
 
     for st in stances or ():
         if st not in STANCES:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from stance.actors import Registry
 
-__all__ = ["Summary", "summarize", "Filter"]
+__all__ = ["Summary", "summarize", "Filter", "STANCES"]
+
+STANCES = ("support", "condemn", "hedge", "none")  # as stance.corpus.STANCES, without importing pandas at predict
 
 
 class Filter:
