@@ -30,6 +30,7 @@ class Format(str, Enum):
     jsonl = "jsonl"
     csv = "csv"
     html = "html"
+    labels = "labels"
 
 
 class EvalFormat(str, Enum):
@@ -138,6 +139,16 @@ TextColumnOpt = Annotated[Optional[str], typer.Option("--text-column", help="Sco
                                                       "one unit, from this column; other columns are kept.")]
 
 
+def _filter(holder, target, stances, min_confidence):
+    from stance.summary import STANCES, Filter
+
+    for st in stances or ():
+        if st not in STANCES:
+            _say(f"stance: error: --stance {st!r}: expected one of {', '.join(STANCES)}")
+            raise typer.Exit(2)
+    return Filter(holder, target, stances, min_confidence)
+
+
 # --- predict ---------------------------------------------------------------------------------------------------------
 
 def _stdout():
@@ -195,6 +206,11 @@ class _Writer:
             header = [*table_columns, *CSV_COLUMNS[:at], *(f"p_{c}" for c in self.classes), *CSV_COLUMNS[at:]]
             self._csv = csv.DictWriter(out, fieldnames=header, lineterminator="\n", extrasaction="ignore")
             self._csv.writeheader()
+        elif fmt is Format.labels:  # the label-table format of `stance label` (labels/GUIDELINES.md), to correct
+            from stance.label import LABEL_COLUMNS
+
+            self._csv = csv.DictWriter(out, fieldnames=LABEL_COLUMNS, lineterminator="\n", extrasaction="ignore")
+            self._csv.writeheader()
 
     def _cell(self, v):
         if v is None:
@@ -212,6 +228,11 @@ class _Writer:
             self.out.write(("[\n" if self.n == 0 else ",\n") + json.dumps(rec.to_dict(), ensure_ascii=False))
         elif self.fmt is Format.csv:
             for row in rec.csv_rows(self.classes):
+                self._csv.writerow({k: self._cell(v) for k, v in row.items()})
+        elif self.fmt is Format.labels:
+            from stance.label import proposal_rows
+
+            for row in proposal_rows(rec):
                 self._csv.writerow({k: self._cell(v) for k, v in row.items()})
         elif self.fmt is Format.table:
             show = printable if self.tty else str
@@ -242,7 +263,8 @@ def predict(
                                                      "with --text-column, or - for stdin.", show_default=False)],
     model: ModelOpt = Path("models/stance"),
     fmt: Annotated[Optional[Format], typer.Option("--format", "-f", help="Output format (default: table on a terminal, "
-                                                  "jsonl otherwise).")] = None,
+                                                  "jsonl otherwise); labels: the label-table format of `stance "
+                                                  "label`, one row per actor stance, to correct and train on.")] = None,
     text_column: TextColumnOpt = None,
     explain: Annotated[bool, typer.Option("--explain", help="Add the n-grams that drove each decision.")] = False,
     pattern: GlobOpt = "*.txt",
@@ -250,6 +272,14 @@ def predict(
                                       "inputs. The output is the same whatever the number.")] = 1,
     csv_safe: Annotated[bool, typer.Option("--csv-safe", help="In CSV output, put a ' before cells that start with "
                                            "=, +, -, @ so spreadsheets do not run them as formulas.")] = False,
+    holder: Annotated[Optional[list[str]], typer.Option("--holder", help="Keep only stances held by this actor "
+                                                        "(canonical name or code; repeatable).")] = None,
+    target: Annotated[Optional[list[str]], typer.Option("--target", help="Keep only stances toward this actor "
+                                                        "(canonical name or code; repeatable).")] = None,
+    stance_: Annotated[Optional[list[str]], typer.Option("--stance", help="Keep only this stance (support, condemn, "
+                                                         "hedge, none; repeatable).")] = None,
+    min_confidence: Annotated[float, typer.Option("--min-confidence", min=0.0, max=1.0, help="Keep only sentences "
+                                                  "scored at least this confident.")] = 0.0,
 ) -> None:
     """Score documents sentence by sentence: stance, confidence, probabilities, holder and target."""
     console = _console(ctx)
@@ -259,6 +289,9 @@ def predict(
     inputs_ = _Inputs(inputs, pattern)
     explain_n = 5 if explain or fmt is Format.html else 0
     records = inputs_.records(clf, console, text_column, explain_n, jobs)
+    keep = _filter(holder, target, stance_, min_confidence)
+    if keep.active:
+        records = (r for r in records if keep.keep(r))
     if fmt is Format.html:
         from stance.report import predictions_html
 
@@ -453,6 +486,14 @@ def summarize(
     text_column: TextColumnOpt = None,
     pattern: GlobOpt = "*.txt",
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Scoring processes.")] = 1,
+    holder: Annotated[Optional[list[str]], typer.Option("--holder", help="Keep only stances held by this actor "
+                                                        "(canonical name or code; repeatable).")] = None,
+    target: Annotated[Optional[list[str]], typer.Option("--target", help="Keep only stances toward this actor "
+                                                        "(canonical name or code; repeatable).")] = None,
+    stance_: Annotated[Optional[list[str]], typer.Option("--stance", help="Keep only this stance (support, condemn, "
+                                                         "hedge, none; repeatable).")] = None,
+    min_confidence: Annotated[float, typer.Option("--min-confidence", min=0.0, max=1.0, help="Keep only sentences "
+                                                  "scored at least this confident.")] = 0.0,
 ) -> None:
     """Who stands where: a holder x target x stance table over one or many documents (counts kept as it reads)."""
     from stance.summary import Summary
@@ -461,7 +502,8 @@ def summarize(
     out = _stdout()
     clf = _load(model, console)
     inputs_ = _Inputs(inputs, pattern)
-    summary = Summary(clf.registry if by is By.affiliation else None)
+    keep = _filter(holder, target, stance_, min_confidence)
+    summary = Summary(clf.registry if by is By.affiliation else None, keep if keep.active else None)
     for rec in inputs_.records(clf, console, text_column, 0, jobs):
         summary.add(rec)
     cells = summary.cells()
@@ -483,6 +525,86 @@ def summarize(
                              [[c["holder"], c["target"] or "-", c["stance"], c["count"], f"{c['mean_confidence']:.2f}",
                                c["example"][:70]] for c in cells])).replace("\\x0a", "\n") + "\n")
     inputs_.finish("summarized")
+
+
+# --- label -----------------------------------------------------------------------------------------------------------
+
+class Strategy(str, Enum):
+    uncertainty = "uncertainty"
+    random = "random"
+
+
+@app.command()
+def label(
+    ctx: typer.Context,
+    inputs: Annotated[list[str], typer.Argument(help="Text files, folders, CSV/JSONL tables with --text-column, or - "
+                                                     "for stdin.", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Answer file (CSV, label-table format); appended to and "
+                                      "resumed from.")] = Path("labels/mine.csv"),
+    model: ModelOpt = Path("models/stance"),
+    strategy: Annotated[Strategy, typer.Option("--strategy", help="uncertainty: the sentences the model is least "
+                                               "sure of first (smallest margin); random: a shuffled queue.")
+                        ] = Strategy.uncertainty,
+    batch: Annotated[Optional[int], typer.Option("--batch", min=1, help="Stop after this many answers.")] = None,
+    labeller: Annotated[str, typer.Option("--labeller", help="Your name, written on every row "
+                                          "(default: $USER).")] = "",
+    retrain_every: Annotated[int, typer.Option("--retrain-every", min=0, help="Retrain in the background after "
+                                               "every N answers (project labels + yours) and re-rank what is left; "
+                                               "0: never.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="Shuffle seed of --strategy random.")] = 0,
+    text_column: TextColumnOpt = None,
+    pattern: GlobOpt = "*.txt",
+    root: Annotated[Path, typer.Option("--root", help="Project folder holding labels/ and seeds/ (for "
+                                       "--retrain-every).")] = Path("."),
+    datasets: DatasetsOpt = None,
+) -> None:
+    """Label the sentences the model is least sure of, one key each; answers are saved at once (resumable)."""
+    import getpass
+    import os
+
+    from stance.label import HELP, LabelFile, Retrainer, Session, build_queue
+
+    console = _console(ctx)
+    if "-" in inputs:
+        _fail("stdin carries the keys in `stance label`: give the inputs as files")
+    clf = _load(model, console)
+    inputs_ = _Inputs(inputs, pattern)
+    try:
+        answers = LabelFile(out)
+    except (InputError, OSError, UnicodeDecodeError) as e:
+        _fail(f"{out}: cannot use as the answer file: {e}")
+    if answers.repaired:
+        _warn(f"{out}: cut off a torn last line ({answers.repaired} bytes) left by an interrupted write")
+    items, counts = build_queue(inputs_.records(clf, console, text_column, 5), done=answers.done,
+                                strategy=strategy.value, seed=seed)
+    _say(f"stance: {counts['sentences']} sentences; {counts['labelled']} already in {out}; "
+         f"{counts['duplicates']} near-duplicates left out; {len(items)} to ask ({strategy.value} first)")
+    retrainer = None
+    if retrain_every:
+        def base():
+            from stance.corpus import load_project
+
+            s = load_project(root, datasets).sentences
+            return list(s["text"]), list(s["label"])
+
+        retrainer = Retrainer(clf, base)
+    registry = getattr(clf, "registry", None)
+    session = Session(items, answers, keys=sys.stdin, show=_stdout(), log=_say, registry=registry,
+                      labeller=labeller or os.environ.get("USER") or getpass.getuser() or "",
+                      batch=batch, retrain_every=retrain_every, retrainer=retrainer, strategy=strategy.value,
+                      seed=seed)
+    _say("stance: " + HELP)
+    code = 0
+    try:
+        why = session.run()
+    except KeyboardInterrupt:
+        why, code = "interrupted", 130
+    finally:
+        answers.close()
+    _say(f"stance: {why}: {session.tally.text()}; answers in {out} ({len(answers.rows)} rows)")
+    inputs_.finish("read")
+    if code:
+        raise typer.Exit(code)
 
 
 def main() -> None:

@@ -4,7 +4,38 @@ from __future__ import annotations
 
 from stance.actors import Registry
 
-__all__ = ["Summary", "summarize"]
+__all__ = ["Summary", "summarize", "Filter", "STANCES"]
+
+STANCES = ("support", "condemn", "hedge", "none")  # as stance.corpus.STANCES, without importing pandas at predict
+
+
+class Filter:
+    """Which records and actor stances to keep: ``holder`` / ``target`` match a canonical name or a code (codes and
+    names case-insensitively; a state's code also matches its people and bodies, which carry it), ``stance`` the
+    stance, ``min_confidence`` the sentence's confidence. An unset criterion keeps everything."""
+
+    def __init__(self, holder: list[str] | None = None, target: list[str] | None = None,
+                 stance: list[str] | None = None, min_confidence: float = 0.0):
+        self.holder = {h.casefold() for h in holder or ()}
+        self.target = {t.casefold() for t in target or ()}
+        self.stance = set(stance or ())
+        self.min_confidence = min_confidence
+
+    @property
+    def active(self) -> bool:
+        return bool(self.holder or self.target or self.stance or self.min_confidence)
+
+    def stance_ok(self, a) -> bool:
+        return ((not self.holder or a.holder.casefold() in self.holder or a.holder_code.casefold() in self.holder)
+                and (not self.target or a.target.casefold() in self.target or a.target_code.casefold() in self.target)
+                and (not self.stance or a.stance in self.stance))
+
+    def keep(self, rec) -> bool:
+        if rec.confidence < self.min_confidence:
+            return False
+        if not (self.holder or self.target):
+            return not self.stance or rec.label in self.stance or any(a.stance in self.stance for a in rec.stances)
+        return any(self.stance_ok(a) for a in rec.stances)
 
 
 class Summary:
@@ -16,15 +47,18 @@ class Summary:
     counts once for each actor stance it expresses; stances without a holder, and self-targets after roll-up (a
     minister toward the state, an actor toward itself), are left out."""
 
-    def __init__(self, registry: Registry | None = None):
+    def __init__(self, registry: Registry | None = None, keep: Filter | None = None):
         self.registry = registry
+        self.keep = keep
         self._cells: dict[tuple[str, str, str], list] = {}
 
     def add(self, rec) -> None:
         if rec.label == "none":
             return
+        if self.keep is not None and rec.confidence < self.keep.min_confidence:
+            return
         for a in rec.stances:
-            if not a.holder:
+            if not a.holder or (self.keep is not None and not self.keep.stance_ok(a)):
                 continue
             holder, target = a.holder, a.target or ""
             if self.registry is not None:
