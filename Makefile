@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 MODEL  := models/stance
 SEED   ?= seeds/000_cab028f7baf9d51c.txt
-DATASETS ?= ../shared/datasets
+DATASETS ?= $(or $(STANCE_DATASETS),../shared/datasets)
 
 .DEFAULT_GOAL := help
 .PHONY: help setup run train predict evaluate test bench clean
