@@ -16,6 +16,11 @@ It checks and reports (exit 1 if any): a selected sentence without rows, a row o
 than support/condemn/hedge/none, a `none` row that is not alone or has a holder/target, a name not in labels/actors.csv,
 a sentence labelled in two first-pass files. Problems are fixed in the labellers' files by reading the sentence, never
 here by rule.
+
+The label files were first assembled by this script; later edits were made in them directly and are not reproduced
+by a rerun: the adjudication of the double-labelled sample (``agreement/world_adjudication.csv``, the aides rule of
+the codebook) and the hedge-rich White House batch (``whitehouse_4``, 400 sentences, appended with the same name map
+and offsets). Rerunning it overwrites those edits: use it only to rebuild from a fresh set of readers' files.
 """
 
 from __future__ import annotations
