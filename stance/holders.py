@@ -206,6 +206,7 @@ class _Words:
     titles: frozenset[str]
     not_names: frozenset[str]  # capitalised words that name no one
     not_actor_heads: frozenset[str]  # last words of names of things that are not actors ("Forum", "Treaty")
+    title_modifiers: frozenset[str]  # "vice", "prime", "foreign": words before a title pronoun
     pronoun_of: dict[str, str]  # a pronoun -> the one it stands for ("his" -> "he")
     possessive: re.Pattern  # "X's remarks"
     gap: re.Pattern  # what may stand between a subject and its verb
@@ -254,6 +255,7 @@ class _Words:
             titles=frozenset(by["title"]),
             not_names=frozenset(by["not_a_name"]),
             not_actor_heads=frozenset(by["not_an_actor_head"]),
+            title_modifiers=frozenset(by["title_pronoun_modifier"]),
             pronoun_of=pronoun_of,
             possessive=re.compile(r"[’']s?(?:\s+[a-z][a-z-]*){0,3}?\s+(?:" + _alt(by["position_noun"])
                                   + r")(?![\w-])"),
@@ -264,8 +266,9 @@ class _Words:
             from_=re.compile(r"(?<![\w-])(?:" + _alt(by["criticism_noun"]) + r")(?:\s+and\s+[a-z]+)?"
                              r"(?:\s+(?:on\s+)?[A-Z][a-z]+day)?\s+(?:from|by)\s+"),
             pronoun=re.compile(r"(?<![\w’'-])(?:" + pronouns + r"|"
-                               r"[Tt]he\s+(?:[A-Z][a-z]+\s+)?(?:(?:" + _alt(by["title_pronoun_modifier"]) + r")\s+)?"
-                               r"(?:" + _alt(by["title_pronoun"]) + r"))(?![\w’'-])"),
+                               r"[Tt]he\s+(?:[A-Z][a-z]+\s+(?=(?i:" + _alt(by["title_pronoun_modifier"]) + "|"
+                               + _alt(by["title_pronoun"]) + r")))?(?:(?i:" + _alt(by["title_pronoun_modifier"])
+                               + r")\s+)?(?i:" + _alt(by["title_pronoun"]) + r"))(?![\w’'-])"),
             name=re.compile(r"(?<![\w.@#’'-])" + name_word
                             + r"(?:\s+(?:(?:" + particles + r")\s+)?" + name_word + r")*"),
             title_gap=re.compile(r"(?:[’']s)?(?:\s+(?:" + name_word + r"|of|the))*\s+"),
@@ -688,9 +691,20 @@ def _match(word: str):
         return _he
     if word == "they":
         return _they
-    title = word.split()[-1]
-    return lambda c: c.actor is not None and c.actor.kind == "person" and any(  # noqa: E731
-        title in a.lower() for a in c.actor.aliases)
+    words = word.split()[1:]
+    title = words[-1]
+    modifiers = [w for w in words[:-1] if w in _words().title_modifiers and w not in ("former", "outgoing", "new")]
+    if modifiers:  # "the vice president": only someone called "Vice President ..."
+        phrase = " ".join(modifiers[-1:] + [title])
+        return lambda c: c.actor is not None and c.actor.kind == "person" and any(  # noqa: E731
+            phrase in a.lower() for a in c.actor.aliases)
+    others = tuple(f"{m} {title}" for m in _words().title_modifiers)  # "the president" is not the vice president
+
+    def match(c):
+        return c.actor is not None and c.actor.kind == "person" and any(
+            title in a.lower() and not any(o in a.lower() for o in others) for a in c.actor.aliases)
+
+    return match
 
 
 def _resolve_here(word: str, text: str, mentions: list[Mention], quotes, pos: int) -> Mention | None:
