@@ -200,6 +200,19 @@ class Registry:
             kept.append(a if len(aliases) == len(a.aliases) else Actor(a.name, a.kind, a.affiliation, a.code, aliases))
         return Registry(kept + [a for _, a in added])
 
+    def body(self, state: str, kind: str) -> Actor | None:
+        """A state's body by the end of its name: ``body("Kenya", "Foreign Ministry")`` -> the Kenyan Foreign
+        Ministry, or None when the registry has none."""
+        index = self.__dict__.get("_bodies")
+        if index is None:
+            index = self._bodies = {}
+            for a in self.actors.values():
+                if a.kind == "organisation" and a.affiliation:
+                    for end in ("Foreign Ministry", "Defence Ministry", "Defense Ministry", "Government"):
+                        if a.name.endswith(end):
+                            index.setdefault((a.affiliation, end.replace("Defense", "Defence")), a)
+        return index.get((state, kind))
+
     def __contains__(self, name: str) -> bool:
         return name in self.actors
 

@@ -59,7 +59,7 @@ from importlib import resources
 from operator import attrgetter
 from typing import NamedTuple
 
-from stance.actors import Mention, Registry
+from stance.actors import Actor, Mention, Registry
 
 __all__ = ["Attribution", "Finder"]
 
@@ -207,6 +207,7 @@ class _Words:
     not_names: frozenset[str]  # capitalised words that name no one
     not_actor_heads: frozenset[str]  # last words of names of things that are not actors ("Forum", "Treaty")
     title_modifiers: frozenset[str]  # "vice", "prime", "foreign": words before a title pronoun
+    role_words: frozenset[str]  # the ``role`` nouns ("minister", "spokesman")
     pronoun_of: dict[str, str]  # a pronoun -> the one it stands for ("his" -> "he")
     possessive: re.Pattern  # "X's remarks"
     gap: re.Pattern  # what may stand between a subject and its verb
@@ -256,6 +257,7 @@ class _Words:
             not_names=frozenset(by["not_a_name"]),
             not_actor_heads=frozenset(by["not_an_actor_head"]),
             title_modifiers=frozenset(by["title_pronoun_modifier"]),
+            role_words=frozenset(by["role"]),
             pronoun_of=pronoun_of,
             possessive=re.compile(r"[’']s?(?:\s+[a-z][a-z-]*){0,3}?\s+(?:" + _alt(by["position_noun"])
                                   + r")(?![\w-])"),
@@ -609,6 +611,8 @@ def _mentions(registry: Registry, s: _Sentence, context: list, memory: _Memory) 
             while j < len(taken) and taken[j][0] < b:
                 a = max(a, taken[j][1])
                 j += 1
+            if text.startswith(("’s ", "'s "), a):  # "Ghana's President Jane Doe": the name after the possessive
+                a += 3
             if a >= b:
                 continue
         if " " in text[a:b]:
@@ -650,6 +654,7 @@ def _mentions(registry: Registry, s: _Sentence, context: list, memory: _Memory) 
         extra.append(Mention(a, b, actor, shown if actor is None else name, "name" if actor is None else ""))
     if extra:
         out = sorted(out + extra, key=lambda x: x.start)
+    out = _attributed(registry, text, out)
     pronouns = []
     resolved: dict[str, Mention | None] = {}
     front = None
@@ -682,6 +687,45 @@ def _mentions(registry: Registry, s: _Sentence, context: list, memory: _Memory) 
             pronouns.append(Mention(a, b, None, "", "pronoun"))
     if pronouns:
         out = sorted(out + pronouns, key=lambda x: x.start)
+    return out
+
+
+_TITLED_GAP = re.compile(r"(?:[’']s)?\s+")
+_MINISTER = re.compile(r"(?:[’']s)?\s+(?:(?:then|former|top|chief|new)\s+)?(?i:(foreign|defen[cs]e)\s+minister)"
+                       r"(?![\w’'-])(?!\s+[A-Z])")
+_BODY_OF = {"foreign": "Foreign Ministry", "defence": "Defence Ministry", "defense": "Defence Ministry"}
+
+
+def _attributed(registry: Registry, text: str, mentions: list[Mention]) -> list[Mention]:
+    """Unregistered titled people and ministers attributed by a demonym or possessive: "Argentine President Jane Doe"
+    -> a person "Jane Doe" of Argentina (ARG); "Kenya's foreign minister" -> the Kenyan Foreign Ministry if the
+    registry has it (else the holder stays Kenya). Titles are not part of a name."""
+    vocab = _words()
+    out: list[Mention] = []
+    for m in mentions:
+        prev = out[-1] if out else None
+        if m.actor is None and m.role == "name" and prev is not None and prev.actor is not None \
+                and prev.role == "" and prev.actor.code and _TITLED_GAP.fullmatch(text, prev.end, m.start):
+            words = m.text.split()
+            titled = prev.text.split()[-1] in vocab.titles or prev.text.split()[-1].lower() in vocab.role_words
+            while words and (words[0] in vocab.titles or words[0].lower() in vocab.title_modifiers):
+                titled = titled or words[0] in vocab.titles
+                words = words[1:]
+            if titled and words and (prev.actor.kind != "person" or prev.text.split()[-1] in vocab.titles):
+                state = prev.actor.side
+                code = registry.code(state) or prev.actor.code
+                person = Actor(" ".join(words), "person", state, code, ())
+                if prev.actor.kind == "person":  # "Kenyan Foreign Minister" (an alias of a past holder) + a name
+                    out.pop()
+                out.append(Mention(m.start, m.end, person, m.text))
+                continue
+        if m.actor is not None and m.role == "" and m.actor.kind == "state":
+            hit = _MINISTER.match(text, m.end)
+            if hit is not None:
+                body = registry.body(m.actor.name, _BODY_OF[hit.group(1).lower()])
+                if body is not None:
+                    m = Mention(m.start, hit.end(), body, text[m.start : hit.end()])
+        out.append(m)
     return out
 
 
