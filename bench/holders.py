@@ -122,6 +122,30 @@ def speed(finder: Finder, repeat: int = 30) -> tuple[int, int]:
     return round(len(sentences) / best_find), round(len(sentences) / best_mentions)
 
 
+def templates(finder: Finder, path: str = "tests/holder_templates.csv") -> dict:
+    """The behavioural set: template sentences naming actors of every continent; the share whose first attribution
+    has the expected holder code, target code, and both, per template and per continent."""
+    import csv
+
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    found = [finder.find_all([r["sentence"]])[0] for r in rows]
+    by: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
+    for r, got in zip(rows, found):
+        a = got[0] if got else Attribution("", "", "", "")
+        ok = (a.holder_code == r["holder_code"], a.target_code == r["target_code"])
+        by["template: " + r["template"]].append(ok)
+        by["continent: " + r["continent"]].append(ok)
+        by["all"].append(ok)
+    out = {k: {"n": len(v), "holder_code": round(sum(h for h, _ in v) / len(v), 4),
+               "target_code": round(sum(t for _, t in v) / len(v), 4),
+               "both": round(sum(h and t for h, t in v) / len(v), 4)} for k, v in by.items()}
+    print(f"\n{'templates (tests/holder_templates.csv)':55s} {'n':>4s} {'holder':>7s} {'target':>7s} {'both':>6s}")
+    for k, r in sorted(out.items(), key=lambda kv: (kv[0] == "all", kv[0].split(":")[0] == "continent")):
+        print(f"{k[:55]:55s} {r['n']:4d} {r['holder_code']:7.3f} {r['target_code']:7.3f} {r['both']:6.3f}")
+    return out
+
+
 def main(datasets=None, errors=None) -> dict:
     corpus = load_project(".", datasets)
     registry = Registry.load("labels/actors.csv")
@@ -174,6 +198,7 @@ def main(datasets=None, errors=None) -> dict:
               f" {r['target_code_named']:7.3f} ({r['target_named_n']:5d})")
     print(f"speed (CPU, seed sentences x30): find_all {per_second} sentences/s, "
           f"Registry.mentions {mentions_per_second} sentences/s")
+    results["templates"] = templates(finder)
     print(json.dumps({"bench": "holders", **results, "sentences_per_second": per_second,
                       "mentions_per_second": mentions_per_second}))
     return results

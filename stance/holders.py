@@ -740,6 +740,14 @@ def _mentions(registry: Registry, s: _Sentence, context: list, memory: _Memory) 
 
 
 _TITLED_GAP = re.compile(r"(?:[’']s)?\s+")
+def _titled_gap(text: str, a: int, b: int) -> bool:
+    """Whether only a possessive and title modifiers stand between a state and a name ("Ghana's", "Kenyan Foreign")."""
+    gap = text[a:b]
+    if not _TITLED_GAP.match(gap) or b - a > 40:
+        return False
+    return all(w.lower() in _words().title_modifiers for w in re.sub(r"^[’']s", "", gap).split())
+
+
 _MINISTER = re.compile(r"(?:[’']s)?\s+(?:(?:then|former|top|chief|new)\s+)?(?i:(foreign|defen[cs]e)\s+minister)"
                        r"(?![\w’'-])(?!\s+[A-Z])")
 _BODY_OF = {"foreign": "Foreign Ministry", "defence": "Defence Ministry", "defense": "Defence Ministry"}
@@ -754,7 +762,7 @@ def _attributed(registry: Registry, text: str, mentions: list[Mention]) -> list[
     for m in mentions:
         prev = out[-1] if out else None
         if m.actor is None and m.role == "name" and prev is not None and prev.actor is not None \
-                and prev.role == "" and prev.actor.code and _TITLED_GAP.fullmatch(text, prev.end, m.start):
+                and prev.role == "" and prev.actor.code and _titled_gap(text, prev.end, m.start):
             words = m.text.split()
             titled = prev.text.split()[-1] in vocab.titles or prev.text.split()[-1].lower() in vocab.role_words
             while words and (words[0] in vocab.titles or words[0].lower() in vocab.title_modifiers):

@@ -323,3 +323,18 @@ def test_unregistered_titled_people_take_their_state(world):
     a = found[0][0]
     assert (a.holder, a.holder_code, a.target_code) == ("Kofi Mensah", "GHA", "ECOWAS")
     assert (found[1][0].holder, found[1][0].holder_code) == ("Kenyan Foreign Ministry", "KEN")
+
+
+def test_behaviour_templates(world):
+    """tests/holder_templates.csv: actors of every continent in template sentences; every row's holder and target
+    codes (bench/holders.py reports the same rows per template and continent)."""
+    with open(ROOT / "tests" / "holder_templates.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) >= 300 and len({r["continent"] for r in rows}) >= 7
+    wrong = []
+    for r in rows:
+        got = world.find_all([r["sentence"]])[0]
+        a = got[0] if got else Attribution("", "", "", "")
+        if (a.holder_code, a.target_code) != (r["holder_code"], r["target_code"]):
+            wrong.append((r["sentence"], a.holder, a.holder_code, a.target, a.target_code))
+    assert wrong == []
