@@ -9,6 +9,12 @@ the most a finder reading sentences on their own can reach (the rest are "he sai
 registry does not resolve). Seeds are read as whole documents (pronouns resolve across sentences); NewsMTSC sentences
 stand alone.
 
+Codes: ``h.code`` / ``t.code`` compare the registry codes of the found and labelled actors (a person of Iran counts
+as IRN, a name the registry lacks stands for itself); ``h.c|named`` and ``t.c|named`` are the same where the sentence
+itself names an actor with the labelled code (the goals: >= 0.90 and >= 0.80). World news (labels/wikinews.csv,
+labels/whitehouse.csv) is read as whole documents from the dataset folder and split by ``stance.corpus.heldout``;
+``--errors`` writes dev and seed errors only. ``templates`` scores tests/holder_templates.csv per template and continent.
+
 NewsMTSC is split by a hash of the source article into ``dev`` (the half the rules were developed on) and ``heldout``
 (the half nobody looks at: ``--errors`` never writes its sentences). Speed is CPU time, best of three, on the seed
 sentences repeated 30 times: ``Finder.find_all`` and ``Registry.mentions``.

@@ -44,7 +44,14 @@ object is the one spoken to), ``irregular_past`` (verbs that look like base form
 ``position_noun`` ("X's remarks"), ``pronoun`` (``means``: the pronoun it stands for, "his" -> "he"),
 ``title_pronoun`` and ``title_pronoun_modifier`` ("the foreign minister"), ``role`` (nouns between a subject and its
 verb: "Iranian officials said"), ``role_before_name`` ("GOP frontrunner Donald Trump"), ``criticism_noun``
-("criticism from X"), ``abbreviation`` (written with a full stop: "Gen."), ``name_particle`` ("bin", "van").
+("criticism from X"), ``abbreviation`` (written with a full stop: "Gen."), ``name_particle`` ("bin", "van"),
+``action_noun`` and ``action_verb`` (a stance on "the strikes" is on whoever struck: "Israeli strikes", "strikes by X",
+"X struck", else the last doer named before), ``not_a_target_after`` ("the UN Charter": the UN is no target).
+
+World news: an unregistered titled person after a demonym or possessive ("Ghanaian President Jane Doe", "Ghana's
+President Jane Doe") is a person of that state with its code, named without the titles; "Kenya's foreign minister" is
+the state's Foreign Ministry when the registry has one. No stance is toward the holder's own side (a person's state,
+a state's people and bodies, a ministry's state and government).
 """
 
 from __future__ import annotations
