@@ -136,6 +136,83 @@ class Registry:
         except (OSError, UnicodeDecodeError, csv.Error) as e:
             raise InputError(f"{path}: cannot read the actor registry: {e}") from None
 
+    def merged(self, extra: str | Path | list[dict], source: str | None = None) -> Registry:
+        """This registry with ``extra`` rows (a CSV path with the registry's columns, or dicts) merged over it.
+
+        An extra row whose name is already an actor replaces that actor; an alias of an extra row that names another
+        actor moves to the extra row; affiliations may name actors of either. Nothing is retrained: holder finding
+        simply reads the merged registry. Errors name the extra file and line.
+
+        >>> base = Registry.from_rows([{"name": "Kenya", "kind": "state", "affiliation": "", "code": "KEN",
+        ...                             "aliases": "Kenya|Nairobi"}])
+        >>> reg = base.merged([{"name": "William Ruto", "kind": "person", "affiliation": "Kenya", "code": "KEN",
+        ...                     "aliases": "Ruto|President Ruto"}])
+        >>> reg.lookup("Ruto").name, reg.roll_up("William Ruto"), len(base), len(reg)
+        ('William Ruto', 'Kenya', 1, 2)
+        """
+        if isinstance(extra, (str, Path)):
+            path = Path(extra)
+            source = source or str(path)
+            try:
+                with path.open(encoding="utf-8-sig", newline="") as f:
+                    reader = csv.DictReader(f)
+                    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+                    if missing:
+                        raise InputError(f"{path}:1: missing column(s) {', '.join(missing)}")
+                    rows = list(reader)
+            except (OSError, UnicodeDecodeError, csv.Error) as e:
+                raise InputError(f"{path}: cannot read the extra actors: {e}") from None
+        else:
+            rows, source = list(extra), source or "<rows>"
+        added, seen = [], set()
+        for line, row in enumerate(rows, 2):
+            name = (row.get("name") or "").strip()
+            kind = (row.get("kind") or "").strip()
+            if not name:
+                raise InputError(f"{source}:{line}: actor without a name")
+            if name in seen:
+                raise InputError(f"{source}:{line}: actor {name!r} is listed twice")
+            if kind not in KINDS:
+                raise InputError(f"{source}:{line}: unknown kind {kind!r} for {name!r} (expected one of {', '.join(KINDS)})")
+            seen.add(name)
+            aliases = tuple(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip())
+            added.append((line, Actor(name, kind, (row.get("affiliation") or "").strip(),
+                                      (row.get("code") or "").strip(), aliases)))
+        known = set(self.actors) | seen
+        owners: dict[str, str] = {}
+        for i, (line, actor) in enumerate(added):
+            if actor.affiliation and actor.affiliation not in known:
+                raise InputError(f"{source}:{line}: affiliation {actor.affiliation!r} of {actor.name!r} is not an actor")
+            parent = self.actors.get(actor.affiliation)
+            if not actor.code and parent is not None and parent.code:  # a person or body takes its state's code
+                actor = Actor(actor.name, actor.kind, actor.affiliation, parent.code, actor.aliases)
+                added[i] = (line, actor)
+            for alias in {actor.name, *actor.aliases}:
+                other = owners.setdefault(alias, actor.name)
+                if other != actor.name:
+                    raise InputError(f"{source}:{line}: alias {alias!r} of {actor.name!r} already names {other!r}")
+        taken = set(owners)
+        kept = []
+        for a in self.actors.values():
+            if a.name in seen:
+                continue
+            aliases = tuple(x for x in a.aliases if x not in taken)
+            kept.append(a if len(aliases) == len(a.aliases) else Actor(a.name, a.kind, a.affiliation, a.code, aliases))
+        return Registry(kept + [a for _, a in added])
+
+    def body(self, state: str, kind: str) -> Actor | None:
+        """A state's body by the end of its name: ``body("Kenya", "Foreign Ministry")`` -> the Kenyan Foreign
+        Ministry, or None when the registry has none."""
+        index = self.__dict__.get("_bodies")
+        if index is None:
+            index = self._bodies = {}
+            for a in self.actors.values():
+                if a.kind == "organisation" and a.affiliation:
+                    for end in ("Foreign Ministry", "Defence Ministry", "Defense Ministry", "Government"):
+                        if a.name.endswith(end):
+                            index.setdefault((a.affiliation, end.replace("Defense", "Defence")), a)
+        return index.get((state, kind))
+
     def __contains__(self, name: str) -> bool:
         return name in self.actors
 

@@ -131,6 +131,18 @@ def _load(model: Path, console: Console | None = None):
 
 
 ModelOpt = Annotated[Path, typer.Option("--model", "-m", help="Model folder.", show_default=True)]
+ActorsOpt = Annotated[Optional[Path], typer.Option("--actors", help="Extra actors (CSV with the registry's columns: "
+                                                   "name,kind,affiliation,code,aliases) merged over the model's own; "
+                                                   "no retraining.")]
+
+
+def _with_actors(clf, actors: Path | None):
+    """The model's registry with the rows of ``actors`` merged over it (holder finding reads it; nothing retrains)."""
+    if actors is not None:
+        from stance.actors import Registry
+
+        clf.registry = (clf.registry or Registry([])).merged(actors)
+    return clf
 DatasetsOpt = Annotated[Optional[Path], typer.Option("--datasets", help="Folder of public datasets "
                         "(default: $STANCE_DATASETS or ../shared/datasets).")]
 GlobOpt = Annotated[str, typer.Option("--glob", help="Files to read inside folders (a pattern relative to each "
@@ -280,12 +292,13 @@ def predict(
                                                          "hedge, none; repeatable).")] = None,
     min_confidence: Annotated[float, typer.Option("--min-confidence", min=0.0, max=1.0, help="Keep only sentences "
                                                   "scored at least this confident.")] = 0.0,
+    actors: ActorsOpt = None,
 ) -> None:
     """Score documents sentence by sentence: stance, confidence, probabilities, holder and target."""
     console = _console(ctx)
     out = _stdout()
     fmt = fmt or (Format.table if out.isatty() else Format.jsonl)
-    clf = _load(model, console)
+    clf = _with_actors(_load(model, console), actors)
     inputs_ = _Inputs(inputs, pattern)
     explain_n = 5 if explain or fmt is Format.html else 0
     records = inputs_.records(clf, console, text_column, explain_n, jobs)
@@ -385,8 +398,10 @@ def train(
     log = _say
     try:
         if data is not None:
+            registry = root / "labels" / "actors.csv"  # the project registry travels with the model
             _, meta = train_table(data, text_column, label_column, out, group_column, target_column,
-                                  str(test) if test else None, n_jobs=jobs, log=log)
+                                  str(test) if test else None, n_jobs=jobs, log=log,
+                                  registry_file=registry if registry.is_file() else None)
         else:
             _, meta = train_project(root, out, datasets, n_jobs=jobs, log=log)
     except InputError as e:
@@ -494,13 +509,14 @@ def summarize(
                                                          "hedge, none; repeatable).")] = None,
     min_confidence: Annotated[float, typer.Option("--min-confidence", min=0.0, max=1.0, help="Keep only sentences "
                                                   "scored at least this confident.")] = 0.0,
+    actors: ActorsOpt = None,
 ) -> None:
     """Who stands where: a holder x target x stance table over one or many documents (counts kept as it reads)."""
     from stance.summary import Summary
 
     console = _console(ctx)
     out = _stdout()
-    clf = _load(model, console)
+    clf = _with_actors(_load(model, console), actors)
     inputs_ = _Inputs(inputs, pattern)
     keep = _filter(holder, target, stance_, min_confidence)
     summary = Summary(clf.registry if by is By.affiliation else None, keep if keep.active else None)

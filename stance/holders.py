@@ -44,7 +44,14 @@ object is the one spoken to), ``irregular_past`` (verbs that look like base form
 ``position_noun`` ("X's remarks"), ``pronoun`` (``means``: the pronoun it stands for, "his" -> "he"),
 ``title_pronoun`` and ``title_pronoun_modifier`` ("the foreign minister"), ``role`` (nouns between a subject and its
 verb: "Iranian officials said"), ``role_before_name`` ("GOP frontrunner Donald Trump"), ``criticism_noun``
-("criticism from X"), ``abbreviation`` (written with a full stop: "Gen."), ``name_particle`` ("bin", "van").
+("criticism from X"), ``abbreviation`` (written with a full stop: "Gen."), ``name_particle`` ("bin", "van"),
+``action_noun`` and ``action_verb`` (a stance on "the strikes" is on whoever struck: "Israeli strikes", "strikes by X",
+"X struck", else the last doer named before), ``not_a_target_after`` ("the UN Charter": the UN is no target).
+
+World news: an unregistered titled person after a demonym or possessive ("Ghanaian President Jane Doe", "Ghana's
+President Jane Doe") is a person of that state with its code, named without the titles; "Kenya's foreign minister" is
+the state's Foreign Ministry when the registry has one. No stance is toward the holder's own side (a person's state,
+a state's people and bodies, a ministry's state and government).
 """
 
 from __future__ import annotations
@@ -59,7 +66,7 @@ from importlib import resources
 from operator import attrgetter
 from typing import NamedTuple
 
-from stance.actors import Mention, Registry
+from stance.actors import Actor, Mention, Registry
 
 __all__ = ["Attribution", "Finder"]
 
@@ -161,7 +168,7 @@ _SENTENCE_THE = re.compile(r"[\s“\"‘']*(The)\s")
 WORD_KINDS = ("speech_verb", "judgement_verb", "inverted_verb", "pure_speech_verb", "low_verb", "told_verb",
               "irregular_past", "title", "not_a_name", "not_an_actor_head", "position_noun", "pronoun",
               "title_pronoun", "title_pronoun_modifier", "role", "role_before_name", "criticism_noun", "abbreviation",
-              "name_particle")
+              "name_particle", "action_noun", "action_verb", "not_a_target_after")
 
 
 def _alt(words: list[str]) -> str:
@@ -206,6 +213,11 @@ class _Words:
     titles: frozenset[str]
     not_names: frozenset[str]  # capitalised words that name no one
     not_actor_heads: frozenset[str]  # last words of names of things that are not actors ("Forum", "Treaty")
+    title_modifiers: frozenset[str]  # "vice", "prime", "foreign": words before a title pronoun
+    role_words: frozenset[str]  # the ``role`` nouns ("minister", "spokesman")
+    action: re.Pattern  # an action whose doer a stance is about: "the strikes", "Israeli strikes", "strikes by X"
+    action_verb: re.Pattern  # "X struck", "X launched": X did the action
+    not_target_after: re.Pattern  # "the UN Charter", "EU law": the actor names a thing, not a target
     pronoun_of: dict[str, str]  # a pronoun -> the one it stands for ("his" -> "he")
     possessive: re.Pattern  # "X's remarks"
     gap: re.Pattern  # what may stand between a subject and its verb
@@ -254,6 +266,12 @@ class _Words:
             titles=frozenset(by["title"]),
             not_names=frozenset(by["not_a_name"]),
             not_actor_heads=frozenset(by["not_an_actor_head"]),
+            title_modifiers=frozenset(by["title_pronoun_modifier"]),
+            role_words=frozenset(by["role"]),
+            action=re.compile(r"(?<![\w’'-])(?:" + _alt(by["action_noun"]) + r")(?![\w’'-])"),
+            action_verb=re.compile(r"(?:\s+(?:also|then|again|later|had|has|have|reportedly))*\s+(?:"
+                                   + _alt(by["action_verb"]) + r")(?![\w’'-])"),
+            not_target_after=re.compile(r"\s+(?:" + _alt(by["not_a_target_after"]) + r")(?![\w’'-])"),
             pronoun_of=pronoun_of,
             possessive=re.compile(r"[’']s?(?:\s+[a-z][a-z-]*){0,3}?\s+(?:" + _alt(by["position_noun"])
                                   + r")(?![\w-])"),
@@ -264,8 +282,9 @@ class _Words:
             from_=re.compile(r"(?<![\w-])(?:" + _alt(by["criticism_noun"]) + r")(?:\s+and\s+[a-z]+)?"
                              r"(?:\s+(?:on\s+)?[A-Z][a-z]+day)?\s+(?:from|by)\s+"),
             pronoun=re.compile(r"(?<![\w’'-])(?:" + pronouns + r"|"
-                               r"[Tt]he\s+(?:[A-Z][a-z]+\s+)?(?:(?:" + _alt(by["title_pronoun_modifier"]) + r")\s+)?"
-                               r"(?:" + _alt(by["title_pronoun"]) + r"))(?![\w’'-])"),
+                               r"[Tt]he\s+(?:[A-Z][a-z]+\s+(?=(?i:" + _alt(by["title_pronoun_modifier"]) + "|"
+                               + _alt(by["title_pronoun"]) + r")))?(?:(?i:" + _alt(by["title_pronoun_modifier"])
+                               + r")\s+)?(?i:" + _alt(by["title_pronoun"]) + r"))(?![\w’'-])"),
             name=re.compile(r"(?<![\w.@#’'-])" + name_word
                             + r"(?:\s+(?:(?:" + particles + r")\s+)?" + name_word + r")*"),
             title_gap=re.compile(r"(?:[’']s)?(?:\s+(?:" + name_word + r"|of|the))*\s+"),
@@ -408,6 +427,8 @@ class _Sentence:
     attributions: list[Attribution] = field(default_factory=list)
     marker: Mention | None = None  # what the sentence leaves in the context: its holder, as speaker or subject
     unspoken: bool = False  # a quotation without a speaker (the next sentence's speaker may claim it)
+    agents: list[tuple[int, Mention]] = field(default_factory=list)  # who did an action: (where, doer), in order
+    prior_agent: Mention | None = None  # the last doer of an action in the sentences before
 
 
 @dataclass(slots=True, eq=False)
@@ -444,11 +465,11 @@ class _Memory:
     """The context, indexed as it grows: the last actor "he"/"she" and "they" can stand for, the last one of each
     surname, and the marker of the sentence before."""
 
-    __slots__ = ("surnames", "he", "they", "marker")
+    __slots__ = ("surnames", "he", "they", "marker", "agent")
 
     def __init__(self, context: list):
         self.surnames: dict[str, Mention] = {}
-        self.he = self.they = self.marker = None
+        self.he = self.they = self.marker = self.agent = None
         self.add(context)
 
     def add(self, mentions: list) -> None:
@@ -521,6 +542,8 @@ class Finder:
                 out[-1] = _attributions(pending, [event])
             pending = s if s.unspoken and not found else None
             out.append(found)
+            if s.agents:
+                memory.agent = s.agents[-1][1]
             seen = [m for m in s.mentions if m.actor is not None or m.role == "name"]
             seen.append(marker if marker is not None else _END)
             context.extend(seen)
@@ -540,6 +563,7 @@ def _sentence(registry: Registry, text: str, context: list, memory: _Memory) -> 
     s = _Sentence(text, _quote_spans(text))
     s.mentions = _mentions(registry, s, context, memory)
     s.phrases = _noun_phrases(s)
+    s.agents, s.prior_agent = _agents(s), memory.agent
     s.events = _events(s)
     _subject_event(s)
     _unspoken_quotation(s, memory)
@@ -565,6 +589,43 @@ def _unspoken_quotation(s: _Sentence, memory: _Memory) -> None:
         if last is not None and last.role == "speaker":
             s.events = [_Event(Mention(0, 0, last.actor, last.text, "pronoun"), 0, 0, 0, quote=(0, len(s.text)),
                                speech=True)]
+
+
+_ACTION_GAP = re.compile(r"(?:[’']s?)?(?:\s+[a-z][a-z-]*){0,2}?\s+")
+_NOT_MODIFIER = re.compile(r"(?<![\w’'-])(?:the|a|an|this|that|these|those|to|and|or|[a-z]+ed|[a-z]+s)(?![\w’'-])")
+_ACTION_BY = re.compile(r"(?:\s+[a-z][a-z-]*){0,3}?\s+(?:by|from)\s+(?:the\s+)?")
+
+
+def _agents(s: _Sentence) -> list[tuple[int, Mention]]:
+    """Who did the actions the sentence names: "Israeli strikes", "Russia's invasion", "strikes by X" (at the action
+    noun), "Israel struck" (at the verb). A stance toward the action is a stance toward its doer."""
+    vocab = _words()
+    text, nps = s.text, s.phrases
+    if not nps:
+        return []
+    out = []
+    for m in vocab.action.finditer(text):
+        p, q = m.span()
+        doer = None
+        i = _after(nps, p) - 1
+        if i >= 0 and nps[i].end <= p and nps[i].head.actor is not None \
+                and _ACTION_GAP.fullmatch(text, nps[i].end, p) and not _has_verb(text, nps[i].end, p) \
+                and not _NOT_MODIFIER.search(text, nps[i].end, p):
+            doer = nps[i].head
+        by = _ACTION_BY.match(text, q)
+        if doer is None and by is not None:
+            np = _np_after(text, nps, by.end())
+            if np is not None and np.head.actor is not None:
+                doer = np.head
+        if doer is not None:
+            out.append((p, doer))
+    for np in nps:
+        if np.head.actor is not None and not np.quoted:
+            m = vocab.action_verb.match(text, np.end)
+            if m is not None:
+                out.append((m.start(), np.head))
+    out.sort(key=lambda x: x[0])
+    return out
 
 
 def _marker(s: _Sentence) -> Mention | None:
@@ -606,6 +667,8 @@ def _mentions(registry: Registry, s: _Sentence, context: list, memory: _Memory) 
             while j < len(taken) and taken[j][0] < b:
                 a = max(a, taken[j][1])
                 j += 1
+            if text.startswith(("’s ", "'s "), a):  # "Ghana's President Jane Doe": the name after the possessive
+                a += 3
             if a >= b:
                 continue
         if " " in text[a:b]:
@@ -647,6 +710,7 @@ def _mentions(registry: Registry, s: _Sentence, context: list, memory: _Memory) 
         extra.append(Mention(a, b, actor, shown if actor is None else name, "name" if actor is None else ""))
     if extra:
         out = sorted(out + extra, key=lambda x: x.start)
+    out = _attributed(registry, text, out)
     pronouns = []
     resolved: dict[str, Mention | None] = {}
     front = None
@@ -682,15 +746,73 @@ def _mentions(registry: Registry, s: _Sentence, context: list, memory: _Memory) 
     return out
 
 
+_TITLED_GAP = re.compile(r"(?:[’']s)?\s+")
+def _titled_gap(text: str, a: int, b: int) -> bool:
+    """Whether only a possessive and title modifiers stand between a state and a name ("Ghana's", "Kenyan Foreign")."""
+    gap = text[a:b]
+    if not _TITLED_GAP.match(gap) or b - a > 40:
+        return False
+    return all(w.lower() in _words().title_modifiers for w in re.sub(r"^[’']s", "", gap).split())
+
+
+_MINISTER = re.compile(r"(?:[’']s)?\s+(?:(?:then|former|top|chief|new)\s+)?(?i:(foreign|defen[cs]e)\s+minister)"
+                       r"(?![\w’'-])(?!\s+[A-Z])")
+_BODY_OF = {"foreign": "Foreign Ministry", "defence": "Defence Ministry", "defense": "Defence Ministry"}
+
+
+def _attributed(registry: Registry, text: str, mentions: list[Mention]) -> list[Mention]:
+    """Unregistered titled people and ministers attributed by a demonym or possessive: "Argentine President Jane Doe"
+    -> a person "Jane Doe" of Argentina (ARG); "Kenya's foreign minister" -> the Kenyan Foreign Ministry if the
+    registry has it (else the holder stays Kenya). Titles are not part of a name."""
+    vocab = _words()
+    out: list[Mention] = []
+    for m in mentions:
+        prev = out[-1] if out else None
+        if m.actor is None and m.role == "name" and prev is not None and prev.actor is not None \
+                and prev.role == "" and prev.actor.code and _titled_gap(text, prev.end, m.start):
+            words = m.text.split()
+            titled = prev.text.split()[-1] in vocab.titles or prev.text.split()[-1].lower() in vocab.role_words
+            while words and (words[0] in vocab.titles or words[0].lower() in vocab.title_modifiers):
+                titled = titled or words[0] in vocab.titles
+                words = words[1:]
+            if titled and words and (prev.actor.kind != "person" or prev.text.split()[-1] in vocab.titles):
+                state = prev.actor.side
+                code = registry.code(state) or prev.actor.code
+                person = Actor(" ".join(words), "person", state, code, ())
+                if prev.actor.kind == "person":  # "Kenyan Foreign Minister" (an alias of a past holder) + a name
+                    out.pop()
+                out.append(Mention(m.start, m.end, person, m.text))
+                continue
+        if m.actor is not None and m.role == "" and m.actor.kind == "state":
+            hit = _MINISTER.match(text, m.end)
+            if hit is not None:
+                body = registry.body(m.actor.name, _BODY_OF[hit.group(1).lower()])
+                if body is not None:
+                    m = Mention(m.start, hit.end(), body, text[m.start : hit.end()])
+        out.append(m)
+    return out
+
+
 def _match(word: str):
     """Which actors a pronoun or title can stand for."""
     if word in ("he", "she"):
         return _he
     if word == "they":
         return _they
-    title = word.split()[-1]
-    return lambda c: c.actor is not None and c.actor.kind == "person" and any(  # noqa: E731
-        title in a.lower() for a in c.actor.aliases)
+    words = word.split()[1:]
+    title = words[-1]
+    modifiers = [w for w in words[:-1] if w in _words().title_modifiers and w not in ("former", "outgoing", "new")]
+    if modifiers:  # "the vice president": only someone called "Vice President ..."
+        phrase = " ".join(modifiers[-1:] + [title])
+        return lambda c: c.actor is not None and c.actor.kind == "person" and any(  # noqa: E731
+            phrase in a.lower() for a in c.actor.aliases)
+    others = tuple(f"{m} {title}" for m in _words().title_modifiers)  # "the president" is not the vice president
+
+    def match(c):
+        return c.actor is not None and c.actor.kind == "person" and any(
+            title in a.lower() and not any(o in a.lower() for o in others) for a in c.actor.aliases)
+
+    return match
 
 
 def _resolve_here(word: str, text: str, mentions: list[Mention], quotes, pos: int) -> Mention | None:
@@ -1086,6 +1208,7 @@ def _attributions(s: _Sentence, events: list[_Event]) -> list[Attribution]:
                if len(live) > 1 and e.holder.start >= e.clause[0] and _COORDINATE.match(text, e.clause[0])}
     for e in live:
         target = e.target if e.target is not None else _target(text, e, nps, sources, holders)
+        target = _doer(s, e, target)
         pair = (e.holder.name, target.name if target is not None else "")
         if pair in pairs or pair[0] == pair[1]:
             continue
@@ -1144,8 +1267,10 @@ def _target(text: str, e: _Event, nps: list[_NP], sources=(), holders=frozenset(
                 first["name"] = np
             continue
         if h.name in own or holder.actor is not None and h.actor.kind == "person" \
-                and h.actor.affiliation == holder.name:
+                and h.actor.affiliation == holder.name or _own_side(holder, h):
             continue  # itself, its own state, or (for a state) one of its own people
+        if _words().not_target_after.match(text, np.end):
+            continue  # "a breach of the UN Charter": the Charter, not the UN
         if e.skip[0] <= np.start < e.skip[1]:
             continue
         if np.end <= e.anchor and _words().principal.match(text, np.end, e.anchor):
@@ -1166,6 +1291,41 @@ def _target(text: str, e: _Event, nps: list[_NP], sources=(), holders=frozenset(
             kind = "before"
         first.setdefault(kind, np)
     return next((first[k].head for k in _TARGET_PREFERENCE if k in first), None)
+
+
+def _own_side(holder: Mention, other: Mention) -> bool:
+    """Whether ``other`` is ``holder`` itself or its own side: a person's state, a state's people and bodies, a
+    ministry's state and government (two people or parties of one state are not one side)."""
+    a, b = holder.actor, other.actor
+    if a is None or b is None:
+        return holder.name == other.name
+    if a.name == b.name or b.name == a.affiliation or b.affiliation == a.name:
+        return True
+    official = lambda x: x.kind == "state" or x.kind == "organisation" and x.name.endswith(  # noqa: E731
+        ("Ministry", "Government"))
+    return a.side == b.side and (official(a) or official(b))
+
+
+def _doer(s: _Sentence, e: _Event, target: Mention | None) -> Mention | None:
+    """A stance toward an action is toward its doer: "condemned the strikes" -> whoever struck (named in the
+    sentence or before), not the place or the victim ("strikes on Iran"); never the holder's own side."""
+    text = s.text
+    if e.holder is None:
+        return target
+    lo, hi = e.vend, e.clause[1] or len(text)
+    if e.quote is not None and not e.vend <= e.quote[0] < hi:
+        lo, hi = e.quote
+    m = _words().action.search(text, lo, hi)
+    if m is None:
+        return target if target is None or not _own_side(e.holder, target) else None
+    p = m.start()
+    if target is not None and e.vend <= target.start < p and not _own_side(e.holder, target):
+        return target  # "condemned Israel for the strikes", "condemned Israel's strikes"
+    here = [d for at, d in s.agents if at == p] or [d for at, d in s.agents if at < p]
+    doer = here[-1] if here else s.prior_agent
+    if doer is not None and not _own_side(e.holder, doer) and doer.actor is not None:
+        return doer
+    return target if target is None or not _own_side(e.holder, target) else None
 
 
 def _attribution(holder: Mention, target: Mention | None, start: int, end: int) -> Attribution:

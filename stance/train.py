@@ -152,8 +152,8 @@ def _pictures(report: dict) -> dict[str, str]:
 
 def train_table(path, text_column: str, label_column: str, out, group_column: str | None = None,
                 target_column: str | None = None, test: str | None = None, n_jobs: int = 2,
-                log: Callable[[str], None] = lambda s: None) -> tuple[StanceClassifier, dict]:
-    """A model from any CSV/JSONL table; the label set comes from the data."""
+                log: Callable[[str], None] = lambda s: None, registry_file=None) -> tuple[StanceClassifier, dict]:
+    """A model from any CSV/JSONL table; the label set comes from the data (``registry_file``: actors.csv to carry)."""
     frame = read_table(path, [text_column, label_column, group_column, target_column])
     frame = frame[frame[text_column].astype(str).str.strip() != ""]
     texts, targets = texts_and_targets(frame, text_column, target_column)
@@ -169,7 +169,7 @@ def train_table(path, text_column: str, label_column: str, out, group_column: st
     clf = StanceClassifier(**(report["params"] or {})).fit(texts, labels, targets, target_column=target_column)
     meta = _metadata(report, files, Counter(labels), [], name=Path(path).name)
     meta["columns"] = {"text": text_column, "label": label_column, "group": group_column, "target": target_column}
-    clf.save(out, meta, files=_pictures(report))
+    clf.save(out, meta, registry_file=registry_file, files=_pictures(report))
     return clf, meta
 
 

@@ -60,3 +60,31 @@ def test_lookup_and_roll_up():
     assert registry.roll_up("Abbas Araghchi") == "Iran" and registry.roll_up("Jane Doe") == "Jane Doe"
     assert registry.code("Vladimir Putin") == "RUS" and registry.code("Jane Doe") == ""
     assert "Iran" in registry and len(registry) == len(ROWS)
+
+
+def test_merged_adds_replaces_and_moves_aliases(tmp_path):
+    base = Registry.from_rows(ROWS)
+    extra = tmp_path / "extra.csv"
+    extra.write_text("name,kind,affiliation,code,aliases\n"
+                     "Jane Moyo,person,Iran,,Moyo|Minister Moyo\n"
+                     "Russian Kremlin,organisation,Russia,RUS,the Kremlin\n", encoding="utf-8")
+    reg = base.merged(extra)
+    assert reg.lookup("Moyo").name == "Jane Moyo" and reg.code("Jane Moyo") == "IRN"  # code from its state
+    assert reg.lookup("the Kremlin").name == "Russian Kremlin"  # the alias moved to the extra row
+    assert "the Kremlin" not in reg.get("Russia").aliases
+    assert base.lookup("the Kremlin").name == "Russia" and "Jane Moyo" not in base  # the base is unchanged
+    again = reg.merged([{"name": "Jane Moyo", "kind": "person", "affiliation": "Russia", "code": "RUS",
+                         "aliases": "Moyo"}])
+    assert again.roll_up("Jane Moyo") == "Russia" and len(again) == len(reg)  # same name: replaced
+
+
+@pytest.mark.parametrize("body, message", [
+    ("Jane Moyo,person,Atlantis,,Moyo\n", "extra.csv:2: affiliation 'Atlantis'"),
+    ("Jane Moyo,person,,,Moyo\nJohn Moyo,person,,,Moyo\n", "extra.csv:3: alias 'Moyo'"),
+    ("Jane Moyo,human,,,Moyo\n", "extra.csv:2: unknown kind 'human'"),
+])
+def test_merged_errors_name_the_file_and_line(tmp_path, body, message):
+    extra = tmp_path / "extra.csv"
+    extra.write_text("name,kind,affiliation,code,aliases\n" + body, encoding="utf-8")
+    with pytest.raises(InputError, match=message):
+        Registry.from_rows(ROWS).merged(extra)

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import ROOT
 from stance.actors import Registry
 from stance.holders import Attribution, Finder
 
@@ -140,7 +141,8 @@ def test_reported_speech_with_several_verbs(small):
     ])
     assert pairs(found[0]) == [("Abbas Araghchi", "United States")]
     assert pairs(found[1]) == [("Russia", "Israel")]
-    assert pairs(found[2]) == [("Vladimir Putin", "Iran")]
+    # a stance on an action is on its doer, not its victim: Washington, warned against strikes just before
+    assert pairs(found[2]) == [("Vladimir Putin", "United States")]
     # coordinated verbs keep the subject of the first: Putin warned and urged, not Iran
     assert {h for h, _ in pairs(found[3])} == {"Vladimir Putin"}
     assert ("Vladimir Putin", "Israel") in pairs(found[3])
@@ -292,3 +294,47 @@ def test_importing_stance_reads_no_word_table():
             "from stance.actors import Registry; h.Finder(Registry([])).find_all(['x']); "
             "assert h._words.cache_info().currsize == 1")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.fixture(scope="module")
+def world():
+    """The project registry (labels/actors.csv): world actors by demonym, capital and title."""
+    return Finder(Registry.load(ROOT / "labels" / "actors.csv"))
+
+
+def test_stance_on_an_action_is_on_its_doer(world):
+    found = world.find_all(["Israel struck targets in Gaza.", "Egypt condemned the strikes.",
+                             "Turkey condemned the Israeli strikes on Syria.",
+                             "Iran said the attack was a breach of the UN Charter."])
+    assert pairs(found[1]) == [("Egypt", "Israel")]
+    assert pairs(found[2]) == [("Turkey", "Israel")]
+    assert [a.target_code for a in found[3]] != ["UN"]  # the Charter is not the UN
+
+
+def test_no_stance_toward_oneself(world):
+    found = world.find_all(["Kenya's foreign minister praised Kenya.", "Merz said Germany would support Ukraine."])
+    assert [(a.holder, a.target) for a in found[0]] == [("Kenyan Foreign Ministry", "")]
+    assert all(a.target != "Germany" for a in found[1])
+
+
+def test_unregistered_titled_people_take_their_state(world):
+    found = world.find_all(["Ghanaian President Kofi Mensah praised ECOWAS.",
+                             "Kenya's foreign minister condemned the coup."])
+    a = found[0][0]
+    assert (a.holder, a.holder_code, a.target_code) == ("Kofi Mensah", "GHA", "ECOWAS")
+    assert (found[1][0].holder, found[1][0].holder_code) == ("Kenyan Foreign Ministry", "KEN")
+
+
+def test_behaviour_templates(world):
+    """tests/holder_templates.csv: actors of every continent in template sentences; every row's holder and target
+    codes (bench/holders.py reports the same rows per template and continent)."""
+    with open(ROOT / "tests" / "holder_templates.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) >= 300 and len({r["continent"] for r in rows}) >= 7
+    wrong = []
+    for r in rows:
+        got = world.find_all([r["sentence"]])[0]
+        a = got[0] if got else Attribution("", "", "", "")
+        if (a.holder_code, a.target_code) != (r["holder_code"], r["target_code"]):
+            wrong.append((r["sentence"], a.holder, a.holder_code, a.target, a.target_code))
+    assert wrong == []
