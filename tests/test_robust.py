@@ -108,3 +108,66 @@ def test_predict_with_two_processes_gives_the_same_records(tiny_model):
         return r.stdout
 
     assert run(1) == run(2)
+
+
+# --- hostile training tables (issue 16, #5 and #12): one line naming the file (and line), exit 1, before any work ---
+
+from test_cli import one_clean_line, run  # noqa: E402
+
+FOUR = [("Russia condemned the strikes on Iran.", "condemn"), ("Moscow denounced the attack.", "condemn"),
+        ("Iran thanked Russia for its support.", "support"), ("Tehran praised the ties with Moscow.", "support"),
+        ("Russia declined to offer guarantees.", "hedge"), ("Putin offered to mediate.", "hedge"),
+        ("The summit took place in June.", "none"), ("Oil prices rose on Monday.", "none")]
+
+
+def _jsonl(path, rows, bad_line=None, bad_value=None):
+    lines = []
+    for i, (t, y) in enumerate(rows, 1):
+        lines.append(f'{{"text": {json.dumps(t)}, "label": {bad_value}}}' if i == bad_line
+                     else json.dumps({"text": t, "label": y}))
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("name, rows, message", [
+    ("one class", [(t, "none") for t, _ in FOUR], "every row has the label 'none'"),
+    ("one row", FOUR[:1], "every row has the label 'condemn'"),
+    ("a single-row label", FOUR * 3 + [("Kyiv welcomed it.", "welcome")], "'welcome' have a single row"),
+    ("two rows per class", FOUR, "too few rows per label for 5-fold cross-validation"),
+])
+def test_training_tables_cross_validation_cannot_split_are_refused_in_one_line(tmp_path, name, rows, message):
+    data = _jsonl(tmp_path / "t.jsonl", rows)
+    r = run("train", "--data", data, "--out", tmp_path / "m", "--jobs", "1")
+    line = one_clean_line(r.stderr)
+    assert r.returncode == 1 and str(data) in line and message in line
+    assert not (tmp_path / "m").exists()
+
+
+@pytest.mark.parametrize("value, what", [("null", "is null"), ("NaN", "is NaN"), ("7", "is 7 (a number)"),
+                                         ('""', "is empty"), ('"nan"', "is 'nan' (a missing value")])
+def test_a_jsonl_label_that_is_not_text_is_refused_with_its_line(tmp_path, value, what):
+    data = _jsonl(tmp_path / "t.jsonl", FOUR * 3, bad_line=3, bad_value=value)
+    r = run("train", "--data", data, "--out", tmp_path / "m", "--jobs", "1")
+    assert r.returncode == 1 and f"t.jsonl:3: label column label {what}" in one_clean_line(r.stderr)
+
+
+@pytest.mark.parametrize("cell", ["", "NaN", "nan"])
+def test_empty_and_nan_csv_labels_are_not_classes(tmp_path, cell):
+    data = tmp_path / "t.csv"
+    data.write_text("text,label\n" + "".join(f"{t},{cell if i == 4 else y}\n" for i, (t, y) in enumerate(FOUR * 3)))
+    r = run("train", "--data", data, "--out", tmp_path / "m", "--jobs", "1")
+    assert r.returncode == 1 and "t.csv:6: label column label is" in one_clean_line(r.stderr)
+
+
+def test_the_label_set_is_what_the_table_holds_and_is_printed(tmp_path):
+    from stance.corpus import read_table
+
+    data = tmp_path / "t.jsonl"
+    data.write_text("".join(json.dumps({"text": t, "label": y + " ", "target": None if i % 2 else "Iran"}) + "\n"
+                            for i, (t, y) in enumerate(FOUR * 3)))
+    frame = read_table(data, ["text", "label", "target"], label_column="label")
+    assert sorted(set(frame["label"])) == ["condemn", "hedge", "none", "support"]
+    assert list(frame.index[:3]) == [1, 2, 3] and set(frame["target"]) == {"", "Iran"}  # null is "" as in a CSV
+    r = run("train", "--data", data, "--out", tmp_path / "m", "--jobs", "1")
+    assert r.returncode == 0, r.stderr.decode()
+    assert "24 rows, labels: condemn 6, hedge 6, none 6, support 6" in r.stderr.decode()
