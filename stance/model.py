@@ -403,13 +403,16 @@ class StanceClassifier:
         raw = _read(meta_path)
         try:
             meta = json.loads(raw.decode("utf-8"))
-            files = dict(meta.get("files", {}))
-        except (UnicodeDecodeError, json.JSONDecodeError, AttributeError, TypeError, ValueError) as e:
+        except (UnicodeDecodeError, json.JSONDecodeError, ValueError) as e:
             raise ModelError(f"{meta_path}: corrupt model metadata: {e}") from None
+        _check_metadata(meta, meta_path, cls._param_names())
+        files = meta["files"]
         if "model.npz" not in files:
             raise ModelError(f"{meta_path}: lists no model.npz; a model folder from an older stance (or not one): "
                              "retrain it with `make train` (or `stance train`)")
         for name in files:
+            if (folder / name).is_symlink():
+                raise ModelError(f"{folder / name}: a symlink; a model folder holds plain files only")
             if not (folder / name).is_file():
                 raise ModelError(f"{folder / name}: missing from the model folder")
         try:
@@ -430,6 +433,46 @@ class StanceClassifier:
         clf.target_column_ = meta.get("target_column", (meta.get("columns") or {}).get("target"))
         clf.metadata_ = {**meta, "folder": str(folder)}
         return clf
+
+
+def _check_metadata(meta, meta_path: Path, names: list[str]) -> None:
+    """Refuse (ModelError, one line) a ``metadata.json`` that is valid JSON of the wrong shape: what ``load`` reads
+    must have the types ``save`` writes, and ``files`` may name only plain files inside the folder."""
+    def bad(what: str):
+        raise ModelError(f"{meta_path}: corrupt model metadata: {what}")
+
+    if not isinstance(meta, dict):
+        bad(f"expected a JSON object, got {type(meta).__name__}")
+    files = meta.get("files")
+    if not isinstance(files, dict):
+        bad(f"'files' must be an object of file name -> sha256, not {type(files).__name__}")
+    for name, digest in files.items():
+        if (not name or "/" in name or "\\" in name or name in (".", "..") or name.startswith(".")
+                or "\x00" in name):
+            bad(f"'files' names {name!r}: only plain files inside the model folder can be listed")
+        if not isinstance(digest, str) or len(digest) != 64:
+            bad(f"'files' gives {name!r} a sha256 that is not 64 hex digits: {digest!r}")
+    params = meta.get("params", {})
+    if not isinstance(params, dict):
+        bad(f"'params' must be an object, not {type(params).__name__}")
+    unknown = [k for k in params if k not in names]
+    if unknown:
+        bad(f"'params' has unknown key(s) {', '.join(map(repr, unknown))} (this stance knows {', '.join(names)})")
+    for key, kind in (("versions", dict), ("labels", list)):
+        if key in meta and not isinstance(meta[key], kind):
+            bad(f"{key!r} must be {'an object' if kind is dict else 'a list'}, not {type(meta[key]).__name__}")
+    for package, v in meta.get("versions", {}).items():
+        if not isinstance(v, str):
+            bad(f"'versions' gives {package!r} as {v!r}, not a version string")
+    for key in ("target_column", "name"):
+        if meta.get(key) is not None and not isinstance(meta[key], str):
+            bad(f"{key!r} must be a string, not {type(meta[key]).__name__}")
+    if "random_state" in meta and meta["random_state"] is not None and (
+            isinstance(meta["random_state"], bool) or not isinstance(meta["random_state"], int)):
+        bad(f"'random_state' must be a whole number or null, not {meta['random_state']!r}")
+    columns = meta.get("columns")
+    if columns is not None and not isinstance(columns, dict):
+        bad(f"'columns' must be an object, not {type(columns).__name__}")
 
 
 def is_model_folder(path: str | Path) -> bool:
