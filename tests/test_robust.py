@@ -171,3 +171,101 @@ def test_the_label_set_is_what_the_table_holds_and_is_printed(tmp_path):
     r = run("train", "--data", data, "--out", tmp_path / "m", "--jobs", "1")
     assert r.returncode == 0, r.stderr.decode()
     assert "24 rows, labels: condemn 6, hedge 6, none 6, support 6" in r.stderr.decode()
+
+
+# --- saving (issue 16, #1, #21, #22) ---
+
+def _fitted():
+    texts, labels = zip(*(TINY * 2))
+    return StanceClassifier(C=10).fit(list(texts), list(labels))
+
+
+@pytest.mark.parametrize("kind", ["folder", "file", "empty folder"])
+def test_save_refuses_a_path_that_is_not_a_model_of_ours_and_touches_nothing(tmp_path, kind):
+    from stance.errors import ModelError
+
+    out = tmp_path / "mine"
+    if kind == "file":
+        out.write_text("keep")
+    else:
+        out.mkdir()
+        if kind == "folder":
+            (out / "notes.txt").write_text("keep")
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    with pytest.raises(ModelError, match="not replacing it"):
+        _fitted().save(out)
+    assert sorted(p.name for p in tmp_path.rglob("*")) == before
+    assert kind == "empty folder" or (out.read_text() if kind == "file" else (out / "notes.txt").read_text()) == "keep"
+
+
+def test_the_cli_keeps_its_own_message_for_a_folder_that_is_not_a_model(tmp_path):
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("keep")
+    data = _table(tmp_path / "d.jsonl", TINY * 3)
+    r = run("train", "--data", data, "--out", tmp_path / "mine", "--jobs", "1")
+    assert r.returncode == 1 and "choose a new or empty path for --out" in one_clean_line(r.stderr)
+    assert (tmp_path / "mine" / "notes.txt").read_text() == "keep"
+
+
+def test_a_saved_model_folder_has_the_umasks_permissions(tmp_path):
+    import os
+
+    old = os.umask(0o022)
+    try:
+        _fitted().save(tmp_path / "m")
+    finally:
+        os.umask(old)
+    folder = (tmp_path / "m").resolve()
+    assert oct(folder.stat().st_mode & 0o777) == "0o755"
+    assert {oct(p.stat().st_mode & 0o777) for p in folder.iterdir()} == {"0o644"}
+
+
+@pytest.mark.skipif(sys.platform == "win32" or __import__("os").geteuid() == 0, reason="root reads every folder")
+def test_a_model_folder_that_cannot_be_read_is_one_line_exit_1(tmp_path):
+    import os
+
+    _fitted().save(tmp_path / "m")
+    os.chmod((tmp_path / "m").resolve(), 0)
+    try:
+        r = run("explain", "Russia condemned it.", "--model", tmp_path / "m")
+        assert r.returncode == 1 and "cannot read" in one_clean_line(r.stderr)
+    finally:
+        os.chmod((tmp_path / "m").resolve(), 0o755)
+
+
+def test_stale_leftovers_of_a_killed_save_are_removed_at_the_next_save(tmp_path):
+    import os
+
+    _fitted().save(tmp_path / "m")
+    old = time.time() - 3600
+    stale = [tmp_path / ".m.v-20200101T000000-000000000-999999", tmp_path / ".m.tmp-abc"]
+    for folder in stale:
+        folder.mkdir()
+        (folder / "model.npz").write_bytes(b"half")
+        os.utime(folder, (old, old))
+    (tmp_path / ".m.v-20200101T000000-000000000-999999.lock").write_text("")  # its save was killed: nobody holds it
+    os.utime(tmp_path / ".m.v-20200101T000000-000000000-999999.lock", (old, old))
+    (tmp_path / ".m.link-999999").symlink_to(stale[0].name)
+    os.utime(tmp_path / ".m.link-999999", (old, old), follow_symlinks=False)
+    _fitted().save(tmp_path / "m")
+    assert [p.name for p in tmp_path.iterdir() if p.name != "m"] == [(tmp_path / "m").resolve().name]
+
+
+def test_a_version_another_save_is_writing_is_left_alone(tmp_path):
+    import os
+
+    from stance.model import _hold, _release
+
+    _fitted().save(tmp_path / "m")
+    busy = tmp_path / ".m.v-20200101T000000-000000000-999999"
+    lock = _hold(busy)  # as a concurrent `stance train` holds it while it writes
+    try:
+        busy.mkdir()
+        old = time.time() - 3600
+        os.utime(busy, (old, old))
+        _fitted().save(tmp_path / "m")
+        assert busy.is_dir()
+    finally:
+        _release(lock, busy)
+    _fitted().save(tmp_path / "m")
+    assert not busy.exists()
