@@ -1,5 +1,9 @@
-"""Models survive being killed mid-save and being read by several processes at once."""
+"""Hostile and careless input (issue 16, bench/hostile.py): models survive being killed mid-save and being read by
+several processes at once; bad training tables, unsafe save paths and stale leftovers are refused or cleaned; and
+the promised behaviour of every case the bench checks is pinned here or beside its module."""
 
+import csv
+import io
 import json
 import signal
 import subprocess
@@ -269,3 +273,72 @@ def test_a_version_another_save_is_writing_is_left_alone(tmp_path):
         _release(lock, busy)
     _fitted().save(tmp_path / "m")
     assert not busy.exists()
+
+
+# --- promised behaviours of the hostile table (bench/hostile.py) not pinned elsewhere ---
+
+def test_html_past_its_size_is_refused_with_a_pointer_to_summarize(tiny_model, tmp_path, monkeypatch):
+    import stance.cli
+
+    monkeypatch.setattr(stance.cli, "HTML_MAX_SENTENCES", 3)
+    (tmp_path / "big.txt").write_text("Russia condemned the strikes.\n" * 5)
+    r = run("predict", tmp_path / "big.txt", "--model", tiny_model, "--format", "html")
+    assert r.returncode == 1 and "summarize" in one_clean_line(r.stderr)
+
+
+def test_html_reads_the_text_column_of_a_table(tiny_model, tmp_path):
+    (tmp_path / "rows.csv").write_text("id,text\nA7,Russia condemned the strikes.\n")
+    r = run("predict", tmp_path / "rows.csv", "--text-column", "text", "--model", tiny_model, "--format", "html")
+    assert r.returncode == 0 and b"A7,Russia" not in r.stdout and b"Russia condemned the strikes." in r.stdout
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+def test_an_empty_table_gives_an_empty_result(tiny_model, tmp_path, suffix):
+    (tmp_path / f"empty{suffix}").write_text("")
+    r = run("predict", tmp_path / f"empty{suffix}", "--text-column", "text", "--model", tiny_model, "--format", "json")
+    assert r.returncode == 0 and json.loads(r.stdout) == []
+
+
+def test_a_latin1_table_is_decoded_with_a_warning_naming_the_line(tiny_model, tmp_path):
+    (tmp_path / "latin.csv").write_bytes("id,text\n1,Caf\u00e9 Moscow condemned it.\n".encode("latin-1"))
+    r = run("predict", tmp_path / "latin.csv", "--text-column", "text", "--model", tiny_model, "--format", "jsonl")
+    assert r.returncode == 0 and "latin.csv:2: not valid UTF-8" in one_clean_line(r.stderr)
+    assert json.loads(r.stdout)["text"].startswith("Caf\u00e9")
+
+
+def test_utf16_with_a_bom_is_decoded(tiny_model, tmp_path):
+    (tmp_path / "u16.txt").write_bytes("Russia condemned the strikes.\n".encode("utf-16"))
+    r = run("predict", tmp_path / "u16.txt", "--model", tiny_model, "--format", "jsonl")
+    assert r.returncode == 0 and json.loads(r.stdout)["text"] == "Russia condemned the strikes."
+
+
+def test_csv_safe_quotes_formula_cells(tiny_model, tmp_path):
+    (tmp_path / "f.csv").write_text('id,text\n"=HYPERLINK(1)","=1+1 Russia condemned it."\n')
+    r = run("predict", tmp_path / "f.csv", "--text-column", "text", "--model", tiny_model, "--format", "csv",
+            "--csv-safe")
+    rows = list(csv.DictReader(io.StringIO(r.stdout.decode())))
+    assert r.returncode == 0 and rows[0]["id"] == "'=HYPERLINK(1)" and all(
+        not v.startswith(("=", "+", "@")) for row in rows for v in row.values() if v)
+
+
+def test_two_jobs_keep_the_order_of_a_table_before_a_document(tiny_model, tmp_path):
+    (tmp_path / "rows.csv").write_text("id,text\nA7,Russia condemned the strikes.\n")
+    (tmp_path / "doc.txt").write_text("Russia condemned the strikes. Iran thanked Moscow.\n")
+
+    def out(jobs):
+        r = subprocess.run([*stance_cmd(), "predict", tmp_path / "rows.csv", tmp_path / "doc.txt", "--text-column",
+                            "text", "--model", tiny_model, "-f", "jsonl", "--jobs", str(jobs)], capture_output=True,
+                           cwd=ROOT, timeout=300)
+        assert r.returncode == 0, r.stderr.decode()
+        return r.stdout
+
+    assert out(1) == out(2)
+
+
+def test_zero_width_characters_are_dropped_from_text_but_offsets_point_into_the_source(tiny_model):
+    """What happens today (see HOSTILE_README_SECTION.md): ``text`` is the normalised sentence, without the
+    zero-width characters; ``start``/``end`` span the original, so ``source[start:end]`` still holds them."""
+    src = "Russia con\u200ddemned the stri\u200bkes. Iran thanked Moscow.\n"
+    first = StanceClassifier.load(tiny_model).analyze(src)[0]
+    assert first.text == "Russia condemned the strikes."
+    assert src[first.start:first.end] == "Russia con\u200ddemned the stri\u200bkes."
