@@ -240,38 +240,58 @@ def primary_sentences(rows: pd.DataFrame) -> pd.DataFrame:
                                      for src, doc in zip(first["source"], first["doc"])]})
 
 
-def read_table(path: str | Path, columns: list[str]) -> pd.DataFrame:
+def read_table(path: str | Path, columns: list[str], *, label_column: str | None = None,
+               warn=lambda message: None) -> pd.DataFrame:
     """A user's CSV or JSONL (by extension; ``-`` is not accepted here), with the named columns checked.
 
-    Values are read as strings; errors name the file and the line.
+    Rows are read by :func:`stance.files.read_rows` (UTF-8, else cp1252 with a warning; UTF-16 with a BOM; a NUL
+    byte refuses the file; a row whose text is null or not a string is skipped with a warning naming its line). Only
+    the named columns are kept, as strings, and missing values are normalised once, here: a JSON null, NaN or a key a
+    row lacks becomes ``""``, as an empty CSV cell is, so a missing target means the same at training and prediction
+    (:func:`stance.features.normalise_target`). The index is each row's line number in the file.
+
+    With ``label_column``, every row must have a label: an empty cell, ``NaN``/``nan`` (what a spreadsheet or pandas
+    writes for a missing value), a JSON null or a number is refused as ``file:line``: a label is text, and a missing
+    one is not a class.
     """
+    from stance.files import read_rows
+
     path = Path(path)
-    suffix = path.suffix.lower()
-    try:
-        if suffix in (".jsonl", ".ndjson", ".json"):
-            records = []
-            with path.open(encoding="utf-8") as f:
-                for n, line in enumerate(f, 1):
-                    if not line.strip():
-                        continue
-                    try:
-                        obj = json.loads(line)
-                    except json.JSONDecodeError as e:
-                        raise InputError(f"{path}:{n}: not valid JSON: {e.msg}") from None
-                    if not isinstance(obj, dict):
-                        raise InputError(f"{path}:{n}: expected a JSON object per line")
-                    records.append(obj)
-            frame = pd.DataFrame.from_records(records)
-        else:
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except InputError:
-        raise
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as e:
-        raise InputError(f"{path}: cannot read as {'JSONL' if suffix in ('.jsonl', '.ndjson', '.json') else 'CSV'}: "
-                         f"{str(e).splitlines()[0] if str(e) else type(e).__name__}") from None
-    missing = [c for c in columns if c and c not in frame.columns]
-    if missing:
-        raise InputError(f"{path}:1: missing column(s) {', '.join(missing)} (columns: {', '.join(map(str, frame.columns))})")
-    return frame
+    columns = [c for c in dict.fromkeys(columns) if c]
+    if not path.is_file() and not path.exists():
+        raise InputError(f"{path}: no such file")
+    lines, values, seen = [], {c: [] for c in columns}, set()
+    for line, row in read_rows(path, columns[0], warn=warn):
+        seen.update(row)
+        lines.append(line)
+        for c in columns:
+            value = row.get(c)
+            if c == label_column:
+                value = _label(path, line, c, value)
+            values[c].append(_cell(value))
+    missing = [c for c in columns if c not in seen]
+    if lines and missing:
+        raise InputError(f"{path}:1: missing column(s) {', '.join(missing)} (columns: {', '.join(map(str, seen))})")
+    return pd.DataFrame(values, index=pd.Index(lines, name="line"), dtype=object)
+
+
+def _cell(value) -> str:
+    """A table value as a string; a missing one (None, NaN) as ``""``."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return value if isinstance(value, str) else str(value)
+
+
+def _label(path: Path, line: int, column: str, value) -> str:
+    """A row's label, refused (file:line) unless it is non-empty text."""
+    if value is None or (isinstance(value, float) and value != value):
+        what = "null" if value is None else "NaN"
+    elif not isinstance(value, str):
+        what = f"{json.dumps(value)[:40]} ({'a number' if isinstance(value, (int, float)) else 'not text'})"
+    elif not value.strip():
+        what = "empty"
+    elif value.strip().lower() == "nan":
+        what = f"{value.strip()!r} (a missing value, not a label)"
+    else:
+        return value.strip()
+    raise InputError(f"{path}:{line}: label column {column} is {what}; every row needs a label")

@@ -203,7 +203,7 @@ def read_rows(path: str | Path, text_column: str, warn: Callable[[str], None] = 
     import json
 
     f, name = _open(path)
-    jsonl = Path(str(path)).suffix.lower() in (".jsonl", ".ndjson")
+    jsonl = Path(str(path)).suffix.lower() in (".jsonl", ".ndjson", ".json")
     try:
         lines = _lines(f, name, warn)
         if jsonl:

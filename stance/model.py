@@ -340,10 +340,12 @@ class StanceClassifier:
 
         scorer = self._fitted()
         path = Path(path)
+        _check_replaceable(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         new = path.parent / f".{path.name}.v-{time.strftime('%Y%m%dT%H%M%S')}-{time.time_ns() % 10**9:09d}-{os.getpid()}"
-        new.mkdir()
+        lock = _hold(new)  # before the folder exists: a version folder whose lock nobody holds is finished or dead
         try:
+            new.mkdir()
             if getattr(self, "_pipeline", None) is not None:
                 pipe = self._pipeline
                 joblib.dump(pipe.state() if isinstance(pipe, TargetPipelines) else pipe, new / "pipeline.joblib")
@@ -377,8 +379,12 @@ class StanceClassifier:
             _swap_into_place(new, path)
         except BaseException:
             shutil.rmtree(new, ignore_errors=True)
+            _release(lock, new)
             raise
-        _remove_old_versions(path, new)
+        try:
+            _remove_old_versions(path, new)
+        finally:
+            _release(lock, new)
         self.metadata_ = meta
         return path
 
@@ -403,13 +409,16 @@ class StanceClassifier:
         raw = _read(meta_path)
         try:
             meta = json.loads(raw.decode("utf-8"))
-            files = dict(meta.get("files", {}))
-        except (UnicodeDecodeError, json.JSONDecodeError, AttributeError, TypeError, ValueError) as e:
+        except (UnicodeDecodeError, json.JSONDecodeError, ValueError) as e:
             raise ModelError(f"{meta_path}: corrupt model metadata: {e}") from None
+        _check_metadata(meta, meta_path, cls._param_names())
+        files = meta["files"]
         if "model.npz" not in files:
             raise ModelError(f"{meta_path}: lists no model.npz; a model folder from an older stance (or not one): "
                              "retrain it with `make train` (or `stance train`)")
         for name in files:
+            if (folder / name).is_symlink():
+                raise ModelError(f"{folder / name}: a symlink; a model folder holds plain files only")
             if not (folder / name).is_file():
                 raise ModelError(f"{folder / name}: missing from the model folder")
         try:
@@ -430,6 +439,46 @@ class StanceClassifier:
         clf.target_column_ = meta.get("target_column", (meta.get("columns") or {}).get("target"))
         clf.metadata_ = {**meta, "folder": str(folder)}
         return clf
+
+
+def _check_metadata(meta, meta_path: Path, names: list[str]) -> None:
+    """Refuse (ModelError, one line) a ``metadata.json`` that is valid JSON of the wrong shape: what ``load`` reads
+    must have the types ``save`` writes, and ``files`` may name only plain files inside the folder."""
+    def bad(what: str):
+        raise ModelError(f"{meta_path}: corrupt model metadata: {what}")
+
+    if not isinstance(meta, dict):
+        bad(f"expected a JSON object, got {type(meta).__name__}")
+    files = meta.get("files")
+    if not isinstance(files, dict):
+        bad(f"'files' must be an object of file name -> sha256, not {type(files).__name__}")
+    for name, digest in files.items():
+        if (not name or "/" in name or "\\" in name or name in (".", "..") or name.startswith(".")
+                or "\x00" in name):
+            bad(f"'files' names {name!r}: only plain files inside the model folder can be listed")
+        if not isinstance(digest, str) or len(digest) != 64:
+            bad(f"'files' gives {name!r} a sha256 that is not 64 hex digits: {digest!r}")
+    params = meta.get("params", {})
+    if not isinstance(params, dict):
+        bad(f"'params' must be an object, not {type(params).__name__}")
+    unknown = [k for k in params if k not in names]
+    if unknown:
+        bad(f"'params' has unknown key(s) {', '.join(map(repr, unknown))} (this stance knows {', '.join(names)})")
+    for key, kind in (("versions", dict), ("labels", list)):
+        if key in meta and not isinstance(meta[key], kind):
+            bad(f"{key!r} must be {'an object' if kind is dict else 'a list'}, not {type(meta[key]).__name__}")
+    for package, v in meta.get("versions", {}).items():
+        if not isinstance(v, str):
+            bad(f"'versions' gives {package!r} as {v!r}, not a version string")
+    for key in ("target_column", "name"):
+        if meta.get(key) is not None and not isinstance(meta[key], str):
+            bad(f"{key!r} must be a string, not {type(meta[key]).__name__}")
+    if "random_state" in meta and meta["random_state"] is not None and (
+            isinstance(meta["random_state"], bool) or not isinstance(meta["random_state"], int)):
+        bad(f"'random_state' must be a whole number or null, not {meta['random_state']!r}")
+    columns = meta.get("columns")
+    if columns is not None and not isinstance(columns, dict):
+        bad(f"'columns' must be an object, not {type(columns).__name__}")
 
 
 def is_model_folder(path: str | Path) -> bool:
@@ -490,11 +539,82 @@ def _warn_on_other_sklearn(meta: dict, path: Path) -> None:
 def _resolve(path: Path) -> Path:
     """The folder ``path`` names now (following its symlink once, so every file comes from one version)."""
     if path.is_dir():
+        if not os.access(path, os.R_OK | os.X_OK):
+            raise ModelError(f"{path}: cannot read this model folder (permission denied)")
         return path.resolve()
+    try:
+        os.stat(path)
+    except PermissionError:
+        raise ModelError(f"{path}: cannot read this model folder (permission denied)") from None
+    except OSError:
+        pass
     migrated = path.parent / f".{path.name}.v-migrated"
     if not path.exists() and (migrated / "metadata.json").is_file():
         return migrated.resolve()  # a crash fell between the two renames of a migration
     raise ModelError(f"{path}: no model here; build one with `make train` (or `stance train --out {path}`)")
+
+
+def _check_replaceable(path: Path) -> None:
+    """Refuse (ModelError, nothing touched) to save over anything but a model folder of ours: a file, or a folder
+    without our ``metadata.json``, is a user's, not ours to replace. A link to a version of ours that a crash left
+    dangling may be replaced."""
+    if not (path.is_symlink() or path.exists()):
+        return
+    if path.is_symlink() and not path.exists() and os.readlink(path).startswith(f".{path.name}.v-"):
+        return
+    if not path.is_dir():
+        raise ModelError(f"{path}: exists and is not a folder; not replacing it (choose another path)")
+    if not is_model_folder(path):
+        raise ModelError(f"{path}: exists and does not hold a stance model; not replacing it (choose another path)")
+
+
+_STARTED = time.time()  # about when this process started: what is older was left by an earlier one
+
+
+def _hold(version: Path):
+    """Hold an advisory lock (``<version>.lock``, flock) while ``version`` is being written, so a concurrent save's
+    clean-up leaves it alone; the kernel releases it if this process dies. None where flock does not exist."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: the age rule alone protects a concurrent save
+        return None
+    fd = os.open(version.parent / f"{version.name}.lock", os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _release(fd, version: Path) -> None:
+    if fd is None:
+        return
+    try:
+        (version.parent / f"{version.name}.lock").unlink(missing_ok=True)
+    finally:
+        os.close(fd)
+
+
+def _held(version: Path) -> bool:
+    """Whether a live save holds ``version``'s lock (a killed save's lock is released by the kernel)."""
+    try:
+        import fcntl
+    except ImportError:
+        return False
+    try:
+        fd = os.open(version.parent / f"{version.name}.lock", os.O_RDWR)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True  # cannot tell: leave it
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+    return False
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -526,14 +646,33 @@ def _swap_into_place(new: Path, target: Path) -> None:
 
 
 def _remove_old_versions(target: Path, keep: Path) -> None:
-    """Remove the versions of ``target`` older than ``keep`` (and leftovers of older saves); a newer one, still
-    being written by a concurrent save, is left alone."""
+    """Remove what earlier saves of ``target`` left: older versions, a migrated folder, temporary folders and links
+    of a save killed half-way. Left alone: ``keep``, the version ``target`` points to now, and any version a live
+    save holds the lock of or that was made after this process started by another one (a concurrent save)."""
     prefix = f".{target.name}."
+    try:
+        live = os.readlink(target) if target.is_symlink() else None
+    except OSError:
+        live = None
+    mine = f"-{os.getpid()}"
     for sibling in target.parent.iterdir():
         name = sibling.name
-        if not name.startswith(prefix) or sibling == keep:
+        if not name.startswith(prefix) or sibling == keep or name == live:
             continue
         kind = name[len(prefix):]
-        stale = kind == "v-migrated" or kind.startswith(("tmp-", "old-")) or (kind.startswith("v-") and name < keep.name)
-        if stale and sibling.is_dir() and not sibling.is_symlink():
+        try:
+            old = sibling.lstat().st_mtime < _STARTED
+        except OSError:
+            continue
+        if kind.startswith("link-") and sibling.is_symlink():
+            if old:
+                sibling.unlink(missing_ok=True)
+            continue
+        if kind.endswith(".lock") or not sibling.is_dir() or sibling.is_symlink():
+            if kind.endswith(".lock") and old and not _held(target.parent / name[:-len(".lock")]):
+                sibling.unlink(missing_ok=True)  # a killed save's lock file
+            continue
+        if kind == "v-migrated" and target.is_symlink():  # the real folder of an older save, replaced by the link
+            shutil.rmtree(sibling, ignore_errors=True)
+        elif kind.startswith(("tmp-", "old-", "v-")) and (old or name.endswith(mine)) and not _held(sibling):
             shutil.rmtree(sibling, ignore_errors=True)

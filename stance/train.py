@@ -10,6 +10,7 @@ from __future__ import annotations
 import platform
 import subprocess
 import time
+import warnings
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
@@ -154,23 +155,68 @@ def train_table(path, text_column: str, label_column: str, out, group_column: st
                 target_column: str | None = None, test: str | None = None, n_jobs: int = 2,
                 log: Callable[[str], None] = lambda s: None, registry_file=None) -> tuple[StanceClassifier, dict]:
     """A model from any CSV/JSONL table; the label set comes from the data (``registry_file``: actors.csv to carry)."""
-    frame = read_table(path, [text_column, label_column, group_column, target_column])
-    frame = frame[frame[text_column].astype(str).str.strip() != ""]
+    frame = read_table(path, [text_column, label_column, group_column, target_column], label_column=label_column,
+                       warn=log)
+    empty = frame[text_column].str.strip() == ""
+    if empty.any():
+        log(f"{path}: {int(empty.sum())} row(s) with an empty {text_column} left out (first at line "
+            f"{frame.index[empty][0]})")
+    frame = frame[~empty]
     texts, targets = texts_and_targets(frame, text_column, target_column)
-    labels = frame[label_column].astype(str).tolist()
-    groups = frame[group_column].astype(str).tolist() if group_column else [str(i) for i in range(len(frame))]
+    labels = frame[label_column].tolist()
+    groups = frame[group_column].tolist() if group_column else [str(i) for i in range(len(frame))]
+    _check_training_table(path, labels, groups, group_column, log)
+    if test:
+        read_table(test, [text_column, label_column, target_column], label_column=label_column)  # refuse it now
     files = {str(path): sha256(path)}
     if test:
         report = fixed_split_report(texts, labels, test, text_column, label_column, target_column, groups, n_jobs, log,
                                     targets=targets)
         files[str(test)] = sha256(test)
     else:
-        report = evaluation_report(texts, labels, groups, targets=targets, n_jobs=n_jobs, log=log)
+        with warnings.catch_warnings():  # said once above, in one line, by _check_training_table
+            warnings.filterwarnings("ignore", message="The least populated class", category=UserWarning)
+            report = evaluation_report(texts, labels, groups, targets=targets, n_jobs=n_jobs, log=log)
     clf = StanceClassifier(**(report["params"] or {})).fit(texts, labels, targets, target_column=target_column)
     meta = _metadata(report, files, Counter(labels), [], name=Path(path).name)
     meta["columns"] = {"text": text_column, "label": label_column, "group": group_column, "target": target_column}
     clf.save(out, meta, registry_file=registry_file, files=_pictures(report))
     return clf, meta
+
+
+FOLDS = 5  # the folds of evaluate(); the search uses fewer
+
+
+def _check_training_table(path, labels: list[str], groups: list[str], group_column: str | None,
+                          log: Callable[[str], None]) -> None:
+    """Refuse, before any work, a table cross-validation cannot split: fewer than two labels, fewer than two groups,
+    or no label with as many rows as there are folds (scikit-learn's stratified folds need one). Log the label set."""
+    from stance.errors import InputError
+
+    counts = Counter(labels)
+    if not labels:
+        raise InputError(f"{path}: no labelled rows to train on")
+    label_set = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+    if len(counts) < 2:
+        raise InputError(f"{path}: every row has the label {labels[0]!r} ({len(labels)} row(s)); training needs at "
+                         "least two labels")
+    single = sorted(k for k, v in counts.items() if v == 1)
+    if single:
+        raise InputError(f"{path}: label(s) {', '.join(map(repr, single))} have a single row ({label_set}); a fold "
+                         "cannot both learn and test it: label more rows or leave it out")
+    n_groups = len(set(groups))
+    if n_groups < 2:
+        raise InputError(f"{path}: every row has the same {group_column} ({groups[0]!r}); grouped cross-validation "
+                         "needs at least two groups")
+    folds = min(FOLDS, n_groups)
+    if max(counts.values()) < folds:
+        raise InputError(f"{path}: too few rows per label for {folds}-fold cross-validation ({label_set}): label at "
+                         f"least {folds} rows of one label, more of each")
+    log(f"{path}: {len(labels)} rows, labels: {label_set}")
+    few = sorted(k for k, v in counts.items() if v < folds)
+    if few:
+        log(f"{path}: label(s) {', '.join(few)} have fewer rows than the {folds} folds: some folds test without them, "
+            "so their scores are rough")
 
 
 def texts_and_targets(frame, text_column: str, target_column: str | None) -> tuple[list[str], list | None]:
@@ -197,9 +243,9 @@ def test_report(clf: StanceClassifier, test_path, text_column: str, label_column
     the majority class)."""
     from stance.evaluate import KeywordBaseline
 
-    test = read_table(test_path, [text_column, label_column, target_column])
+    test = read_table(test_path, [text_column, label_column, target_column], label_column=label_column)
     texts, targets = texts_and_targets(test, text_column, target_column)
-    labels = test[label_column].astype(str).tolist()
+    labels = test[label_column].tolist()
     classes = sorted(set(labels) | {str(c) for c in clf.classes_})
     proba = np.zeros((len(texts), len(classes)))
     proba[:, [classes.index(str(c)) for c in clf.classes_]] = clf.predict_proba(texts, targets)

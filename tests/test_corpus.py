@@ -62,3 +62,19 @@ def test_binary_and_non_utf8_documents(tmp_path):
     (tmp_path / "latin.txt").write_bytes("Caf\u00e9 ok.\nPutin said \u201cno\u201d.".encode("cp1252"))
     text, warning = read_document(tmp_path / "latin.txt")
     assert text == "Caf\u00e9 ok.\nPutin said \u201cno\u201d." and "latin.txt:1: not valid UTF-8; decoded as cp1252" in warning
+
+
+def test_read_table_keeps_line_numbers_and_reads_what_prediction_reads(tmp_path):
+    from stance.corpus import read_table
+
+    (tmp_path / "t.json").write_text('{"text": "a", "label": "x", "g": 1}\n\n{"text": "b", "label": "y"}\n')
+    frame = read_table(tmp_path / "t.json", ["text", "label", "g"], label_column="label")
+    assert list(frame.index) == [1, 3] and list(frame["g"]) == ["1", ""]  # a key a row lacks is missing: ""
+    (tmp_path / "latin.csv").write_bytes("text,label\nCaf\u00e9,x\n".encode("latin-1"))
+    notes = []
+    assert list(read_table(tmp_path / "latin.csv", ["text", "label"], warn=notes.append)["text"]) == ["Caf\u00e9"]
+    assert notes == [f"{tmp_path / 'latin.csv'}:2: not valid UTF-8; decoded as cp1252"]
+    with pytest.raises(InputError, match=r"t\.json:1: missing column\(s\) doc"):
+        read_table(tmp_path / "t.json", ["text", "doc"])
+    with pytest.raises(InputError, match="nope.csv: no such file"):
+        read_table(tmp_path / "nope.csv", ["text"])

@@ -190,3 +190,39 @@ def test_version_comes_from_the_package_metadata():
     import stance
 
     assert stance.__version__ == version("stance")
+
+
+def _with_metadata(tiny_model, tmp_path, change):
+    import shutil
+
+    broken = tmp_path / "broken"
+    shutil.copytree(tiny_model.resolve(), broken)
+    meta = json.loads((broken / "metadata.json").read_text())
+    (broken / "metadata.json").write_text(json.dumps(change(meta)))
+    return broken
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda d: {**d, "files": list(d["files"])}, "'files' must be an object"),
+    (lambda d: {**d, "params": "C=3"}, "'params' must be an object"),
+    (lambda d: {**d, "params": {**d["params"], "kernel": "rbf"}}, "'params' has unknown key(s) 'kernel'"),
+    (lambda d: {**d, "versions": "1.0"}, "'versions' must be an object"),
+    (lambda d: {**d, "versions": {"scikit-learn": 1}}, "gives 'scikit-learn' as 1"),
+    (lambda d: {**d, "files": {**d["files"], "/etc/passwd": "0" * 64}}, "'files' names '/etc/passwd'"),
+    (lambda d: {**d, "files": {**d["files"], "../x": "0" * 64}}, "'files' names '../x'"),
+    (lambda d: {**d, "files": {**d["files"], "a/b": "0" * 64}}, "'files' names 'a/b'"),
+    (lambda d: ["not", "an", "object"], "expected a JSON object"),
+])
+def test_metadata_of_the_wrong_shape_is_refused_in_one_line(tiny_model, tmp_path, change, message):
+    broken = _with_metadata(tiny_model, tmp_path, change)
+    with pytest.raises(ModelError) as e:
+        StanceClassifier.load(broken)
+    assert message in str(e.value) and "metadata.json" in str(e.value) and "\n" not in str(e.value)
+
+
+def test_a_listed_file_that_is_a_symlink_out_of_the_folder_is_refused(tiny_model, tmp_path):
+    broken = _with_metadata(tiny_model, tmp_path, lambda d: d)
+    (broken / "actors.csv").unlink()
+    (broken / "actors.csv").symlink_to("/etc/passwd")
+    with pytest.raises(ModelError, match="a symlink"):
+        StanceClassifier.load(broken)
