@@ -82,8 +82,12 @@ def test_killing_train_during_its_save_leaves_a_model_that_loads(tmp_path, files
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
     reached, deadline = False, time.monotonic() + 300
     while proc.poll() is None and time.monotonic() < deadline:
-        new = [p for p in tmp_path.glob(".model.v-*") if p.name != live]
-        if new and len(list(new[0].iterdir())) >= files_seen:
+        new = [p for p in tmp_path.glob(".model.v-*") if p.name != live and p.is_dir()]  # not the save's lock file
+        try:
+            held = len(list(new[0].iterdir())) if new else 0
+        except OSError:  # the folder moved on between the glob and the listing
+            held = 0
+        if held >= files_seen:
             proc.send_signal(signal.SIGKILL)
             reached = True
             break
