@@ -20,7 +20,8 @@ import numpy as np
 from stance import __version__
 from stance.corpus import Corpus, load_project, read_table
 from stance.files import sha256
-from stance.evaluate import cross_domain, evaluate, learning_curve, scores, search, target_handling
+from stance.evaluate import (duplicate_groups, evaluate, grouped_folds, learning_curve, leave_source_out, scores,
+                             search, target_handling)
 from stance.features import normalise_targets
 from stance.model import StanceClassifier
 
@@ -49,7 +50,7 @@ def _git_commit() -> str:
 
 def evaluation_report(texts, labels, groups, *, search_settings: bool = True, params: dict | None = None,
                       sources=None, targets=None, n_jobs: int = 2, random_state: int = 0, curve: bool = True,
-                      log: Callable[[str], None] = lambda s: None) -> dict:
+                      log: Callable[[str], None] = lambda s: None, keep: dict | None = None) -> dict:
     """Search settings (or take ``params``), then evaluate them and both baselines under grouped 5-fold CV.
 
     With ``targets`` (each text's target, passed beside the texts; None: no target) of more than one value and
@@ -59,12 +60,19 @@ def evaluation_report(texts, labels, groups, *, search_settings: bool = True, pa
     texts, labels, groups = list(texts), [str(x) for x in labels], list(groups)
     targets = normalise_targets(targets, len(texts)) if targets is not None else None
     report: dict = {}
+    _, duplicates = duplicate_groups(texts, groups)
+    if duplicates:
+        log(f"warning: {duplicates} training sentences share their text with another; identical texts are kept in "
+            "one group, so never on both sides of a split")
+        report["duplicate_texts"] = duplicates
+    folds = grouped_folds(labels, groups, 5, random_state, texts)  # one set of folds for search and evaluation
+    proba = None
     if search_settings:
         t = time.perf_counter()
-        report["search"] = search(texts, labels, groups, random_state=random_state, n_jobs=n_jobs, targets=targets)
-        params = report["search"]["chosen"]
+        report["search"] = search(texts, labels, groups, random_state=random_state, n_jobs=n_jobs, targets=targets,
+                                  folds=folds)
+        params, proba = report["search"]["chosen"], report["search"].pop("proba")
         log(f"searched {len(report['search']['tried'])} settings in {time.perf_counter() - t:.1f}s: {params}")
-    proba = None
     if search_settings and targets is not None and len(set(targets)) > 1:
         t = time.perf_counter()
         report["target_handling"], probas = target_handling(texts, labels, groups, params, random_state=random_state,
@@ -75,8 +83,12 @@ def evaluation_report(texts, labels, groups, *, search_settings: bool = True, pa
             + ", ".join(f"{k} {v:.3f}" for k, v in report["target_handling"].items() if isinstance(v, float))
             + f"; chosen: {report['target_handling']['chosen']}")
     t = time.perf_counter()
+    if proba is None:
+        from stance.evaluate import cross_val_proba
+
+        proba = cross_val_proba(texts, labels, folds, params, random_state, n_jobs, targets)
     ev = evaluate(texts, labels, groups, params, random_state=random_state, n_jobs=n_jobs, proba=proba,
-                  targets=targets)
+                  targets=targets, folds=folds)
     predictions = ev.pop("predictions")
     report["evaluation"] = ev
     classes = ev["model"]["labels"]
@@ -86,6 +98,8 @@ def evaluation_report(texts, labels, groups, *, search_settings: bool = True, pa
             report[key] = {str(v): scores([labels[i] for i in range(len(labels)) if values[i] == v],
                                           [predictions[i] for i in range(len(labels)) if values[i] == v], classes)
                            for v in sorted(set(values))}
+    if keep is not None:
+        keep["proba"], keep["classes"] = proba, classes
     log(f"cross-validated in {time.perf_counter() - t:.1f}s: macro F1 {ev['model']['macro_f1']:.3f} "
         f"(majority {ev['majority']['macro_f1']:.3f}, keyword {ev['keyword']['macro_f1']:.3f})")
     if curve:
@@ -95,22 +109,35 @@ def evaluation_report(texts, labels, groups, *, search_settings: bool = True, pa
     return report
 
 
-def _cross_domain(corpus: Corpus, params) -> dict:
-    s = corpus.sentences
-    out = {}
-    sources = set(s["source"])
-    if {"seeds", "newsmtsc"} <= sources:
-        seeds, news = s[s["source"] == "seeds"], s[s["source"] == "newsmtsc"]
-        out["trained on NewsMTSC, scored on the seeds"] = cross_domain(news["text"], news["label"], seeds["text"],
-                                                                       seeds["label"], params)
-        out["trained on the seeds, scored on NewsMTSC"] = cross_domain(seeds["text"], seeds["label"], news["text"],
-                                                                       news["label"], params)
+def heldout_report(tune, held, params, random_state: int = 0) -> dict:
+    """The fixed held-out score: a model with ``params`` fitted on the tuning sentences, scored once on the held-out
+    world-news documents, overall and by source, beside the keyword rule."""
+    from stance.evaluate import KeywordBaseline
+
+    clf = StanceClassifier(**(params or {}), random_state=random_state).fit(list(tune["text"]), list(tune["label"]))
+    classes = sorted(set(tune["label"]) | set(held["label"]))
+    proba = np.zeros((len(held), len(classes)))
+    proba[:, [classes.index(str(c)) for c in clf.classes_]] = clf.predict_proba(list(held["text"]))
+    pred = [classes[i] for i in proba.argmax(axis=1)]
+    keyword = [k if k in classes else "none" for k in KeywordBaseline().predict(list(held["text"]))]
+    labels, sources = list(held["label"]), list(held["source"])
+    out = {"n": len(held), "documents": int(held["group"].nunique()),
+           "model": scores(labels, pred, classes, proba), "keyword": scores(labels, keyword, classes),
+           "by_source": {}}
+    for src in sorted(set(sources)):
+        rows = [i for i, s in enumerate(sources) if s == src]
+        out["by_source"][src] = {"model": scores([labels[i] for i in rows], [pred[i] for i in rows], classes),
+                                 "keyword": scores([labels[i] for i in rows], [keyword[i] for i in rows], classes)}
     return out
 
 
 def train_project(root: str | Path = ".", out: str | Path = "models/stance", datasets=None, n_jobs: int = 2,
                   log: Callable[[str], None] = lambda s: None) -> tuple[StanceClassifier, dict]:
-    """The default model: every project label (seeds, plus NewsMTSC when its dataset folder is there)."""
+    """The default model: every project label (seeds, plus NewsMTSC when its dataset folder is there).
+
+    The settings search, grouped cross-validation and the leave-one-source-out figures use the tuning sentences
+    only: the held-out world-news documents (``heldout``) are scored once, by a model fitted on the rest with the
+    chosen settings (``report["heldout"]``). The saved model is then fitted on every sentence."""
     root = Path(root)
     corpus = load_project(root, datasets)
     for note in corpus.notes:
@@ -118,12 +145,26 @@ def train_project(root: str | Path = ".", out: str | Path = "models/stance", dat
     s = corpus.sentences
     log(f"{len(s)} labelled sentences from {s['group'].nunique()} articles: "
         + ", ".join(f"{k} {v}" for k, v in sorted(Counter(s['label']).items())))
-    report = evaluation_report(s["text"], s["label"], s["group"], sources=list(s["source"]), n_jobs=n_jobs, log=log)
-    report["cross_domain"] = _cross_domain(corpus, report["params"])
+    held_mask = s["heldout"].astype(bool) if "heldout" in s else np.zeros(len(s), dtype=bool)
+    tune, held = s[~held_mask], s[held_mask]
+    log(f"tuning on {len(tune)} sentences; {len(held)} held-out sentences ({held['group'].nunique()} documents) "
+        "kept out of every tuning step")
+    report = evaluation_report(tune["text"], tune["label"], tune["group"], sources=list(tune["source"]),
+                               n_jobs=n_jobs, log=log, curve=False)
+    t = time.perf_counter()
+    report["cross_source"] = leave_source_out(tune["text"], tune["label"], tune["source"], report["params"],
+                                              n_jobs=n_jobs)
+    if len(held):
+        report["heldout"] = heldout_report(tune, held, report["params"])
+        log(f"held-out world news: macro F1 {report['heldout']['model']['macro_f1']:.3f} "
+            f"(keyword {report['heldout']['keyword']['macro_f1']:.3f}); "
+            + ", ".join(f"{k} {v['model']['macro_f1']:.3f}" for k, v in report["heldout"]["by_source"].items()))
+    log(f"cross-source and held-out scores in {time.perf_counter() - t:.1f}s")
     clf = StanceClassifier(**(report["params"] or {}))
     clf.fit(list(s["text"]), list(s["label"]))
     meta = _metadata(report, corpus.files, Counter(s["label"]), corpus.notes, name="stance (project labels)")
     meta["sources"] = {k: int(v) for k, v in Counter(s["source"]).items()}
+    meta["heldout_sentences"] = int(len(held))
     clf.save(out, meta, registry_file=root / "labels" / "actors.csv", files=_pictures(report))
     return clf, meta
 
