@@ -50,7 +50,7 @@ def _git_commit() -> str:
 
 def evaluation_report(texts, labels, groups, *, search_settings: bool = True, params: dict | None = None,
                       sources=None, targets=None, n_jobs: int = 2, random_state: int = 0, curve: bool = True,
-                      log: Callable[[str], None] = lambda s: None, keep: dict | None = None) -> dict:
+                      log: Callable[[str], None] = lambda s: None, keep: dict | None = None, registry=None) -> dict:
     """Search settings (or take ``params``), then evaluate them and both baselines under grouped 5-fold CV.
 
     With ``targets`` (each text's target, passed beside the texts; None: no target) of more than one value and
@@ -70,7 +70,7 @@ def evaluation_report(texts, labels, groups, *, search_settings: bool = True, pa
     if search_settings:
         t = time.perf_counter()
         report["search"] = search(texts, labels, groups, random_state=random_state, n_jobs=n_jobs, targets=targets,
-                                  folds=folds)
+                                  folds=folds, registry=registry)
         params, proba = report["search"]["chosen"], report["search"].pop("proba")
         log(f"searched {len(report['search']['tried'])} settings in {time.perf_counter() - t:.1f}s: {params}")
     if search_settings and targets is not None and len(set(targets)) > 1:
@@ -86,9 +86,9 @@ def evaluation_report(texts, labels, groups, *, search_settings: bool = True, pa
     if proba is None:
         from stance.evaluate import cross_val_proba
 
-        proba = cross_val_proba(texts, labels, folds, params, random_state, n_jobs, targets)
+        proba = cross_val_proba(texts, labels, folds, params, random_state, n_jobs, targets, registry)
     ev = evaluate(texts, labels, groups, params, random_state=random_state, n_jobs=n_jobs, proba=proba,
-                  targets=targets, folds=folds)
+                  targets=targets, folds=folds, registry=registry)
     predictions = ev.pop("predictions")
     report["evaluation"] = ev
     classes = ev["model"]["labels"]
@@ -109,12 +109,29 @@ def evaluation_report(texts, labels, groups, *, search_settings: bool = True, pa
     return report
 
 
-def heldout_report(tune, held, params, random_state: int = 0) -> dict:
+def calibrate(proba: np.ndarray, labels: list[str], classes: list[str]) -> dict:
+    """Temperature scaling fitted on grouped out-of-fold probabilities, with the ECE and reliability bins before and
+    after (on the same out-of-fold rows: the temperature is one number, so the optimism is small)."""
+    from stance.evaluate import calibration
+    from stance.features import fit_temperature, scale
+
+    y = np.array([classes.index(label) for label in labels])
+    temperature = fit_temperature(proba, y)
+    before, after = calibration(labels, proba, classes), calibration(labels, scale(proba, temperature), classes)
+    return {"temperature": temperature, "ece_before": before["ece"], "ece_after": after["ece"],
+            "brier_before": before["brier"], "brier_after": after["brier"],
+            "reliability_before": before["reliability"], "reliability_after": after["reliability"]}
+
+
+def heldout_report(tune, held, params, random_state: int = 0, registry=None, temperature: float = 1.0) -> dict:
     """The fixed held-out score: a model with ``params`` fitted on the tuning sentences, scored once on the held-out
     world-news documents, overall and by source, beside the keyword rule."""
     from stance.evaluate import KeywordBaseline
 
-    clf = StanceClassifier(**(params or {}), random_state=random_state).fit(list(tune["text"]), list(tune["label"]))
+    clf = StanceClassifier(**(params or {}), random_state=random_state)
+    clf.registry = registry
+    clf.fit(list(tune["text"]), list(tune["label"]))
+    clf.compact_.temperature = temperature
     classes = sorted(set(tune["label"]) | set(held["label"]))
     proba = np.zeros((len(held), len(classes)))
     proba[:, [classes.index(str(c)) for c in clf.classes_]] = clf.predict_proba(list(held["text"]))
@@ -149,19 +166,29 @@ def train_project(root: str | Path = ".", out: str | Path = "models/stance", dat
     tune, held = s[~held_mask], s[held_mask]
     log(f"tuning on {len(tune)} sentences; {len(held)} held-out sentences ({held['group'].nunique()} documents) "
         "kept out of every tuning step")
+    from stance.actors import Registry
+
+    registry = Registry.load(root / "labels" / "actors.csv")  # whose names mask_actors masks (not a setting)
+    kept: dict = {}
     report = evaluation_report(tune["text"], tune["label"], tune["group"], sources=list(tune["source"]),
-                               n_jobs=n_jobs, log=log, curve=False)
+                               n_jobs=n_jobs, log=log, curve=False, registry=registry, keep=kept)
+    report["calibration"] = calibrate(kept["proba"], list(tune["label"]), kept["classes"])
+    log(f"temperature {report['calibration']['temperature']:.3f}: ECE {report['calibration']['ece_before']:.3f} "
+        f"-> {report['calibration']['ece_after']:.3f} (grouped out-of-fold)")
     t = time.perf_counter()
     report["cross_source"] = leave_source_out(tune["text"], tune["label"], tune["source"], report["params"],
-                                              n_jobs=n_jobs)
+                                              n_jobs=n_jobs, registry=registry)
     if len(held):
-        report["heldout"] = heldout_report(tune, held, report["params"])
+        report["heldout"] = heldout_report(tune, held, report["params"], registry=registry,
+                                           temperature=report["calibration"]["temperature"])
         log(f"held-out world news: macro F1 {report['heldout']['model']['macro_f1']:.3f} "
             f"(keyword {report['heldout']['keyword']['macro_f1']:.3f}); "
             + ", ".join(f"{k} {v['model']['macro_f1']:.3f}" for k, v in report["heldout"]["by_source"].items()))
     log(f"cross-source and held-out scores in {time.perf_counter() - t:.1f}s")
     clf = StanceClassifier(**(report["params"] or {}))
+    clf.registry = registry
     clf.fit(list(s["text"]), list(s["label"]))
+    clf.compact_.temperature = report["calibration"]["temperature"]
     meta = _metadata(report, corpus.files, Counter(s["label"]), corpus.notes, name="stance (project labels)")
     meta["sources"] = {k: int(v) for k, v in Counter(s["source"]).items()}
     meta["heldout_sentences"] = int(len(held))
