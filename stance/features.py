@@ -56,6 +56,7 @@ _CAPITALISED = re.compile(r"[A-Z][\w'’-]*")
 _RUN = re.compile(r"[A-Z][\w'’-]*(?:[ \t]+(?:[A-Z][\w'’-]*|(?:al|bin|ibn|de|van|von|der|da|el)(?=[ \t]+[A-Z])))*")
 _ROLES = re.compile(r"\x00(?:[\s,]*(?:and|&)?[\s]*\x00)*")  # adjacent masks (and "X and Y") read as one role token
 _MARK = "\x00"
+_THE = re.compile(r"(?:(?<=\s)|^)[Tt]he[ \t]+$")
 
 
 class Masker:
@@ -128,7 +129,9 @@ class Masker:
     def _marked(self, text: str) -> str:
         pieces, last = [], 0
         for a, b in self.spans(text):
-            pieces += [text[last:a], _MARK]
+            before = text[last:a]
+            the = _THE.search(before)  # "the United States" and "United States" mask alike
+            pieces += [before[: the.start()] if the else before, _MARK]
             last = b
         pieces.append(text[last:])
         return "".join(pieces)
