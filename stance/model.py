@@ -34,6 +34,21 @@ half of one; older versions are then removed. A real folder from an older save i
 ...     ["condemn", "support", "none"] * 3)
 >>> [p.label for p in clf.predict(["Russia condemned the summit."])]
 ['condemn']
+
+With ``mask_actors`` the n-grams see ``ACTOR`` where the registry (or a capitalisation rule) finds an actor, so the
+stance comes from the words, whoever speaks, and the explanation is words:
+
+>>> from stance.actors import Registry
+>>> blind = StanceClassifier(features="word", C=10, mask_actors=True)
+>>> blind.registry = Registry.from_rows([{"name": n, "kind": "state", "aliases": ""}
+...                                      for n in ("Russia", "Iran", "Japan", "Kenya", "Brazil", "India")])
+>>> blind = blind.fit(["Iran condemned the attack.", "Japan thanked Kenya for its support.",
+...                    "Brazil and India held talks."] * 3, ["condemn", "support", "none"] * 3)
+>>> p = blind.predict(["Russia condemned the strikes."], explain=2)[0]
+>>> p.label, p.scores["condemn"] - max(v for k, v in p.scores.items() if k != "condemn") > 0.3
+('condemn', True)
+>>> [word for word, _ in p.explanation]
+['condemned', 'ACTOR condemned']
 """
 
 from __future__ import annotations
