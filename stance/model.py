@@ -47,8 +47,8 @@ stance comes from the words, whoever speaks, and the explanation is words:
 >>> p = blind.predict(["Russia condemned the strikes."], explain=2)[0]
 >>> p.label, p.scores["condemn"] - max(v for k, v in p.scores.items() if k != "condemn") > 0.3
 ('condemn', True)
->>> [word for word, _ in p.explanation]
-['condemned', 'ACTOR condemned']
+>>> sorted(word for word, _ in p.explanation)
+['ACTOR condemned', 'condemned']
 """
 
 from __future__ import annotations
