@@ -454,7 +454,7 @@ def evaluate(
         else:
             report = evaluation_report(texts, labels, groups, search_settings=False, params=clf.params,
                                        sources=sources, targets=targets, n_jobs=jobs,
-                                       log=_console(ctx).log)
+                                       log=_console(ctx).log, registry=clf.registry)
     except InputError as e:
         _fail(str(e))
     if fmt is EvalFormat.json:

@@ -21,8 +21,9 @@ import re
 
 import numpy as np
 
-__all__ = ["DEFAULT_PARAMS", "FEATURES", "fold", "normalise_target", "normalise_targets", "documents", "route",
-           "build_pipeline", "TargetPipelines", "CompactModel", "Scorer"]
+__all__ = ["Masker", "ROLE", "DEFAULT_PARAMS", "FEATURES", "fold", "normalise_target", "normalise_targets", "documents", "route",
+           "build_pipeline", "TargetPipelines", "CompactModel", "Scorer", "scale",
+           "fit_temperature"]
 
 DEFAULT_PARAMS = {
     "features": "word+char",
@@ -31,6 +32,7 @@ DEFAULT_PARAMS = {
     "C": 3.0,
     "min_df": 1,
     "sublinear_tf": True,
+    "mask_actors": False,
 }
 FEATURES = ("word", "char", "word+char")
 FORMAT = 3  # model.npz: every model's arrays plus a JSON layout (format 1 and 2 were joblib pickles)
@@ -46,6 +48,101 @@ def fold(text: str) -> str:
     'russia\\'s "no"  -  now'
     """
     return text.translate(_FOLD).lower()
+
+
+ROLE = "ACTOR"  # what an actor mention becomes before featurisation
+_WORD = re.compile(r"(?<![\w.])\w+")
+_CAPITALISED = re.compile(r"[A-Z][\w'’-]*")
+_RUN = re.compile(r"[A-Z][\w'’-]*(?:[ \t]+(?:[A-Z][\w'’-]*|(?:al|bin|ibn|de|van|von|der|da|el)(?=[ \t]+[A-Z])))*")
+_ROLES = re.compile(r"\x00(?:[\s,]*(?:and|&)?[\s]*\x00)*")  # adjacent masks (and "X and Y") read as one role token
+_MARK = "\x00"
+_THE = re.compile(r"(?:(?<=\s)|^)[Tt]he[ \t]+$")
+
+
+class Masker:
+    """Replaces actor mentions with the role token ``ACTOR`` before featurisation, so that "Japan condemned X" and
+    "Kenya condemned X" give the same features.
+
+    A mention is a registry alias (``aliases``: the registry's names and aliases, matched case-sensitively as whole
+    words, the longest at each place, left to right, as :meth:`stance.actors.Registry.mentions` does) or, in what is
+    left, a run of capitalised words not at the start of the text whose words are not ``keep`` words (function words
+    such as "The", "We", "President" stay). Consecutive mentions ("Kenyan President William Ruto", "X and Y") become
+    one token. The masker is data (two word lists), saved in ``model.npz`` so prediction masks as training did.
+
+    >>> m = Masker(["Japan", "North Korea"], ["the", "we"])
+    >>> m("Japan strongly condemned North Korea's launch, Prime Minister Fumio Kishida said.")
+    "ACTOR strongly condemned ACTOR's launch, ACTOR said."
+    >>> m("The ministry said We will not accept it.")
+    'The ministry said We will not accept it.'
+    """
+
+    def __init__(self, aliases=(), keep=()):
+        self.aliases = sorted({a for a in aliases if a and _WORD.match(a)})
+        self.keep = sorted({k.lower() for k in keep if k})
+        self._keep = frozenset(self.keep)
+        index: dict[str, list[str]] = {}
+        for alias in self.aliases:
+            index.setdefault(re.match(r"\w+", alias).group(0), []).append(alias)
+        self._index = {k: tuple(sorted(v, key=len, reverse=True)) for k, v in index.items()}
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Masker) and (self.aliases, self.keep) == (other.aliases, other.keep)
+
+    def __getstate__(self) -> dict:
+        return {"aliases": self.aliases, "keep": self.keep}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["aliases"], state["keep"])
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """The ``[start, end)`` spans of the mentions the masker replaces, in order."""
+        out, end, size = [], 0, len(text)
+        for m in _WORD.finditer(text):
+            start = m.start()
+            if start < end:
+                continue
+            for alias in self._index.get(m.group(0), ()):
+                stop = start + len(alias)
+                if text.startswith(alias, start) and not (stop < size and (text[stop].isalnum() or text[stop] == "_")):
+                    out.append((start, stop))
+                    end = stop
+                    break
+        names, last = [], 0
+        for a, b in [*out, (size, size)]:
+            for run in _RUN.finditer(text, last, a):
+                words = [(w.start(), w.end()) for w in _CAPITALISED.finditer(text, run.start(), run.end())]
+                while words and text[words[0][0]:words[0][1]].lower().rstrip("'’s") in self._keep \
+                        or words and text[words[0][0]:words[0][1]].lower() in self._keep:
+                    words.pop(0)
+                while words and text[words[-1][0]:words[-1][1]].lower() in self._keep:
+                    words.pop()
+                if not words:
+                    continue
+                first = words[0][0]
+                if not text[:first].strip(" \t\"'“‘(["):  # at the start of the text: only a run of two words or more
+                    if len(words) < 2:
+                        continue
+                names.append((first, words[-1][1]))
+            last = b
+        return sorted(out + names)
+
+    def _marked(self, text: str) -> str:
+        pieces, last = [], 0
+        for a, b in self.spans(text):
+            before = text[last:a]
+            the = _THE.search(before)  # "the United States" and "United States" mask alike
+            pieces += [before[: the.start()] if the else before, _MARK]
+            last = b
+        pieces.append(text[last:])
+        return "".join(pieces)
+
+    def __call__(self, text: str) -> str:
+        """``text`` with each mention (and each run of adjacent mentions) replaced by ``ACTOR``."""
+        return _ROLES.sub(ROLE, self._marked(text))
+
+    def fold(self, text: str) -> str:
+        """The masked, folded text the features see: :func:`fold` of the text around ``ACTOR`` tokens."""
+        return _ROLES.sub(ROLE, fold(self._marked(text)))
 
 
 def normalise_target(value) -> str | None:
@@ -97,14 +194,27 @@ def _text(doc) -> str:
     return fold(doc if isinstance(doc, str) else doc[0])
 
 
+class MaskedText:
+    """The word and character blocks' input when actors are masked: :meth:`Masker.fold` of a document's text."""
+
+    def __init__(self, masker: Masker):
+        self.masker = masker
+
+    def __call__(self, doc) -> str:
+        return self.masker.fold(doc if isinstance(doc, str) else doc[0])
+
+
 def _target_terms(doc) -> list[str]:
     """The target block's one feature: the document's target value, if any."""
     return [] if isinstance(doc, str) or doc[1] is None else [doc[1]]
 
 
-def build_pipeline(params: dict | None = None, random_state: int = 0, with_target: bool = False):
+def build_pipeline(params: dict | None = None, random_state: int = 0, with_target: bool = False,
+                   masker: Masker | None = None):
     """The model: word and/or character TF-IDF n-grams (plus, ``with_target``, the target value as a feature of its
-    own) into a balanced logistic regression. It reads plain texts or ``(text, target)`` pairs (:func:`documents`)."""
+    own) into a balanced logistic regression. It reads plain texts or ``(text, target)`` pairs (:func:`documents`).
+    With ``mask_actors`` the n-grams read the text with actor mentions replaced (``masker``, or a capitalisation-only
+    :class:`Masker`)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import FeatureUnion, Pipeline
@@ -113,11 +223,12 @@ def build_pipeline(params: dict | None = None, random_state: int = 0, with_targe
     if p["features"] not in FEATURES:
         raise ValueError(f"features must be one of {', '.join(FEATURES)}, not {p['features']!r}")
     parts = []
+    prep = MaskedText(masker if masker is not None else Masker()) if p.get("mask_actors") else _text
     if "word" in p["features"].split("+"):
-        parts.append(("word", TfidfVectorizer(preprocessor=_text, ngram_range=tuple(p["word_ngrams"]),
+        parts.append(("word", TfidfVectorizer(preprocessor=prep, ngram_range=tuple(p["word_ngrams"]),
                                               min_df=p["min_df"], sublinear_tf=p["sublinear_tf"])))
     if "char" in p["features"].split("+"):
-        parts.append(("char", TfidfVectorizer(preprocessor=_text, analyzer="char_wb",
+        parts.append(("char", TfidfVectorizer(preprocessor=prep, analyzer="char_wb",
                                               ngram_range=tuple(p["char_ngrams"]), min_df=p["min_df"],
                                               sublinear_tf=p["sublinear_tf"])))
     if with_target:
@@ -179,7 +290,9 @@ def _char_wb(word: str, lo: int, hi: int) -> list[str]:
 class CompactModel:
     """Arrays that reproduce one fitted ``Pipeline(FeatureUnion(TfidfVectorizer...), LogisticRegression)``."""
 
-    def __init__(self, classes, coef: np.ndarray, intercept: np.ndarray, parts: list[dict]):
+    def __init__(self, classes, coef: np.ndarray, intercept: np.ndarray, parts: list[dict],
+                 masker: Masker | None = None):
+        self.masker = masker  # None: the text is only folded
         self.classes = np.asarray([str(c) for c in classes])
         self.coef = np.asarray(coef, dtype=np.float64)
         self.coef_t = np.ascontiguousarray(self.coef.T)  # (features, classes)
@@ -191,11 +304,13 @@ class CompactModel:
     @classmethod
     def from_pipeline(cls, pipeline) -> CompactModel:
         """Read the arrays out of a fitted pipeline built by :func:`build_pipeline`."""
-        parts, offset = [], 0
+        parts, offset, masker = [], 0, None
         for name, vec in pipeline.named_steps["features"].transformer_list:
+            if isinstance(vec.preprocessor, MaskedText):
+                masker = vec.preprocessor.masker
             if vec.analyzer is _target_terms:
                 analyzer = "target"
-            elif vec.preprocessor is _text and vec.analyzer in ("word", "char_wb") and (
+            elif (vec.preprocessor is _text or isinstance(vec.preprocessor, MaskedText)) and vec.analyzer in ("word", "char_wb") and (
                     vec.analyzer != "word" or vec.token_pattern == _TOKEN.pattern):
                 analyzer = vec.analyzer
             else:
@@ -207,13 +322,14 @@ class CompactModel:
                           "idf": np.asarray(vec.idf_, dtype=np.float64), "offset": offset})
             offset += len(vec.idf_)
         clf = pipeline.named_steps["classifier"]
-        return cls(clf.classes_, clf.coef_, clf.intercept_, parts)
+        return cls(clf.classes_, clf.coef_, clf.intercept_, parts, masker)
 
     # --- saving as arrays -----------------------------------------------------------------------------------------
     def arrays(self, prefix: str) -> tuple[dict, dict[str, np.ndarray]]:
         """The layout (JSON) and the arrays of this model, array names starting with ``prefix``. Each vocabulary is
         one separator-joined UTF-8 string, in column order."""
-        layout = {"classes": [str(c) for c in self.classes], "parts": []}
+        layout = {"classes": [str(c) for c in self.classes], "parts": [],
+                  "mask": None if self.masker is None else {"aliases": self.masker.aliases, "keep": self.masker.keep}}
         out = {f"{prefix}coef": self.coef, f"{prefix}intercept": self.intercept}
         for j, part in enumerate(self.parts):
             terms = sorted(part["vocabulary"], key=part["vocabulary"].get)
@@ -237,7 +353,9 @@ class CompactModel:
             parts.append({"name": p["name"], "analyzer": p["analyzer"], "ngram_range": tuple(p["ngram_range"]),
                           "sublinear_tf": bool(p["sublinear_tf"]), "vocabulary": dict(zip(terms, range(len(terms)))),
                           "idf": idf, "offset": int(p["offset"])})
-        return cls(layout["classes"], arrays[f"{prefix}coef"], arrays[f"{prefix}intercept"], parts)
+        mask = layout.get("mask")
+        masker = None if mask is None else Masker(mask["aliases"], mask["keep"])
+        return cls(layout["classes"], arrays[f"{prefix}coef"], arrays[f"{prefix}intercept"], parts, masker)
 
     # --- features -------------------------------------------------------------------------------------------------
     def _columns(self, k: int, part: dict, text: str, target: str | None) -> list:
@@ -267,7 +385,7 @@ class CompactModel:
 
     def _blocks(self, texts: list[str], targets: list[str | None]):
         """Per feature block, the TF-IDF rows as sorted coordinates: (row, column, value) arrays."""
-        folded = [fold(t) for t in texts]
+        folded = [fold(t) for t in texts] if self.masker is None else [self.masker.fold(t) for t in texts]
         for k, part in enumerate(self.parts):
             pieces, sizes = [], []
             for text, target in zip(folded, targets):
@@ -340,7 +458,9 @@ class Scorer:
     value (``models``, which read the text only). Rows go by :func:`route`; ``classes`` is the fallback's classes, then
     any other class a model knows; a model's probabilities land in its classes' columns, 0 elsewhere."""
 
-    def __init__(self, fallback: CompactModel, models: dict[str, CompactModel] | None = None):
+    def __init__(self, fallback: CompactModel, models: dict[str, CompactModel] | None = None,
+                 temperature: float = 1.0):
+        self.temperature = float(temperature)  # 1: the pipeline's probabilities; else softmax(log p / T)
         self.fallback = fallback
         self.models = dict(models or {})
         self.classes = np.asarray(_union_classes([_Classes(m.classes) for m in (fallback, *self.models.values())]))
@@ -348,10 +468,10 @@ class Scorer:
         self._columns = {id(m): np.array([index[str(c)] for c in m.classes]) for m in (fallback, *self.models.values())}
 
     def __getstate__(self) -> dict:  # ``_columns`` is keyed by object identity: rebuilt after a copy or a pickle
-        return {"fallback": self.fallback, "models": self.models}
+        return {"fallback": self.fallback, "models": self.models, "temperature": self.temperature}
 
     def __setstate__(self, state: dict) -> None:
-        self.__init__(state["fallback"], state["models"])
+        self.__init__(state["fallback"], state["models"], state.get("temperature", 1.0))
 
     @classmethod
     def from_pipeline(cls, pipeline) -> Scorer:
@@ -374,12 +494,12 @@ class Scorer:
             model = self.fallback if key is None else self.models[key]  # a target's own model reads the text only
             seen = [targets[i] for i in rows] if key is None else None
             out[np.ix_(rows, self._columns[id(model)])] = model.predict_proba([texts[i] for i in rows], seen)
-        return out
+        return scale(out, self.temperature)
 
     # --- model.npz ------------------------------------------------------------------------------------------------
     def save(self, path) -> None:
         """Write ``model.npz``: every model's arrays and a JSON layout (classes, blocks, routing), no pickle."""
-        layout = {"format": FORMAT, "models": [], "targets": {}}
+        layout = {"format": FORMAT, "models": [], "targets": {}, "temperature": self.temperature}
         arrays: dict[str, np.ndarray] = {}
         for i, (target, model) in enumerate([(None, self.fallback), *sorted(self.models.items())]):
             part_layout, part_arrays = model.arrays(f"m{i}.")
@@ -401,7 +521,41 @@ class Scorer:
             if layout.get("format") != FORMAT:
                 raise ValueError(f"model.npz format {layout.get('format')!r}, expected {FORMAT}")
             models = [CompactModel.from_arrays(m, arrays, f"m{i}.") for i, m in enumerate(layout["models"])]
-        return cls(models[0], {t: models[i] for t, i in layout["targets"].items()})
+        return cls(models[0], {t: models[i] for t, i in layout["targets"].items()}, layout.get("temperature", 1.0))
+
+
+def scale(proba: np.ndarray, temperature: float) -> np.ndarray:
+    """Temperature scaling: softmax(log p / T), row by row (T = 1 leaves ``proba`` as it is; a 0 stays 0)."""
+    if temperature == 1.0 or not len(proba):
+        return proba
+    with np.errstate(divide="ignore"):
+        z = np.log(proba) / temperature
+    z -= z.max(axis=1, keepdims=True)
+    np.exp(z, out=z)
+    return z / z.sum(axis=1, keepdims=True)
+
+
+def fit_temperature(proba: np.ndarray, y: np.ndarray) -> float:
+    """The temperature minimising the negative log-likelihood of out-of-fold ``proba`` (rows) for the true class
+    columns ``y``: a golden-section search over log T in [-2, 2]."""
+    rows = np.arange(len(y))
+
+    def nll(log_t: float) -> float:
+        return float(-np.log(np.clip(scale(proba, math.exp(log_t))[rows, y], 1e-300, None)).mean())
+
+    lo, hi, g = -2.0, 2.0, (math.sqrt(5) - 1) / 2
+    a, b = hi - g * (hi - lo), lo + g * (hi - lo)
+    fa, fb = nll(a), nll(b)
+    for _ in range(60):
+        if fa < fb:
+            hi, b, fb = b, a, fa
+            a = hi - g * (hi - lo)
+            fa = nll(a)
+        else:
+            lo, a, fa = a, b, fb
+            b = lo + g * (hi - lo)
+            fb = nll(b)
+    return round(math.exp((lo + hi) / 2), 6)
 
 
 class _Classes:

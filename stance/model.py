@@ -34,6 +34,21 @@ half of one; older versions are then removed. A real folder from an older save i
 ...     ["condemn", "support", "none"] * 3)
 >>> [p.label for p in clf.predict(["Russia condemned the summit."])]
 ['condemn']
+
+With ``mask_actors`` the n-grams see ``ACTOR`` where the registry (or a capitalisation rule) finds an actor, so the
+stance comes from the words, whoever speaks, and the explanation is words:
+
+>>> from stance.actors import Registry
+>>> blind = StanceClassifier(features="word", C=10, mask_actors=True)
+>>> blind.registry = Registry.from_rows([{"name": n, "kind": "state", "aliases": ""}
+...                                      for n in ("Russia", "Iran", "Japan", "Kenya", "Brazil", "India")])
+>>> blind = blind.fit(["Iran condemned the attack.", "Japan thanked Kenya for its support.",
+...                    "Brazil and India held talks."] * 3, ["condemn", "support", "none"] * 3)
+>>> p = blind.predict(["Russia condemned the strikes."], explain=2)[0]
+>>> p.label, p.scores["condemn"] - max(v for k, v in p.scores.items() if k != "condemn") > 0.3
+('condemn', True)
+>>> sorted(word for word, _ in p.explanation)
+['ACTOR condemned', 'condemned']
 """
 
 from __future__ import annotations
@@ -53,7 +68,7 @@ import numpy as np
 
 from stance.actors import Registry
 from stance.errors import ModelError, NotFittedError
-from stance.features import FEATURES, Scorer, TargetPipelines, build_pipeline, normalise_targets, route
+from stance.features import FEATURES, Masker, Scorer, TargetPipelines, build_pipeline, normalise_targets, route
 from stance.records import ActorStance, Prediction, SentenceStance
 
 __all__ = ["StanceClassifier", "Prediction", "SentenceStance", "ActorStance"]
@@ -61,6 +76,31 @@ __all__ = ["StanceClassifier", "Prediction", "SentenceStance", "ActorStance"]
 _NOT_FITTED = "this StanceClassifier is not fitted: call fit() or StanceClassifier.load()"
 _FILES_NOTE = ("sha256 of every file in this folder except metadata.json itself: catches accidental corruption, "
                "truncation and half-copied folders, not tampering (the hashes live beside the files)")
+
+_MASKERS: dict = {}
+_KEEP_KINDS = ("not_a_name", "pronoun", "title_pronoun", "speech_verb", "judgement_verb", "criticism_noun",
+               "inverted_verb", "pure_speech_verb")
+
+
+def masker_for(registry: Registry | None) -> Masker:
+    """The actor masker for a registry (its names and aliases; capitalisation alone without one), keeping the function
+    words of ``holder_words.csv`` (the kinds in ``_KEEP_KINDS``). Built once per registry."""
+    key = id(registry)
+    hit = _MASKERS.get(key)
+    if hit is not None and hit[0] is registry:
+        return hit[1]
+    import csv
+    import io
+    from importlib import resources
+
+    rows = csv.DictReader(io.StringIO(resources.files("stance").joinpath("holder_words.csv").read_text("utf-8")))
+    keep = [r["word"] for r in rows if r["kind"] in _KEEP_KINDS]
+    aliases = [] if registry is None else [x for a in registry.actors.values() for x in (a.name, *a.aliases)]
+    masker = Masker(aliases, keep)
+    _MASKERS.clear()
+    _MASKERS[key] = (registry, masker)
+    return masker
+
 
 def _check_texts(texts) -> list[str]:
     if isinstance(texts, (str, bytes)):
@@ -109,13 +149,14 @@ class StanceClassifier:
     registry: Registry | None = None
 
     def __init__(self, *, features="word+char", word_ngrams=(1, 2), char_ngrams=(2, 5), C=3.0, min_df=1,
-                 sublinear_tf=True, per_target=False, random_state=0):
+                 sublinear_tf=True, mask_actors=False, per_target=False, random_state=0):
         self.features = features
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams
         self.C = C
         self.min_df = min_df
         self.sublinear_tf = sublinear_tf
+        self.mask_actors = mask_actors
         self.per_target = per_target
         self.random_state = random_state
 
@@ -165,7 +206,7 @@ class StanceClassifier:
         m = p["min_df"]
         if isinstance(m, bool) or not ((isinstance(m, Integral) and m >= 1) or (isinstance(m, Real) and 0 < m <= 1)):
             raise ValueError(f"min_df must be a count >= 1 or a share in (0, 1], not {m!r}")
-        for name in ("sublinear_tf", "per_target"):
+        for name in ("sublinear_tf", "mask_actors", "per_target"):
             if not isinstance(p[name], (bool, np.bool_)):
                 raise ValueError(f"{name} must be True or False, not {p[name]!r}")
         if p["random_state"] is not None and (isinstance(p["random_state"], bool)
@@ -195,7 +236,8 @@ class StanceClassifier:
         p = self._checked_params()
         settings = {k: v for k, v in p.items() if k not in ("per_target", "random_state")}
         with_target = any(t is not None for t in targets)
-        fallback = build_pipeline(settings, p["random_state"], with_target).fit(list(zip(texts, targets)), labels)
+        masker = masker_for(self.registry) if p["mask_actors"] else None
+        fallback = build_pipeline(settings, p["random_state"], with_target, masker).fit(list(zip(texts, targets)), labels)
         pipeline = fallback
         if p["per_target"]:
             pipes = {}
@@ -205,7 +247,7 @@ class StanceClassifier:
                 if target is None or len(set(y)) < 2:
                     continue
                 try:
-                    pipes[target] = build_pipeline(settings, p["random_state"]).fit([texts[i] for i in rows], y)
+                    pipes[target] = build_pipeline(settings, p["random_state"], masker=masker).fit([texts[i] for i in rows], y)
                 except ValueError:  # no n-gram to learn from in this target's texts: the fallback scores them
                     continue
             pipeline = TargetPipelines(fallback, pipes)

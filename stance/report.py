@@ -61,8 +61,22 @@ def evaluation_table(report: dict) -> str:
         parts += ["", "Model by target (out-of-fold):", scores_table(report["by_target"])]
     for name, cd in (report.get("cross_domain") or {}).items():
         parts += ["", f"Cross-domain, {name} ({cd['train']} train / {cd['test']} test sentences):",
-                  scores_table({"model": cd["model"], "majority class": cd["majority"],
-                                **({"keyword rule": cd["keyword"]} if "keyword" in cd else {})})]
+                  scores_table({"model": cd["model"], "majority class": cd["majority"]})]
+    if report.get("cross_source"):
+        parts += ["", "Cross-source (trained without a source, scored on it):",
+                  scores_table({f"{k} ({v['test']}): {sys}": v[key] for k, v in report["cross_source"].items()
+                                for sys, key in (("model", "model"), ("keyword", "keyword"))})]
+    if report.get("heldout"):
+        ho = report["heldout"]
+        rows = {"model": ho["model"], "keyword rule": ho["keyword"]}
+        rows.update({f"{k}: {sys}": v[key] for k, v in ho["by_source"].items()
+                     for sys, key in (("model", "model"), ("keyword", "keyword"))})
+        parts += ["", f"Held-out world news ({ho['n']} sentences, {ho['documents']} documents no tuning step saw; "
+                  "model fitted on the rest with the chosen settings):", scores_table(rows)]
+    if report.get("calibration"):
+        cal = report["calibration"]
+        parts += ["", f"Calibration: temperature {cal['temperature']:.3f} fitted on grouped out-of-fold "
+                  f"probabilities; ECE {cal['ece_before']:.3f} before, {cal['ece_after']:.3f} after"]
     if report.get("learning_curve"):
         parts += ["", "Learning curve (would more labels help?):",
                   table(["train sentences", "macro F1"],
@@ -242,6 +256,35 @@ def _html_scores(systems: dict[str, dict]) -> str:
     return f"<table><tr><th>system</th><th>macro F1</th><th>accuracy</th>{head}<th>ECE</th><th>Brier</th></tr>{rows}</table>"
 
 
+def _svg_reliability(cal: dict) -> str:
+    """Accuracy against confidence per bin, before and after calibration, with the diagonal."""
+    w, h, pad = 360, 300, 40
+    x = lambda v: pad + v * (w - 2 * pad)  # noqa: E731
+    y = lambda v: h - pad - v * (h - 2 * pad)  # noqa: E731
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" role="img" '
+             'aria-label="reliability diagram">',
+             f'<line x1="{x(0)}" y1="{y(0)}" x2="{x(1)}" y2="{y(1)}" stroke="#bbb" stroke-dasharray="4 3"/>',
+             f'<line x1="{x(0)}" y1="{y(0)}" x2="{x(1)}" y2="{y(0)}" stroke="#333"/>',
+             f'<line x1="{x(0)}" y1="{y(0)}" x2="{x(0)}" y2="{y(1)}" stroke="#333"/>']
+    for v in (0, 0.5, 1):
+        parts.append(f'<text x="{x(v):.1f}" y="{y(0) + 16:.1f}" font-size="11" text-anchor="middle">{v:.1f}</text>')
+        parts.append(f'<text x="{x(0) - 6:.1f}" y="{y(v) + 4:.1f}" font-size="11" text-anchor="end">{v:.1f}</text>')
+    parts.append(f'<text x="{w / 2:.1f}" y="{h - 6}" font-size="12" text-anchor="middle">confidence</text>')
+    parts.append(f'<text x="12" y="{h / 2:.1f}" font-size="12" transform="rotate(-90 12 {h / 2:.1f})" '
+                 'text-anchor="middle">accuracy</text>')
+    for key, colour, name, dy in (("before", "#C04F00", "before", 0), ("after", "#0072B2", "after", 16)):
+        pts = [(x(b["confidence"]), y(b["accuracy"])) for b in cal.get(f"reliability_{key}", [])]
+        if pts:
+            parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="'
+                         + " ".join(f"{a:.1f},{b:.1f}" for a, b in pts) + '"/>')
+            parts += [f'<circle cx="{a:.1f}" cy="{b:.1f}" r="3" fill="{colour}"/>' for a, b in pts]
+        ece = cal.get(f"ece_{key}")
+        parts.append(f'<text x="{pad + 8}" y="{pad + dy}" font-size="12" fill="{colour}">{name}'
+                     + (f" (ECE {ece:.3f})" if ece is not None else "") + "</text>")
+    parts.append("</svg>")
+    return "".join(parts)
+
+
 def evaluation_html(report: dict, title: str = "stance: evaluation") -> str:
     """One self-contained page: scores beside the baselines, the confusion matrix and the learning curve."""
     ev = report["evaluation"]
@@ -267,8 +310,23 @@ def evaluation_html(report: dict, title: str = "stance: evaluation") -> str:
                                                        "majority": ev["majority"]["macro_f1"]})]
     for name, cd in (report.get("cross_domain") or {}).items():
         body += [f"<h2>Cross-domain: {html.escape(name)}</h2>",
-                 _html_scores({"model": cd["model"], "majority class": cd["majority"],
-                               **({"keyword rule": cd["keyword"]} if "keyword" in cd else {})})]
+                 _html_scores({"model": cd["model"], "majority class": cd["majority"]})]
+    if report.get("by_source"):
+        body += ["<h2>Model by source (out-of-fold)</h2>", _html_scores(report["by_source"])]
+    if report.get("cross_source"):
+        body += ["<h2>Cross-source: trained without a source, scored on it</h2>",
+                 _html_scores({f"{k} ({v['test']}): {sys}": v[key] for k, v in report["cross_source"].items()
+                               for sys, key in (("model", "model"), ("keyword", "keyword"))})]
+    if report.get("heldout"):
+        ho = report["heldout"]
+        rows = {"model": ho["model"], "keyword rule": ho["keyword"]}
+        rows.update({f"{k}: {sys}": v[key] for k, v in ho["by_source"].items()
+                     for sys, key in (("model", "model"), ("keyword", "keyword"))})
+        body += [f"<h2>Held-out world news</h2><p class=\"muted\">{ho['n']} sentences from {ho['documents']} documents "
+                 "that no tuning step saw, scored once by a model fitted on the rest with the chosen settings.</p>",
+                 _html_scores(rows)]
+    if report.get("calibration"):
+        body += ["<h2>Reliability (grouped out-of-fold)</h2>", _svg_reliability(report["calibration"])]
     return (f"<!doctype html><html lang=en><meta charset=utf-8><title>{html.escape(title)}</title>"
             f"<style>{_STYLE}</style><body>{''.join(body)}</body></html>\n")
 

@@ -21,7 +21,8 @@ import numpy as np
 from stance import __version__
 from stance.corpus import Corpus, load_project, read_table
 from stance.files import sha256
-from stance.evaluate import cross_domain, evaluate, learning_curve, scores, search, target_handling
+from stance.evaluate import (duplicate_groups, evaluate, grouped_folds, learning_curve, leave_source_out, scores,
+                             search, target_handling)
 from stance.features import normalise_targets
 from stance.model import StanceClassifier
 
@@ -50,7 +51,7 @@ def _git_commit() -> str:
 
 def evaluation_report(texts, labels, groups, *, search_settings: bool = True, params: dict | None = None,
                       sources=None, targets=None, n_jobs: int = 2, random_state: int = 0, curve: bool = True,
-                      log: Callable[[str], None] = lambda s: None) -> dict:
+                      log: Callable[[str], None] = lambda s: None, keep: dict | None = None, registry=None) -> dict:
     """Search settings (or take ``params``), then evaluate them and both baselines under grouped 5-fold CV.
 
     With ``targets`` (each text's target, passed beside the texts; None: no target) of more than one value and
@@ -60,12 +61,19 @@ def evaluation_report(texts, labels, groups, *, search_settings: bool = True, pa
     texts, labels, groups = list(texts), [str(x) for x in labels], list(groups)
     targets = normalise_targets(targets, len(texts)) if targets is not None else None
     report: dict = {}
+    _, duplicates = duplicate_groups(texts, groups)
+    if duplicates:
+        log(f"warning: {duplicates} training sentences share their text with another; identical texts are kept in "
+            "one group, so never on both sides of a split")
+        report["duplicate_texts"] = duplicates
+    folds = grouped_folds(labels, groups, 5, random_state, texts)  # one set of folds for search and evaluation
+    proba = None
     if search_settings:
         t = time.perf_counter()
-        report["search"] = search(texts, labels, groups, random_state=random_state, n_jobs=n_jobs, targets=targets)
-        params = report["search"]["chosen"]
+        report["search"] = search(texts, labels, groups, random_state=random_state, n_jobs=n_jobs, targets=targets,
+                                  folds=folds, registry=registry)
+        params, proba = report["search"]["chosen"], report["search"].pop("proba")
         log(f"searched {len(report['search']['tried'])} settings in {time.perf_counter() - t:.1f}s: {params}")
-    proba = None
     if search_settings and targets is not None and len(set(targets)) > 1:
         t = time.perf_counter()
         report["target_handling"], probas = target_handling(texts, labels, groups, params, random_state=random_state,
@@ -76,8 +84,12 @@ def evaluation_report(texts, labels, groups, *, search_settings: bool = True, pa
             + ", ".join(f"{k} {v:.3f}" for k, v in report["target_handling"].items() if isinstance(v, float))
             + f"; chosen: {report['target_handling']['chosen']}")
     t = time.perf_counter()
+    if proba is None:
+        from stance.evaluate import cross_val_proba
+
+        proba = cross_val_proba(texts, labels, folds, params, random_state, n_jobs, targets, registry)
     ev = evaluate(texts, labels, groups, params, random_state=random_state, n_jobs=n_jobs, proba=proba,
-                  targets=targets)
+                  targets=targets, folds=folds, registry=registry)
     predictions = ev.pop("predictions")
     report["evaluation"] = ev
     classes = ev["model"]["labels"]
@@ -87,6 +99,8 @@ def evaluation_report(texts, labels, groups, *, search_settings: bool = True, pa
             report[key] = {str(v): scores([labels[i] for i in range(len(labels)) if values[i] == v],
                                           [predictions[i] for i in range(len(labels)) if values[i] == v], classes)
                            for v in sorted(set(values))}
+    if keep is not None:
+        keep["proba"], keep["classes"] = proba, classes
     log(f"cross-validated in {time.perf_counter() - t:.1f}s: macro F1 {ev['model']['macro_f1']:.3f} "
         f"(majority {ev['majority']['macro_f1']:.3f}, keyword {ev['keyword']['macro_f1']:.3f})")
     if curve:
@@ -96,30 +110,52 @@ def evaluation_report(texts, labels, groups, *, search_settings: bool = True, pa
     return report
 
 
-def _cross_domain(corpus: Corpus, params, minimum: int = 100) -> dict:
-    """Figures on sentences no setting was tuned on: the held-out world-news documents (a model fitted on every other
-    sentence that is not held out, scored on them, by source), and each source in turn left out of training (fitted on
-    the other sources' tuning sentences, scored on that source's), beside the majority class and the keyword rule."""
-    s = corpus.sentences
-    dev, held = s[~s["heldout"]], s[s["heldout"]]
-    out = {}
-    for source in sorted(set(held["source"])):
-        test = held[held["source"] == source]
-        out[f"held out (never tuned on): {source}, trained on every tuning sentence"] = cross_domain(
-            dev["text"], dev["label"], test["text"], test["label"], params)
-    counts = Counter(dev["source"])
-    for source in sorted(counts):
-        if counts[source] < minimum or len(counts) < 2:
-            continue
-        train, test = dev[dev["source"] != source], dev[dev["source"] == source]
-        out[f"trained without {source}, scored on {source}"] = cross_domain(train["text"], train["label"], test["text"],
-                                                                             test["label"], params)
+def calibrate(proba: np.ndarray, labels: list[str], classes: list[str]) -> dict:
+    """Temperature scaling fitted on grouped out-of-fold probabilities, with the ECE and reliability bins before and
+    after (on the same out-of-fold rows: the temperature is one number, so the optimism is small)."""
+    from stance.evaluate import calibration
+    from stance.features import fit_temperature, scale
+
+    y = np.array([classes.index(label) for label in labels])
+    temperature = fit_temperature(proba, y)
+    before, after = calibration(labels, proba, classes), calibration(labels, scale(proba, temperature), classes)
+    return {"temperature": temperature, "ece_before": before["ece"], "ece_after": after["ece"],
+            "brier_before": before["brier"], "brier_after": after["brier"],
+            "reliability_before": before["reliability"], "reliability_after": after["reliability"]}
+
+
+def heldout_report(tune, held, params, random_state: int = 0, registry=None, temperature: float = 1.0) -> dict:
+    """The fixed held-out score: a model with ``params`` fitted on the tuning sentences, scored once on the held-out
+    world-news documents, overall and by source, beside the keyword rule."""
+    from stance.evaluate import KeywordBaseline
+
+    clf = StanceClassifier(**(params or {}), random_state=random_state)
+    clf.registry = registry
+    clf.fit(list(tune["text"]), list(tune["label"]))
+    clf.compact_.temperature = temperature
+    classes = sorted(set(tune["label"]) | set(held["label"]))
+    proba = np.zeros((len(held), len(classes)))
+    proba[:, [classes.index(str(c)) for c in clf.classes_]] = clf.predict_proba(list(held["text"]))
+    pred = [classes[i] for i in proba.argmax(axis=1)]
+    keyword = [k if k in classes else "none" for k in KeywordBaseline().predict(list(held["text"]))]
+    labels, sources = list(held["label"]), list(held["source"])
+    out = {"n": len(held), "documents": int(held["group"].nunique()),
+           "model": scores(labels, pred, classes, proba), "keyword": scores(labels, keyword, classes),
+           "by_source": {}}
+    for src in sorted(set(sources)):
+        rows = [i for i, s in enumerate(sources) if s == src]
+        out["by_source"][src] = {"model": scores([labels[i] for i in rows], [pred[i] for i in rows], classes),
+                                 "keyword": scores([labels[i] for i in rows], [keyword[i] for i in rows], classes)}
     return out
 
 
 def train_project(root: str | Path = ".", out: str | Path = "models/stance", datasets=None, n_jobs: int = 2,
                   log: Callable[[str], None] = lambda s: None) -> tuple[StanceClassifier, dict]:
-    """The default model: every project label (seeds, plus NewsMTSC when its dataset folder is there)."""
+    """The default model: every project label (seeds, plus NewsMTSC when its dataset folder is there).
+
+    The settings search, grouped cross-validation and the leave-one-source-out figures use the tuning sentences
+    only: the held-out world-news documents (``heldout``) are scored once, by a model fitted on the rest with the
+    chosen settings (``report["heldout"]``). The saved model is then fitted on every sentence."""
     root = Path(root)
     corpus = load_project(root, datasets)
     for note in corpus.notes:
@@ -127,19 +163,36 @@ def train_project(root: str | Path = ".", out: str | Path = "models/stance", dat
     s = corpus.sentences
     log(f"{len(s)} labelled sentences from {s['group'].nunique()} articles: "
         + ", ".join(f"{k} {v}" for k, v in sorted(Counter(s['label']).items())))
-    dev = s[~s["heldout"]]
-    if len(dev) < len(s):
-        log(f"{len(s) - len(dev)} sentences of held-out world-news documents are kept out of the search and the "
-            "cross-validation, and scored apart")
-    report = evaluation_report(dev["text"], dev["label"], dev["group"], sources=list(dev["source"]), n_jobs=n_jobs,
-                               log=log)
+    held_mask = s["heldout"].astype(bool) if "heldout" in s else np.zeros(len(s), dtype=bool)
+    tune, held = s[~held_mask], s[held_mask]
+    log(f"tuning on {len(tune)} sentences; {len(held)} held-out sentences ({held['group'].nunique()} documents) "
+        "kept out of every tuning step")
+    from stance.actors import Registry
+
+    registry = Registry.load(root / "labels" / "actors.csv")  # whose names mask_actors masks (not a setting)
+    kept: dict = {}
+    report = evaluation_report(tune["text"], tune["label"], tune["group"], sources=list(tune["source"]),
+                               n_jobs=n_jobs, log=log, curve=False, registry=registry, keep=kept)
+    report["calibration"] = calibrate(kept["proba"], list(tune["label"]), kept["classes"])
+    log(f"temperature {report['calibration']['temperature']:.3f}: ECE {report['calibration']['ece_before']:.3f} "
+        f"-> {report['calibration']['ece_after']:.3f} (grouped out-of-fold)")
     t = time.perf_counter()
-    report["cross_domain"] = _cross_domain(corpus, report["params"])
-    log(f"held-out and cross-source figures in {time.perf_counter() - t:.1f}s")
+    report["cross_source"] = leave_source_out(tune["text"], tune["label"], tune["source"], report["params"],
+                                              n_jobs=n_jobs, registry=registry)
+    if len(held):
+        report["heldout"] = heldout_report(tune, held, report["params"], registry=registry,
+                                           temperature=report["calibration"]["temperature"])
+        log(f"held-out world news: macro F1 {report['heldout']['model']['macro_f1']:.3f} "
+            f"(keyword {report['heldout']['keyword']['macro_f1']:.3f}); "
+            + ", ".join(f"{k} {v['model']['macro_f1']:.3f}" for k, v in report["heldout"]["by_source"].items()))
+    log(f"cross-source and held-out scores in {time.perf_counter() - t:.1f}s")
     clf = StanceClassifier(**(report["params"] or {}))
+    clf.registry = registry
     clf.fit(list(s["text"]), list(s["label"]))
+    clf.compact_.temperature = report["calibration"]["temperature"]
     meta = _metadata(report, corpus.files, Counter(s["label"]), corpus.notes, name="stance (project labels)")
     meta["sources"] = {k: int(v) for k, v in Counter(s["source"]).items()}
+    meta["heldout_sentences"] = int(len(held))
     clf.save(out, meta, registry_file=root / "labels" / "actors.csv", files=_pictures(report))
     return clf, meta
 

@@ -77,3 +77,14 @@ def test_learning_curve_picture_has_ticks_and_labels_clear_of_the_points():
     keyword, majority = (next((x, y) for x, y, t in texts_at if t.startswith(name)) for name in ("keyword", "majority"))
     assert keyword[0] > last_x + 14 and majority[0] > last_x + 14  # right of the last point and its value
     assert abs(keyword[1] - majority[1]) >= 14  # close values, labels apart
+
+
+def test_identical_texts_share_a_group_so_never_sit_on_both_sides_of_a_split():
+    from stance.evaluate import duplicate_groups
+
+    texts, labels, groups = generated()
+    texts[0] = texts[-1]  # article-0 and article-11 share a sentence
+    merged, duplicates = duplicate_groups(texts, groups)
+    assert duplicates == 2 and merged[0] == merged[-1]
+    for train, test in grouped_folds(labels, groups, n_splits=4, texts=texts):
+        assert not {texts[i] for i in train} & {texts[i] for i in test}

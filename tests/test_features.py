@@ -97,3 +97,33 @@ def test_the_feature_module_imports_nothing_of_ours_so_no_circle():
     imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)} | \
         {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     assert not [m for m in imported if m and m.split(".")[0] == "stance"]
+
+
+def test_masked_model_scorer_equals_the_pipeline_and_names_do_not_matter(registry, tmp_path):
+    from stance.corpus import load_project
+
+    labelled = load_project(SEEDS[0].parent.parent, tmp_path / "no-datasets").sentences
+    clf = StanceClassifier(features="word+char", mask_actors=True)
+    clf.registry = registry
+    clf.fit(list(labelled["text"]), list(labelled["label"]))
+    texts = _seed_sentences() + ["", "Japan condemned North Korea's missile test.", "Kenyan President William Ruto "
+                                 "condemned the sanctions.", "x" * 3000]
+    reference = clf.pipeline_.predict_proba(texts)
+    assert np.abs(clf.compact_.predict_proba(texts) - reference).max() < 1e-9
+    clf.save(tmp_path / "m")
+    assert np.abs(StanceClassifier.load(tmp_path / "m").predict_proba(texts) - reference).max() < 1e-9
+    a, b = clf.predict_proba(["Japan condemned Iran's missile test.", "Kenya condemned Brazil's missile test."])
+    assert np.abs(a - b).max() < 1e-12  # registered names are one token, whoever they are
+
+
+def test_temperature_scaling_is_saved_and_applied_by_the_scorer(tmp_path):
+    from stance.features import scale
+
+    texts, labels = map(list, zip(*TINY))
+    clf = StanceClassifier().fit(texts, labels)
+    raw = clf.pipeline_.predict_proba(texts)
+    clf.compact_.temperature = 2.0
+    assert np.abs(clf.predict_proba(texts) - scale(raw, 2.0)).max() < 1e-9
+    assert clf.predict_proba(texts).max() < raw.max()  # softer
+    clf.save(tmp_path / "m")
+    assert np.abs(StanceClassifier.load(tmp_path / "m").predict_proba(texts) - scale(raw, 2.0)).max() < 1e-9
