@@ -131,6 +131,14 @@ def _load(model: Path, console: Console | None = None):
 
 
 ModelOpt = Annotated[Path, typer.Option("--model", "-m", help="Model folder.", show_default=True)]
+HolderOpt = Annotated[Optional[list[str]], typer.Option("--holder", help="Keep only stances held by this actor "
+                                                        "(canonical name or code; repeatable).")]
+TargetOpt = Annotated[Optional[list[str]], typer.Option("--target", help="Keep only stances toward this actor "
+                                                        "(canonical name or code; repeatable).")]
+StanceOpt = Annotated[Optional[list[str]], typer.Option("--stance", help="Keep only this stance (support, condemn, "
+                                                        "hedge, none; repeatable).")]
+MinConfidenceOpt = Annotated[float, typer.Option("--min-confidence", min=0.0, max=1.0, help="Keep only sentences "
+                                                 "scored at least this confident.")]
 ActorsOpt = Annotated[Optional[Path], typer.Option("--actors", help="Extra actors (CSV with the registry's columns: "
                                                    "name,kind,affiliation,code,aliases) merged over the model's own; "
                                                    "no retraining.")]
@@ -284,14 +292,10 @@ def predict(
                                       "inputs. The output is the same whatever the number.")] = 1,
     csv_safe: Annotated[bool, typer.Option("--csv-safe", help="In CSV output, put a ' before cells that start with "
                                            "=, +, -, @ so spreadsheets do not run them as formulas.")] = False,
-    holder: Annotated[Optional[list[str]], typer.Option("--holder", help="Keep only stances held by this actor "
-                                                        "(canonical name or code; repeatable).")] = None,
-    target: Annotated[Optional[list[str]], typer.Option("--target", help="Keep only stances toward this actor "
-                                                        "(canonical name or code; repeatable).")] = None,
-    stance_: Annotated[Optional[list[str]], typer.Option("--stance", help="Keep only this stance (support, condemn, "
-                                                         "hedge, none; repeatable).")] = None,
-    min_confidence: Annotated[float, typer.Option("--min-confidence", min=0.0, max=1.0, help="Keep only sentences "
-                                                  "scored at least this confident.")] = 0.0,
+    holder: HolderOpt = None,
+    target: TargetOpt = None,
+    stance_: StanceOpt = None,
+    min_confidence: MinConfidenceOpt = 0.0,
     actors: ActorsOpt = None,
 ) -> None:
     """Score documents sentence by sentence: stance, confidence, probabilities, holder and target."""
@@ -501,14 +505,10 @@ def summarize(
     text_column: TextColumnOpt = None,
     pattern: GlobOpt = "*.txt",
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Scoring processes.")] = 1,
-    holder: Annotated[Optional[list[str]], typer.Option("--holder", help="Keep only stances held by this actor "
-                                                        "(canonical name or code; repeatable).")] = None,
-    target: Annotated[Optional[list[str]], typer.Option("--target", help="Keep only stances toward this actor "
-                                                        "(canonical name or code; repeatable).")] = None,
-    stance_: Annotated[Optional[list[str]], typer.Option("--stance", help="Keep only this stance (support, condemn, "
-                                                         "hedge, none; repeatable).")] = None,
-    min_confidence: Annotated[float, typer.Option("--min-confidence", min=0.0, max=1.0, help="Keep only sentences "
-                                                  "scored at least this confident.")] = 0.0,
+    holder: HolderOpt = None,
+    target: TargetOpt = None,
+    stance_: StanceOpt = None,
+    min_confidence: MinConfidenceOpt = 0.0,
     actors: ActorsOpt = None,
 ) -> None:
     """Who stands where: a holder x target x stance table over one or many documents (counts kept as it reads)."""
