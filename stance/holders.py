@@ -68,7 +68,7 @@ from typing import NamedTuple
 
 from stance.actors import Actor, Mention, Registry
 
-__all__ = ["Attribution", "Finder"]
+__all__ = ["Attribution", "Finder", "Voice"]
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,18 @@ class Attribution:
     target_code: str
     start: int = 0
     end: int = 0
+
+
+@dataclass(frozen=True)
+class Voice:
+    """Who a document speaks as, which its sentences do not say: the caller knows it (a statement's issuer, from its
+    title: :meth:`Finder.voice`). ``author`` is who "I", "we", "our", "my administration" are (several for a joint
+    statement, the issuer first); ``participants`` who "the leaders", "the two presidents", "both sides" are (the
+    principals of a readout's call or meeting, the issuer's first; by default the author). Registry names; a name
+    the registry lacks stands for itself."""
+
+    author: tuple[str, ...] = ()
+    participants: tuple[str, ...] = ()
 
 
 # --- patterns of grammar (the word lists are in holder_words.csv) ----------------------------------------------------
@@ -168,7 +180,8 @@ _SENTENCE_THE = re.compile(r"[\s“\"‘']*(The)\s")
 WORD_KINDS = ("speech_verb", "judgement_verb", "inverted_verb", "pure_speech_verb", "low_verb", "told_verb",
               "irregular_past", "title", "not_a_name", "not_an_actor_head", "position_noun", "pronoun",
               "title_pronoun", "title_pronoun_modifier", "role", "role_before_name", "criticism_noun", "abbreviation",
-              "name_particle", "action_noun", "action_verb", "not_a_target_after")
+              "name_particle", "action_noun", "action_verb", "not_a_target_after", "voice_pronoun", "principal_title",
+              "statement_noun")
 
 
 def _alt(words: list[str]) -> str:
@@ -227,11 +240,16 @@ class _Words:
     pronoun: re.Pattern  # pronouns and titles that stand for an actor named before
     name: re.Pattern  # a capitalised name
     title_gap: re.Pattern  # titles joining two mentions ("U.S. President Donald Trump")
+    voice: re.Pattern  # "I", "we", "our", "the leaders": the document's own voice (its author or participants)
+    voice_of: dict[str, str]  # a voice pronoun (lower case) -> "author" or "participants"
+    principal_titles: frozenset[str]  # titles of those whose own statements speak as themselves ("President")
+    statement: re.Pattern  # "Statement by X", "Readout of X's call with Y": a title that names its issuer
 
     @classmethod
     def from_rows(cls, rows, source: str = "<rows>") -> _Words:
         by: dict[str, list[str]] = {k: [] for k in WORD_KINDS}
         pronoun_of: dict[str, str] = {}
+        voice_of: dict[str, str] = {}
         for line, row in enumerate(rows, 2):
             kind, word = row["kind"], row["word"]
             if kind not in by or not word or word != word.strip():
@@ -239,6 +257,10 @@ class _Words:
             by[kind].append(word)
             if kind == "pronoun":
                 pronoun_of[word] = row.get("means") or word
+            if kind == "voice_pronoun":
+                if row.get("means") not in ("author", "participants"):
+                    raise ValueError(f"{source}:{line}: voice_pronoun {word!r} means 'author' or 'participants'")
+                voice_of[word.lower()] = row["means"]
         verbs = by["speech_verb"] + by["judgement_verb"]
         single = [w for w in verbs if " " not in w]
         irregular = set(by["irregular_past"])
@@ -247,6 +269,10 @@ class _Words:
         name_word = r"(?:" + abbrev + r"|[A-Z]\.|[A-Z][\w’'-]*\w|[A-Z])"
         particles = "|".join(map(re.escape, by["name_particle"]))
         pronouns = "|".join(f"[{w[0].upper()}{w[0]}]{re.escape(w[1:])}" for w in by["pronoun"])
+        # voice pronouns: a lower-case first letter may be capitalised ("We"), an upper-case one stays ("I", not "i")
+        voices = [(re.escape(w[0]) if w[0].isupper() else f"[{w[0].upper()}{w[0]}]")
+                  + r"\s+".join(map(re.escape, w[1:].split(" "))) for w in sorted(by["voice_pronoun"], key=len,
+                                                                                    reverse=True)]
         gap_item = (r"\s*\([^()]{1,40}\)"
                     r"|\s*,\s*[^,;:“”\"()]{1,110}?(?=\s*,)"
                     r"|,(?=\s)"
@@ -288,6 +314,12 @@ class _Words:
             name=re.compile(r"(?<![\w.@#’'-])" + name_word
                             + r"(?:\s+(?:(?:" + particles + r")\s+)?" + name_word + r")*"),
             title_gap=re.compile(r"(?:[’']s)?(?:\s+(?:" + name_word + r"|of|the))*\s+"),
+            # a voice pronoun, also before a contraction ("we’re", "I’ve")
+            voice=re.compile(r"(?<![\w’'-])(?:" + "|".join(voices) + r")(?=[’'](?:m|re|ve|ll|d)\b|(?![\w’'-]))"),
+            voice_of=voice_of,
+            principal_titles=frozenset(by["principal_title"]),
+            statement=re.compile(r"(?<![\w’'-])(?:" + _alt(by["statement_noun"]) + r")(?![\w’'-])"
+                                 r"(?P<by>\s+(?:of|from|by)\s+(?:the\s+)?)?"),
         )
 
 
@@ -429,6 +461,7 @@ class _Sentence:
     unspoken: bool = False  # a quotation without a speaker (the next sentence's speaker may claim it)
     agents: list[tuple[int, Mention]] = field(default_factory=list)  # who did an action: (where, doer), in order
     prior_agent: Mention | None = None  # the last doer of an action in the sentences before
+    voices: dict[int, tuple[Mention, ...]] = field(default_factory=dict)  # "we" of a joint statement: the others
 
 
 @dataclass(slots=True, eq=False)
@@ -465,11 +498,12 @@ class _Memory:
     """The context, indexed as it grows: the last actor "he"/"she" and "they" can stand for, the last one of each
     surname, and the marker of the sentence before."""
 
-    __slots__ = ("surnames", "he", "they", "marker", "agent")
+    __slots__ = ("surnames", "he", "they", "marker", "agent", "voice")
 
     def __init__(self, context: list):
         self.surnames: dict[str, Mention] = {}
         self.he = self.they = self.marker = self.agent = None
+        self.voice: dict[str, tuple[Mention, ...]] = {}  # "author" / "participants" -> who they are (Voice)
         self.add(context)
 
     def add(self, mentions: list) -> None:
@@ -505,6 +539,16 @@ class _Memory:
             self.they = next((c for c in reversed(kept) if _they(c)), None)
 
 
+_ISSUER_END = re.compile(r"[’'](?:s\s|\s)|\s+(?:on|to|regarding|following|at|in|for|after|about|concerning|"
+                         r"with|between|during|ahead)\s|:|,\s")
+_WITH = re.compile(r"\s(?:with|between)\s")
+
+
+def _principal(phrase: str) -> bool:
+    """Whether a title phrase ("President Jane Doe") names a principal, who speaks as herself."""
+    return any(re.search(r"(?<![\w-])" + re.escape(t) + r"(?![\w-])", phrase) for t in _words().principal_titles)
+
+
 class Finder:
     """Rule-based holder and target finding over a document, sentence by sentence.
 
@@ -515,21 +559,89 @@ class Finder:
         self.registry = registry
 
     # --- public -------------------------------------------------------------------------------------------------
+    def voice(self, title: str, issuer: str = "") -> Voice:
+        """Who a statement or readout speaks as, read from its title with the registry.
+
+        "Statement from President Jane Doe on ..." -> Jane Doe (a principal, ``principal_title`` in
+        ``holder_words.csv``, speaks as herself); "Statement by National Security Advisor John Roe" -> John Roe's
+        state (an aide speaks for the issuing side); "Joint Statement by X and Y", "X-Y Joint Leaders' Statement" ->
+        X and Y; "Readout of X's Call with Y" -> author X (or X's state), participants X and Y. A title that names no
+        issuer ("Statement by the Press Secretary", "Fact Sheet: ...") speaks as ``issuer``.
+
+        >>> reg = Registry.from_rows([
+        ...     {"name": "Kenya", "kind": "state", "affiliation": "", "code": "KEN", "aliases": "Kenya"},
+        ...     {"name": "United States", "kind": "state", "affiliation": "", "code": "USA", "aliases": "White House"},
+        ...     {"name": "Jane Doe", "kind": "person", "affiliation": "United States", "code": "USA",
+        ...      "aliases": "President Doe"},
+        ...     {"name": "John Roe", "kind": "person", "affiliation": "United States", "code": "USA", "aliases": ""}])
+        >>> Finder(reg).voice("Readout of President Doe’s Call with President William Ruto of Kenya")
+        Voice(author=('Jane Doe',), participants=('Jane Doe', 'Kenya'))
+        >>> Finder(reg).voice("Statement from National Security Advisor John Roe on Kenya", "United States")
+        Voice(author=('United States',), participants=('United States',))
+        """
+        vocab = _words()
+        mentions = [m for m in self.registry.mentions(title) if m.actor is not None]
+        m = vocab.statement.search(title)
+        authors: list[Mention] = []
+        if m is not None and m.group("by"):
+            stop = _ISSUER_END.search(title, m.end())
+            end = stop.start() if stop else len(title)
+            lo = m.end()
+            for x in mentions:
+                if m.end() <= x.start < end:
+                    principal = x.actor.kind != "person" or _principal(title[lo : x.end])
+                    authors.append(x if principal else Mention(x.start, x.end, self.registry.get(x.actor.side),
+                                                               x.actor.side))
+                    lo = x.end
+        elif m is not None:  # "G7 Leaders' Statement", "U.S.-Japan Joint Leaders' Statement": named before it
+            authors = [x for x in mentions if x.end <= m.start()]
+        names = list(dict.fromkeys(x.name for x in authors)) or ([issuer] if issuer else [])
+        with_ = _WITH.search(title)
+        participants: list[str] = []
+        if with_ is not None:
+            owner = [x for x in mentions if x.end <= with_.start()]
+            stop = _ISSUER_END.search(title, with_.end())
+            others = [x for x in mentions if with_.end() <= x.start < (stop.start() if stop else len(title))]
+            for x in owner[-1:] + others:  # "with President Jane Doe of Kenya": Kenya is Jane Doe's side
+                if x.name not in participants and not (x.actor.kind == "state" and any(
+                        self.registry.roll_up(p) == x.name for p in participants[1:])):
+                    participants.append(x.name)
+            # "with Israeli Minister of Defense Benny Gantz": the person, not also his state
+            sides = {self.registry.get(p).affiliation for p in participants if self.registry.get(p) is not None}
+            participants = [p for p in participants if p not in sides]
+            if len(participants) < 2:
+                participants = []
+        return Voice(tuple(names), tuple(participants) or tuple(names))
+
+    def _voice_mentions(self, voice: Voice) -> dict[str, tuple[Mention, ...]]:
+        def mention(name: str) -> Mention:
+            actor = self.registry.get(name)
+            return Mention(-1, -1, actor, name, "" if actor is not None else "name")
+
+        author = tuple(map(mention, voice.author))
+        participants = tuple(map(mention, voice.participants)) or author
+        return {k: v for k, v in (("author", author), ("participants", participants)) if v}
+
     def find(self, sentences: list[str]) -> list[Attribution]:
         """One attribution per sentence: its primary stance's, or empty names when none is found."""
         return [found[0] if found else Attribution("", "", "", "") for found in self.find_all(sentences)]
 
-    def find_all(self, sentences: list[str], context: list | None = None) -> list[list[Attribution]]:
+    def find_all(self, sentences: list[str], context: list | None = None, voice: Voice | None = None
+                 ) -> list[list[Attribution]]:
         """Every (holder, target) stance each sentence expresses, primary first; an empty list when none.
 
         ``sentences`` are consecutive sentences of one document. ``context``, when given, is extended in place with
         the mentions seen (the last 64 are kept), so that a document scored in chunks resolves "he", "the minister"
-        or a quotation without a speaker across chunk boundaries: pass the same list with every chunk.
+        or a quotation without a speaker across chunk boundaries: pass the same list with every chunk. ``voice``:
+        who the document's "I", "we" and "the leaders" are (pass the same with every chunk); without it they are no
+        one.
         """
         if isinstance(sentences, str):
             raise TypeError("find_all expects a list of sentences, not a string")
         context = context if context is not None else []
         memory = _Memory(context)
+        if voice is not None:
+            memory.voice = self._voice_mentions(voice)
         out: list[list[Attribution]] = []
         pending: _Sentence | None = None  # a quotation without a speaker, waiting for the next sentence's speaker
         for text in sentences:
@@ -568,6 +680,8 @@ def _sentence(registry: Registry, text: str, context: list, memory: _Memory) -> 
     _subject_event(s)
     _unspoken_quotation(s, memory)
     s.attributions = _attributions(s, s.events)
+    if s.voices:
+        _co_voices(s)
     s.marker = _marker(s)
     return s
 
@@ -743,7 +857,53 @@ def _mentions(registry: Registry, s: _Sentence, context: list, memory: _Memory) 
             pronouns.append(Mention(a, b, None, "", "pronoun"))
     if pronouns:
         out = sorted(out + pronouns, key=lambda x: x.start)
+    if memory.voice:
+        out = _voiced(s, out, memory.voice)
     return out
+
+
+def _voiced(s: _Sentence, out: list[Mention], voice: dict[str, tuple[Mention, ...]]) -> list[Mention]:
+    """The document's own voice: "I", "we", "our" are its author, "the leaders" its participants (``Voice``); the
+    first of several stands in the sentence, the others are kept for :func:`_co_voices`."""
+    vocab = _words()
+    text, quotes = s.text, s.quotes
+    found = []
+    for m in vocab.voice.finditer(text):
+        a, b = m.span()
+        if quotes and _inside(quotes, a):
+            continue
+        i = _after(out, a)
+        if i and out[i - 1].end > a or i < len(out) and out[i].start < b:
+            continue
+        who = voice.get(vocab.voice_of[" ".join(m.group(0).lower().split())])
+        if not who:
+            continue
+        head = who[0]
+        found.append(Mention(a, b, head.actor, m.group(0) if head.actor is not None else head.text, "pronoun"))
+        if len(who) > 1:
+            s.voices[a] = who[1:]
+    return sorted(out + found, key=_START) if found else out
+
+
+def _co_voices(s: _Sentence) -> None:
+    """A stance held by "we" of a joint statement or by "the leaders" of a readout is each one's: the others get
+    the same target, unless it is their own side."""
+    extra = []
+    held = {(a.holder, a.target) for a in s.attributions}
+    for a in s.attributions:
+        e = next((e for e in s.events if e.holder is not None and e.holder.start in s.voices
+                  and e.holder.name == a.holder), None)
+        if e is None:
+            continue
+        target = next((m for m in s.mentions if m.name == a.target), None)
+        for other in s.voices[e.holder.start]:
+            if (other.name, a.target) in held or other.name == a.target \
+                    or target is not None and _own_side(other, target):
+                continue
+            held.add((other.name, a.target))
+            extra.append(Attribution(other.name, other.actor.code if other.actor else "", a.target, a.target_code,
+                                     a.start, a.end))
+    s.attributions.extend(extra)
 
 
 _TITLED_GAP = re.compile(r"(?:[’']s)?\s+")
