@@ -868,6 +868,16 @@ def _voiced(s: _Sentence, out: list[Mention], voice: dict[str, tuple[Mention, ..
     vocab = _words()
     text, quotes = s.text, s.quotes
     found = []
+    participants = voice.get("participants", ())
+    if len(participants) > 1:
+        # a readout's "They agreed ...", "Together, they ...": the participants, not the last state named
+        for i, m in enumerate(out):
+            before = text[: m.start].strip()
+            if m.role == "pronoun" and m.text.lower() == "they" and (not before or before.endswith(",")
+                                                                      and len(before) < 40):
+                out[i] = Mention(m.start, m.end, participants[0].actor, m.text if participants[0].actor is not None
+                                 else participants[0].text, "pronoun")
+                s.voices[m.start] = participants[1:]
     for m in vocab.voice.finditer(text):
         a, b = m.span()
         if quotes and _inside(quotes, a):
