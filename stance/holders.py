@@ -462,6 +462,7 @@ class _Sentence:
     agents: list[tuple[int, Mention]] = field(default_factory=list)  # who did an action: (where, doer), in order
     prior_agent: Mention | None = None  # the last doer of an action in the sentences before
     voices: dict[int, tuple[Mention, ...]] = field(default_factory=dict)  # "we" of a joint statement: the others
+    author: Mention | None = None  # who the document speaks as (Voice), if the caller said
 
 
 @dataclass(slots=True, eq=False)
@@ -673,6 +674,8 @@ def _sentence(registry: Registry, text: str, context: list, memory: _Memory) -> 
     """Run the stages over one sentence: match (mentions, phrases, events), then decide (the holder when no verb
     matched, the attributions, the marker the sentence leaves in the context)."""
     s = _Sentence(text, _quote_spans(text))
+    if memory.voice:
+        s.author = memory.voice["author"][0] if "author" in memory.voice else None
     s.mentions = _mentions(registry, s, context, memory)
     s.phrases = _noun_phrases(s)
     s.agents, s.prior_agent = _agents(s), memory.agent
@@ -688,9 +691,18 @@ def _sentence(registry: Registry, text: str, context: list, memory: _Memory) -> 
 
 def _subject_event(s: _Sentence) -> None:
     """No verb of speech or judgement: the subject holds the stance, unless a position noun comes first ("It was
-    X's endorsement")."""
+    X's endorsement"). In a document with an author (``Voice``), such a sentence is the author's judgement of its
+    subject ("The regime's brutality ..." in a statement), unless the subject is the author's own side."""
     if not any(e.tier <= 1 for e in s.events):
         subject = _subject(s) or _subject(s, main=False)
+        author = s.author
+        if author is not None and (subject is None and not s.events or subject is not None
+                                   and all(subject.start < e.anchor for e in s.events)
+                                   and not _own_side(author, subject.head)):
+            here = Mention(0, 0, author.actor, author.text, "pronoun")
+            s.events.insert(0, _Event(here, 0, 0, 0, tier=1, target=subject.head if subject else None,
+                                      skip=(subject.start, subject.end) if subject else (0, 0)))
+            return
         if subject is not None and all(subject.start < e.anchor for e in s.events):
             s.events.insert(0, _Event(subject.head, subject.start, subject.end, subject.end, tier=1))
 
