@@ -181,7 +181,7 @@ WORD_KINDS = ("speech_verb", "judgement_verb", "inverted_verb", "pure_speech_ver
               "irregular_past", "title", "not_a_name", "not_an_actor_head", "position_noun", "pronoun",
               "title_pronoun", "title_pronoun_modifier", "role", "role_before_name", "criticism_noun", "abbreviation",
               "name_particle", "action_noun", "action_verb", "not_a_target_after", "voice_pronoun", "principal_title",
-              "statement_noun")
+              "statement_noun", "owned_noun")
 
 
 def _alt(words: list[str]) -> str:
@@ -244,6 +244,7 @@ class _Words:
     voice_of: dict[str, str]  # a voice pronoun (lower case) -> "author" or "participants"
     principal_titles: frozenset[str]  # titles of those whose own statements speak as themselves ("President")
     statement: re.Pattern  # "Statement by X", "Readout of X's call with Y": a title that names its issuer
+    owned: re.Pattern  # "U.S. commitment", "President Doe's support": a position its owner holds
 
     @classmethod
     def from_rows(cls, rows, source: str = "<rows>") -> _Words:
@@ -270,9 +271,10 @@ class _Words:
         particles = "|".join(map(re.escape, by["name_particle"]))
         pronouns = "|".join(f"[{w[0].upper()}{w[0]}]{re.escape(w[1:])}" for w in by["pronoun"])
         # voice pronouns: a lower-case first letter may be capitalised ("We"), an upper-case one stays ("I", not "i")
-        voices = [(re.escape(w[0]) if w[0].isupper() else f"[{w[0].upper()}{w[0]}]")
-                  + r"\s+".join(map(re.escape, w[1:].split(" "))) for w in sorted(by["voice_pronoun"], key=len,
-                                                                                    reverse=True)]
+        # (a phrase in any case: "The Presidents", "the two Leaders")
+        voices = ["(?i:" + r"\s+".join(map(re.escape, w.split())) + ")" if " " in w
+                  else (re.escape(w[0]) if w[0].isupper() else f"[{w[0].upper()}{w[0]}]") + re.escape(w[1:])
+                  for w in sorted(by["voice_pronoun"], key=len, reverse=True)]
         gap_item = (r"\s*\([^()]{1,40}\)"
                     r"|\s*,\s*[^,;:“”\"()]{1,110}?(?=\s*,)"
                     r"|,(?=\s)"
@@ -318,6 +320,9 @@ class _Words:
             voice=re.compile(r"(?<![\w’'-])(?:" + "|".join(voices) + r")(?=[’'](?:m|re|ve|ll|d)\b|(?![\w’'-]))"),
             voice_of=voice_of,
             principal_titles=frozenset(by["principal_title"]),
+            owned=re.compile(r"(?:-[A-Z][\w-]*)?(?:\s+(?i:administration|government))?"
+                             r"(?:[’']s?(?:\s+[a-z][a-z-]*){0,2}?)?\s+(?:" + _alt(by["owned_noun"])
+                             + r")(?![\w’'-])"),
             statement=re.compile(r"(?<![\w’'-])(?:" + _alt(by["statement_noun"]) + r")(?![\w’'-])"
                                  r"(?P<by>\s+(?:of|from|by)\s+(?:the\s+)?)?"),
         )
@@ -596,7 +601,9 @@ class Finder:
                     lo = x.end
         elif m is not None:  # "G7 Leaders' Statement", "U.S.-Japan Joint Leaders' Statement": named before it
             authors = [x for x in mentions if x.end <= m.start()]
-        names = list(dict.fromkeys(x.name for x in authors)) or ([issuer] if issuer else [])
+        names = list(dict.fromkeys(x.name for x in authors))
+        sides = {x.actor.affiliation for x in authors if x.actor is not None and x.actor.kind == "person"}
+        names = [n for n in names if n not in sides] or ([issuer] if issuer else [])
         with_ = _WITH.search(title)
         participants: list[str] = []
         if with_ is not None:
@@ -894,6 +901,7 @@ def _voiced(s: _Sentence, out: list[Mention], voice: dict[str, tuple[Mention, ..
         a, b = m.span()
         if quotes and _inside(quotes, a):
             continue
+        out = [x for x in out if not (x.role == "name" and a <= x.start and x.end <= b)]  # "The Presidents"
         i = _after(out, a)
         if i and out[i - 1].end > a or i < len(out) and out[i].start < b:
             continue
@@ -1108,8 +1116,37 @@ def _events(s: _Sentence) -> list[_Event]:
                 event.tier, event.vend, event.speech = 0, verb[1], verb[2].split()[0] in vocab.pure_speech
             events.append(event)
     _relayed(text, events)
+    _owners(s, events)
     events.sort(key=lambda e: (e.tier, e.order))
     return events
+
+
+_OWNED_BEFORE = re.compile(r"\s+(?:(?:the|a|an|his|her|their|its)\s+)?(?:[a-z][a-z-]*\s+){0,2}")
+_ON_BEHALF = re.compile(r"(?<![\w-])on\s+behalf\s+of\s+(?:the\s+)?")
+
+
+def _owners(s: _Sentence, events: list[_Event]) -> None:
+    """A person who conveys her own side's position speaks for its owner: "Mr. Roe reaffirmed ironclad U.S.
+    commitment to ...", "relayed President Doe's support", "thanked X on behalf of President Doe" -> the owner."""
+    vocab = _words()
+    text, nps = s.text, s.phrases
+    for e in events:
+        h = e.holder
+        if h is None or h.actor is None or h.actor.kind != "person" or e.tier > 1:
+            continue
+        owner, i = None, _after(nps, e.vend)
+        np = nps[i] if i < len(nps) else None
+        if np is not None and _OWNED_BEFORE.fullmatch(text, e.vend, np.start) and vocab.owned.match(text, np.end):
+            owner = np
+        else:
+            m = _ON_BEHALF.search(text, e.vend, e.clause[1] or len(text))
+            np = _np_after(text, nps, m.end()) if m else None
+            if np is not None and np.start == m.end():
+                owner = np
+        o = owner.head.actor if owner is not None else None
+        if o is not None and owner.head.role == "" and o.name != h.actor.name and o.side == h.actor.side:
+            e.holder = owner.head  # (named: "their own support" stays theirs)
+            e.skip = (e.skip[0], max(e.skip[1], owner.end))
 
 
 def _relayed(text: str, events: list[_Event]) -> None:
