@@ -844,6 +844,8 @@ def _mentions(registry: Registry, s: _Sentence, context: list, memory: _Memory) 
     if extra:
         out = sorted(out + extra, key=lambda x: x.start)
     out = _attributed(registry, text, out)
+    if "member" in text:
+        out = _members(text, out, memory)
     pronouns = []
     resolved: dict[str, Mention | None] = {}
     front = None
@@ -981,6 +983,49 @@ def _attributed(registry: Registry, text: str, mentions: list[Mention]) -> list[
                     m = Mention(m.start, hit.end(), body, text[m.start : hit.end()])
         out.append(m)
     return out
+
+
+_MEMBER_AFTER = re.compile(r"\s+(?:(?:permanent|non-permanent|founding|full)\s+)?members?(?:\s+(?:states?|countr(?:y|ies)|"
+                           r"nations?))?(?![\w’'-])")
+_MEMBER_BEFORE = re.compile(r"(?:(?:a|an|the|one)\s+)?(?:(?:permanent|non-permanent|founding|full)\s+)?members?"
+                            r"(?:\s+(?:state|country|nation))?\s+of\s+(?:the\s+)?$")
+_APPOSED = re.compile(r",\s+(?:(?:a|an|the|one)\s+)?$")
+
+
+def _members(text: str, mentions: list[Mention], memory: _Memory) -> list[Mention]:
+    """"a Security Council permanent member", "a member of NATO" name a state, not the body: the state in apposition
+    ("Russia, a permanent member of ...") or the one the article was speaking of (the last doer named, else the last
+    state); unknown, it is no one."""
+    out: list[Mention] = []
+    for m in mentions:
+        a = m.actor
+        if a is None or m.role != "" or a.kind != "organisation" or a.affiliation:
+            out.append(m)
+            continue
+        after = _MEMBER_AFTER.match(text, m.end)
+        before = _MEMBER_BEFORE.search(text, max(0, m.start - 60), m.start) if after is None else None
+        if after is None and before is None:
+            out.append(m)
+            continue
+        start = before.start() if before is not None else m.start
+        end = after.end() if after is not None else m.end
+        d = _DETERMINER_BEFORE.search(text, max(0, start - 6), start)
+        start = d.start() if d is not None else start
+        prev = out[-1] if out else None
+        state = None
+        if prev is not None and prev.actor is not None and prev.actor.kind == "state" \
+                and _APPOSED.fullmatch(text, prev.end, start):
+            state = prev  # "Russia, a permanent member of the Security Council,"
+        elif memory.agent is not None and memory.agent.actor is not None and memory.agent.actor.kind == "state":
+            state = memory.agent
+        elif memory.they is not None and memory.they.actor is not None and memory.they.actor.kind == "state":
+            state = memory.they
+        out.append(Mention(start, end, state.actor, text[start:end], "pronoun") if state is not None
+                   else Mention(start, end, None, "", "pronoun"))
+    return out
+
+
+_DETERMINER_BEFORE = re.compile(r"(?<![\w’'-])(?:a|an|the|one)\s+$")
 
 
 def _match(word: str):
