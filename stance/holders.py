@@ -1181,7 +1181,9 @@ def _owners(s: _Sentence, events: list[_Event]) -> None:
             continue
         owner, i = None, _after(nps, e.vend)
         np = nps[i] if i < len(nps) else None
-        if np is not None and _OWNED_BEFORE.fullmatch(text, e.vend, np.start) and vocab.owned.match(text, np.end):
+        owned = np is not None and _OWNED_BEFORE.fullmatch(text, e.vend, np.start) is not None \
+            and vocab.owned.match(text, np.end) is not None
+        if owned:
             owner = np
         else:
             m = _ON_BEHALF.search(text, e.vend, e.clause[1] or len(text))
@@ -1191,7 +1193,8 @@ def _owners(s: _Sentence, events: list[_Event]) -> None:
         o = owner.head.actor if owner is not None else None
         if o is not None and owner.head.role == "" and o.name != h.actor.name and o.side == h.actor.side:
             e.holder = owner.head  # (named: "their own support" stays theirs)
-            e.skip = (e.skip[0], max(e.skip[1], owner.end))
+            if owned:  # the owner is not the target ("U.S. commitment to the Philippines")
+                e.skip = (e.skip[0], max(e.skip[1], owner.end))
 
 
 def _relayed(text: str, events: list[_Event]) -> None:

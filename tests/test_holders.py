@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from conftest import ROOT
 from stance.actors import Registry
-from stance.holders import Attribution, Finder
+from stance.holders import Attribution, Finder, Voice
 
 CASES = Path(__file__).with_name("holder_cases.csv")
 COLUMNS = ["case", "context", "sentence", "next", "holder", "holder_code", "target", "target_code", "start", "end"]
@@ -339,3 +339,47 @@ def test_behaviour_templates(world):
         if (a.holder_code, a.target_code) != (r["holder_code"], r["target_code"]):
             wrong.append((r["sentence"], a.holder, a.holder_code, a.target, a.target_code))
     assert wrong == []
+
+
+# --- a document's own voice (White House statements and readouts) -------------------------------------------------
+def test_first_person_is_the_author_and_the_leaders_the_participants(world):
+    voice = Voice(("Joe Biden",), ("Joe Biden", "Yoshihide Suga"))
+    found = world.find_all(["We condemn Russia’s attack on Ukraine.", "I’m grateful to Poland for its support.",
+                            "The leaders reaffirmed their support for Ukraine.", "They condemned North Korea.",
+                            "Iran’s conduct in the region is unacceptable."], voice=voice)
+    assert pairs(found[0])[:1] == [("Joe Biden", "Russia")]
+    assert pairs(found[1]) == [("Joe Biden", "Poland")]
+    assert pairs(found[2]) == [("Joe Biden", "Ukraine"), ("Yoshihide Suga", "Ukraine")]
+    assert pairs(found[3]) == [("Joe Biden", "North Korea"), ("Yoshihide Suga", "North Korea")]
+    assert pairs(found[4]) == [("Joe Biden", "Iran")]  # an unattributed judgement is the author's
+    # a named owner still holds its own sentence; without a voice "we" is no one, as before
+    assert pairs(world.find_all(["The United States condemns Iran."], voice=voice)[0]) == [("United States", "Iran")]
+    assert world.find_all(["We condemn Russia."]) == [[]]
+
+
+def test_a_statement_title_names_its_voice(world):
+    v = world.voice("Readout of President Biden’s Call with Prime Minister Narendra Modi of India", "United States")
+    assert v == Voice(("Joe Biden",), ("Joe Biden", "Narendra Modi"))
+    v = world.voice("Statement from National Security Advisor Jake Sullivan on Iran", "United States")
+    assert v.author == ("United States",)  # an aide speaks for the issuing side
+    assert world.voice("G7 Leaders’ Statement on Ukraine").author == ("Group of Seven",)
+    assert world.voice("Joint Statement from the United States and India").author == ("United States", "India")
+    assert world.voice("Fact Sheet: New Sanctions", "United States").author == ("United States",)
+
+
+def test_an_aide_conveying_the_principals_position_speaks_for_its_owner(world):
+    found = world.find_all(["Jake Sullivan reiterated the ironclad U.S. commitment to the Philippines.",
+                            "Jake Sullivan thanked Oman on behalf of President Biden.",
+                            "Bernie Sanders and Barack Obama announced their own support for Biden."])
+    assert pairs(found[0]) == [("United States", "Philippines")]
+    assert pairs(found[1]) == [("Joe Biden", "Oman")]
+    assert ("United States", "Joe Biden") not in pairs(found[2])
+
+
+def test_a_member_description_names_a_state_not_the_body(world):
+    found = world.find_all(["Israel struck Iran.", "Russia condemned the strikes by a Security Council permanent member.",
+                            "Russia, a permanent member of the Security Council, condemned Israel.",
+                            "A Security Council permanent member criticised Egypt."])
+    assert pairs(found[1]) == [("Russia", "Israel")]
+    assert pairs(found[2]) == [("Russia", "Israel")]
+    assert all(a.holder_code != "UNSC" for a in found[3])
