@@ -622,9 +622,9 @@ class Finder:
         return Voice(tuple(names), tuple(participants) or tuple(names))
 
     def _voice_mentions(self, voice: Voice) -> dict[str, tuple[Mention, ...]]:
-        def mention(name: str) -> Mention:
-            actor = self.registry.get(name)
-            return Mention(-1, -1, actor, name, "" if actor is not None else "name")
+        def mention(name: str) -> Mention:  # a name the registry lacks: an actor without a code
+            actor = self.registry.get(name) or Actor(name, "organisation", "", "", ())
+            return Mention(-1, -1, actor, name)
 
         author = tuple(map(mention, voice.author))
         participants = tuple(map(mention, voice.participants)) or author
