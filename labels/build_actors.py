@@ -379,7 +379,13 @@ def summary(rows, dropped) -> str:
     print(f"registry: {len(rows)} actors: " + ", ".join(f"{kinds[k]} {k}s" for k in KIND_ORDER)
           + f" ({intl} organisations without a state: {igo} with an IGO cameo code; "
           f"{len(orgs) - intl} national bodies)", file=out)
-    print(f"aliases: {sum(len(r['aliases']) for r in rows.values())}", file=out)
+    by_kind = defaultdict(int)
+    for r in rows.values():
+        by_kind[r["kind"]] += len(r["aliases"])
+    shared = {item.split(" (")[0] for item in dropped.get("shared alias", ())}
+    print(f"aliases: {sum(by_kind.values())} (" + ", ".join(f"{by_kind[k]} of {k}s" for k in KIND_ORDER)
+          + f"); ambiguous: {len(shared)} alias(es) two actors share and no rule decides, dropped from both",
+          file=out)
     print("audit: aliases removed", file=out)
     for problem in sorted(dropped):
         items = sorted(dropped[problem])
