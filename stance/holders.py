@@ -181,7 +181,7 @@ WORD_KINDS = ("speech_verb", "judgement_verb", "inverted_verb", "pure_speech_ver
               "irregular_past", "title", "not_a_name", "not_an_actor_head", "position_noun", "pronoun",
               "title_pronoun", "title_pronoun_modifier", "role", "role_before_name", "criticism_noun", "abbreviation",
               "name_particle", "action_noun", "action_verb", "not_a_target_after", "voice_pronoun", "principal_title",
-              "statement_noun", "owned_noun")
+              "statement_noun", "owned_noun", "medium")
 
 
 def _alt(words: list[str]) -> str:
@@ -245,6 +245,7 @@ class _Words:
     principal_titles: frozenset[str]  # titles of those whose own statements speak as themselves ("President")
     statement: re.Pattern  # "Statement by X", "Readout of X's call with Y": a title that names its issuer
     owned: re.Pattern  # "U.S. commitment", "President Doe's support": a position its owner holds
+    media: frozenset[str]  # "Twitter", "Facebook": "on Twitter" is where a stance was said, not whom it is about
 
     @classmethod
     def from_rows(cls, rows, source: str = "<rows>") -> _Words:
@@ -320,6 +321,7 @@ class _Words:
             voice=re.compile(r"(?<![\w’'-])(?:" + "|".join(voices) + r")(?=[’'](?:m|re|ve|ll|d)\b|(?![\w’'-]))"),
             voice_of=voice_of,
             principal_titles=frozenset(by["principal_title"]),
+            media=frozenset(by["medium"]),
             owned=re.compile(r"(?:-[A-Z][\w-]*)?(?:\s+(?i:administration|government))?"
                              r"(?:[’']s?(?:\s+[a-z][a-z-]*){0,2}?)?\s+(?:" + _alt(by["owned_noun"])
                              + r")(?![\w’'-])"),
@@ -985,9 +987,10 @@ def _attributed(registry: Registry, text: str, mentions: list[Mention]) -> list[
     return out
 
 
-_MEMBER_AFTER = re.compile(r"\s+(?:(?:permanent|non-permanent|founding|full)\s+)?members?(?:\s+(?:states?|countr(?:y|ies)|"
-                           r"nations?))?(?![\w’'-])")
-_MEMBER_BEFORE = re.compile(r"(?:(?:a|an|the|one)\s+)?(?:(?:permanent|non-permanent|founding|full)\s+)?members?"
+# one member ("a Security Council permanent member", "a member of NATO"); "members of the EU" are the EU
+_MEMBER_AFTER = re.compile(r"\s+(?:(?:permanent|non-permanent|founding|full)\s+)?member(?:\s+(?:state|country|nation))?"
+                           r"(?![\w’'-])")
+_MEMBER_BEFORE = re.compile(r"(?<![\w’'-])(?:a|an|the|one)\s+(?:(?:permanent|non-permanent|founding|full)\s+)?member"
                             r"(?:\s+(?:state|country|nation))?\s+of\s+(?:the\s+)?$")
 _APPOSED = re.compile(r",\s+(?:(?:a|an|the|one)\s+)?$")
 
@@ -1538,6 +1541,9 @@ def _target(text: str, e: _Event, nps: list[_NP], sources=(), holders=frozenset(
             continue  # itself, its own state, or (for a state) one of its own people
         if _words().not_target_after.match(text, np.end):
             continue  # "a breach of the UN Charter": the Charter, not the UN
+        via = _VIA.search(text, max(0, np.start - 40), np.start)
+        if via is not None and (via.group(1) != "on" or h.text in _words().media):
+            continue  # "via Twitter", "wrote on Facebook": where it was said
         if e.skip[0] <= np.start < e.skip[1]:
             continue
         if np.end <= e.anchor and _words().principal.match(text, np.end, e.anchor):
@@ -1558,6 +1564,9 @@ def _target(text: str, e: _Event, nps: list[_NP], sources=(), holders=frozenset(
             kind = "before"
         first.setdefault(kind, np)
     return next((first[k].head for k in _TARGET_PREFERENCE if k in first), None)
+
+
+_VIA = re.compile(r"(?<![\w’'-])(via|through|on)\s+(?:(?:the|a|an|his|her|its|their)\s+)?$")
 
 
 def _own_side(holder: Mention, other: Mention) -> bool:

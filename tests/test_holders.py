@@ -383,3 +383,10 @@ def test_a_member_description_names_a_state_not_the_body(world):
     assert pairs(found[1]) == [("Russia", "Israel")]
     assert pairs(found[2]) == [("Russia", "Israel")]
     assert all(a.holder_code != "UNSC" for a in found[3])
+
+
+def test_a_medium_is_where_a_stance_was_said_not_whom_it_is_about(world):
+    found = world.find_all(["Boris Johnson told the public via Twitter that Jeremy Corbyn wants to cancel Brexit.",
+                            "Trump wrote on Twitter that Iran would pay a price.", "The US imposed sanctions on Iran."])
+    assert all(a.target != "Twitter" for f in found for a in f)
+    assert [a.target for a in found[1]] == ["Iran"] and [a.target for a in found[2]] == ["Iran"]
