@@ -1527,6 +1527,7 @@ def _target(text: str, e: _Event, nps: list[_NP], sources=(), holders=frozenset(
     ca, cb = e.clause
     # the first candidate of each kind, in order of preference (one in the clause after the verb wins at once)
     first: dict[str, _NP] = {}
+    beside = -1  # the end of a co-holder ("alongside China and Pakistan"): the next in its list is one too
     for i in range(_after(nps, e.vend - _WINDOW), _after(nps, e.vend + _WINDOW)):
         np = nps[i]
         h = np.head
@@ -1541,9 +1542,14 @@ def _target(text: str, e: _Event, nps: list[_NP], sources=(), holders=frozenset(
             continue  # itself, its own state, or (for a state) one of its own people
         if _words().not_target_after.match(text, np.end):
             continue  # "a breach of the UN Charter": the Charter, not the UN
+        if beside >= 0 and (_AND.fullmatch(text, beside, np.start) or _LIST.fullmatch(text, beside, np.start)):
+            beside = np.end
+            continue
         via = _VIA.search(text, max(0, np.start - 40), np.start)
+        if via is not None and via.group(1).startswith(("along", "together")):
+            beside = np.end
         if via is not None and (via.group(1) != "on" or h.text in _words().media):
-            continue  # "via Twitter", "wrote on Facebook": where it was said
+            continue  # "via Twitter", "wrote on Facebook": where it was said; "alongside X": X shares the stance
         if e.skip[0] <= np.start < e.skip[1]:
             continue
         if np.end <= e.anchor and _words().principal.match(text, np.end, e.anchor):
@@ -1566,7 +1572,7 @@ def _target(text: str, e: _Event, nps: list[_NP], sources=(), holders=frozenset(
     return next((first[k].head for k in _TARGET_PREFERENCE if k in first), None)
 
 
-_VIA = re.compile(r"(?<![\w’'-])(via|through|on)\s+(?:(?:the|a|an|his|her|its|their)\s+)?$")
+_VIA = re.compile(r"(?<![\w’'-])(via|through|on|alongside|along\s+with|together\s+with)\s+(?:(?:the|a|an|his|her|its|their)\s+)?$")
 
 
 def _own_side(holder: Mention, other: Mention) -> bool:

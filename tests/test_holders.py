@@ -390,3 +390,11 @@ def test_a_medium_is_where_a_stance_was_said_not_whom_it_is_about(world):
                             "Trump wrote on Twitter that Iran would pay a price.", "The US imposed sanctions on Iran."])
     assert all(a.target != "Twitter" for f in found for a in f)
     assert [a.target for a in found[1]] == ["Iran"] and [a.target for a in found[2]] == ["Iran"]
+
+
+def test_a_co_holder_is_no_target(world):
+    found = world.find_all(["Kenya backed a ceasefire text, alongside Ghana and Nigeria.",
+                            "Egypt condemned Israel, along with Jordan.", "Egypt condemned Israel through the UN."])
+    assert pairs(found[0]) == [("Kenya", "")]
+    assert pairs(found[1]) == [("Egypt", "Israel")]
+    assert pairs(found[2]) == [("Egypt", "Israel")]
