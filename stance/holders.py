@@ -46,7 +46,22 @@ object is the one spoken to), ``irregular_past`` (verbs that look like base form
 verb: "Iranian officials said"), ``role_before_name`` ("GOP frontrunner Donald Trump"), ``criticism_noun``
 ("criticism from X"), ``abbreviation`` (written with a full stop: "Gen."), ``name_particle`` ("bin", "van"),
 ``action_noun`` and ``action_verb`` (a stance on "the strikes" is on whoever struck: "Israeli strikes", "strikes by X",
-"X struck", else the last doer named before), ``not_a_target_after`` ("the UN Charter": the UN is no target).
+"X struck", else the last doer named before), ``not_a_target_after`` ("the UN Charter": the UN is no target),
+``voice_pronoun`` (``means``: author or participants), ``principal_title`` (whose own statements speak as themselves:
+"President"), ``statement_noun`` ("Statement", "Readout": titles that name an issuer), ``owned_noun`` ("U.S.
+commitment"), ``medium`` ("Twitter").
+
+A document's own voice (``Voice``, which the caller knows: :meth:`Finder.voice` reads it from a statement's title):
+"I", "we", "our", "my administration" are its author (the issuer first; each co-signer of a joint statement holds the
+stance too), "the leaders", "the two presidents", "both sides" and a sentence-initial "They" its participants, and a
+sentence with no verb of speech or judgement is the author's judgement of its subject (unless the subject is the
+author's own side: "The United States condemns ..." stays the United States'). A person conveying her own side's
+named position speaks for its owner ("reiterated ironclad U.S. commitment to X", "thanked X on behalf of President
+Doe"). Without a voice, none of this applies.
+
+"a Security Council permanent member", "a member of NATO" name one state (in apposition, else the last doer or state
+named), never the body; a medium ("via Twitter", "on Facebook": ``medium``) and a co-holder ("alongside X") are no
+targets; "condemned the attack by X" is X's act (X the target), not X's stance.
 
 World news: an unregistered titled person after a demonym or possessive ("Ghanaian President Jane Doe", "Ghana's
 President Jane Doe") is a person of that state with its code, named without the titles; "Kenya's foreign minister" is
@@ -1137,6 +1152,9 @@ def _events(s: _Sentence) -> list[_Event]:
                                  speech=True))
     if " from " in text or " by " in text:
         for m in vocab.from_.finditer(text):
+            if vocab.action.match(text, m.start()) and any(
+                    _JUDGED.fullmatch(text, e.vend, m.start()) for e in events if e.vend <= m.start()):
+                continue  # "condemned the attack by X": an action judged (X is its doer, the target), not X's stance
             agent = _np_after(text, nps, m.end())
             if agent is not None and not _inside(quotes, m.start()) and _plausible(agent, text, True):
                 target = _clause_subject(text, nps, m.start(), agent)
@@ -1198,6 +1216,9 @@ def _owners(s: _Sentence, events: list[_Event]) -> None:
             e.holder = owner.head  # (named: "their own support" stays theirs)
             if owned:  # the owner is not the target ("U.S. commitment to the Philippines")
                 e.skip = (e.skip[0], max(e.skip[1], owner.end))
+
+
+_JUDGED = re.compile(r"\s+(?:(?:the|a|an|this|that|these|those|such)\s+)?(?:[a-z]+\s+){0,2}?")
 
 
 def _relayed(text: str, events: list[_Event]) -> None:

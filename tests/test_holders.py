@@ -398,3 +398,10 @@ def test_a_co_holder_is_no_target(world):
     assert pairs(found[0]) == [("Kenya", "")]
     assert pairs(found[1]) == [("Egypt", "Israel")]
     assert pairs(found[2]) == [("Egypt", "Israel")]
+
+
+def test_an_attack_judged_is_its_doers_act_not_the_doers_stance(world):
+    found = world.find_all(["Australian Prime Minister Albanese condemned the attack by Iran.",
+                            "Trump faced attacks from Democrats."])
+    assert pairs(found[0]) == [("Anthony Albanese", "Iran")]
+    assert pairs(found[1]) == [("Democratic Party", "Donald Trump")]  # a verbal attack: the attacker's stance
