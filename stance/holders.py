@@ -1593,7 +1593,8 @@ def _target(text: str, e: _Event, nps: list[_NP], sources=(), holders=frozenset(
     return next((first[k].head for k in _TARGET_PREFERENCE if k in first), None)
 
 
-_VIA = re.compile(r"(?<![\w’'-])(via|through|on|alongside|along\s+with|together\s+with)\s+(?:(?:the|a|an|his|her|its|their)\s+)?$")
+_VIA = re.compile(r"(?<![\w’'-])(via|through|on|alongside|along\s+with|together\s+with)\s+"
+                  r"(?:(?:the|a|an|his|her|its|their)\s+)?$")
 
 
 def _own_side(holder: Mention, other: Mention) -> bool:

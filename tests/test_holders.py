@@ -377,7 +377,8 @@ def test_an_aide_conveying_the_principals_position_speaks_for_its_owner(world):
 
 
 def test_a_member_description_names_a_state_not_the_body(world):
-    found = world.find_all(["Israel struck Iran.", "Russia condemned the strikes by a Security Council permanent member.",
+    found = world.find_all(["Israel struck Iran.",
+                            "Russia condemned the strikes by a Security Council permanent member.",
                             "Russia, a permanent member of the Security Council, condemned Israel.",
                             "A Security Council permanent member criticised Egypt."])
     assert pairs(found[1]) == [("Russia", "Israel")]
