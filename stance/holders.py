@@ -132,8 +132,9 @@ _MODAL = re.compile(r"(?<![\w’'-])(?:did|does|do|will|would|could|can|may|migh
                     r"never)"
                     r"(?![\w’'-])")
 _DETERMINER = re.compile(r"(?<![\w’'-])(?:a|an|the|his|her|its|their|our|my|your|this|that|any|no|such|whose)\s+$")
-_AND = re.compile(r"(?:\s*\([^()]{1,40}\)|\s*,\s*(?:of|from)\s[^,;:“”\"()]{1,40}?,)?\s*(?:,?\s+and|\s+&)\s+")
-_LIST = re.compile(r"(?:\s*\([^()]{1,40}\))?\s*,\s+")
+_AND = re.compile(r"(?:\s*\([^()]{1,40}\)|\s*,\s*(?:of|from)\s[^,;:“”\"()]{1,40}?,)?\s*(?:,?\s+and|\s+&)\s+"
+                  r"(?:the\s+)?")
+_LIST = re.compile(r"(?:\s*\([^()]{1,40}\))?\s*,\s+(?:the\s+)?")
 _COORDINATED = re.compile(r"(?:\band|,|[—–]|\bbut|\bthen)\s*(?:(?:" + _ADVERB + r"|" + _AUX + r")\s+)*$")
 _PREDICATE = re.compile(r"\s+(?:[a-z]+ed|[a-z]+s|has|had|is|was|were|are|will|would|could|did|does|can|may|might|"
                         r"must|should|also|then|[a-z]+ly)(?![\w’'-])")
@@ -1303,6 +1304,8 @@ def _verb_event(s: _Sentence, vs: int, ve: int, verb: str, events: list[_Event],
                 break
             out.insert(0, _Event(co.head, co.start, vs, ve, tier=tier, skip=(co.start, vs), speech=speech,
                                  quote=out[-1].quote, spoken_to=spoken_to, venue=venue))
+        for e in out[1:]:  # "Egypt, Jordan and Saudi Arabia rejected ...": no one of them is another's target
+            e.skip = (out[0].anchor, vs)
         return out
     before = text[max(0, vs - 8) : vs].rstrip()[-1:]
     # 2. the speaker after the verb: '"...," said X'

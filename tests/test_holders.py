@@ -406,3 +406,10 @@ def test_an_attack_judged_is_its_doers_act_not_the_doers_stance(world):
                             "Trump faced attacks from Democrats."])
     assert pairs(found[0]) == [("Anthony Albanese", "Iran")]
     assert pairs(found[1]) == [("Democratic Party", "Donald Trump")]  # a verbal attack: the attacker's stance
+
+
+def test_coordinated_holders_each_hold_it_and_are_not_each_others_targets(world):
+    found = world.find_all(["France, Germany, and the United Kingdom on Tuesday urged Iran to return to talks.",
+                            "Egypt, Jordan and Saudi Arabia rejected the plan."])
+    assert pairs(found[0]) == [("France", "Iran"), ("Germany", "Iran"), ("United Kingdom", "Iran")]
+    assert pairs(found[1]) == [("Egypt", ""), ("Jordan", ""), ("Saudi Arabia", "")]
