@@ -564,7 +564,7 @@ class _Memory:
 
 
 _ISSUER_END = re.compile(r"[’'](?:s\s|\s)|\s+(?:on|to|regarding|following|at|in|for|after|about|concerning|"
-                         r"with|between|during|ahead)\s|:|,\s")
+                         r"with|between|during|ahead)\s|:")
 _WITH = re.compile(r"\s(?:with|between)\s")
 
 
@@ -604,8 +604,11 @@ class Finder:
         Voice(author=('United States',), participants=('United States',))
         """
         vocab = _words()
+        if title.isupper():  # "CARBIS BAY G7 SUMMIT COMMUNIQUÉ"
+            title = title.title()
         mentions = [m for m in self.registry.mentions(title) if m.actor is not None]
-        m = vocab.statement.search(title)
+        found = list(vocab.statement.finditer(title))  # "Declaration Joint Statement from X": the one naming X
+        m = next((x for x in found if x.group("by")), found[0] if found else None)
         authors: list[Mention] = []
         if m is not None and m.group("by"):
             stop = _ISSUER_END.search(title, m.end())

@@ -365,6 +365,9 @@ def test_a_statement_title_names_its_voice(world):
     assert world.voice("G7 Leaders’ Statement on Ukraine").author == ("Group of Seven",)
     assert world.voice("Joint Statement from the United States and India").author == ("United States", "India")
     assert world.voice("Fact Sheet: New Sanctions", "United States").author == ("United States",)
+    assert world.voice("CARBIS BAY G7 SUMMIT COMMUNIQUÉ", "United States").author == ("Group of Seven",)
+    assert world.voice("The Wilmington Declaration Joint Statement from the Leaders of Australia, India, Japan, and "
+                       "the United States").author == ("Australia", "India", "Japan", "United States")
 
 
 def test_an_aide_conveying_the_principals_position_speaks_for_its_owner(world):
