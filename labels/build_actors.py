@@ -49,9 +49,11 @@ TITLES = {
     "vice president": "Vice President", "king": "King", "emir": "Emir", "crown prince": "Crown Prince",
     "supreme leader": "Supreme Leader", "secretary-general": "Secretary-General", "spokesperson": "spokesperson",
     "premier": "Premier", "chairman": "Chairman", "sultan": "Sultan", "general": "General",
+    "national security adviser": "National Security Advisor",
 }
 # Title aliases that read as the office in any year ("Minister Lavrov"): only "<Title> <Surname>" forms are made.
-DEFENCE_ALSO = {"Defence Minister": "Defense Minister", "Defence Secretary": "Defense Secretary"}
+DEFENCE_ALSO = {"Defence Minister": "Defense Minister", "Defence Secretary": "Defense Secretary",
+                "National Security Advisor": "National Security Adviser"}
 
 
 # --------------------------------------------------------------------------------------------- reading the sources

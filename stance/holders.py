@@ -733,6 +733,7 @@ def _subject_event(s: _Sentence) -> None:
             return
         if subject is not None and all(subject.start < e.anchor for e in s.events):
             s.events.insert(0, _Event(subject.head, subject.start, subject.end, subject.end, tier=1))
+            _owners(s, s.events[:1])
 
 
 def _unspoken_quotation(s: _Sentence, memory: _Memory) -> None:
@@ -1192,6 +1193,7 @@ def _events(s: _Sentence) -> list[_Event]:
 
 
 _OWNED_BEFORE = re.compile(r"\s+(?:(?:the|a|an|his|her|their|its)\s+)?(?:[a-z][a-z-]*\s+){0,2}")
+_OWNED_AFTER_SUBJECT = re.compile(r"\s+(?:[a-z][a-z-]*\s+){1,4}")
 _ON_BEHALF = re.compile(r"(?<![\w-])on\s+behalf\s+of\s+(?:the\s+)?")
 
 
@@ -1206,7 +1208,9 @@ def _owners(s: _Sentence, events: list[_Event]) -> None:
             continue
         owner, i = None, _after(nps, e.vend)
         np = nps[i] if i < len(nps) else None
-        owned = np is not None and _OWNED_BEFORE.fullmatch(text, e.vend, np.start) is not None \
+        # after a verb of speech "reaffirmed the"; after a subject, its verb too: "Roe conveyed steadfast"
+        gap = _OWNED_BEFORE if e.vstart < e.vend else _OWNED_AFTER_SUBJECT
+        owned = np is not None and gap.fullmatch(text, e.vend, np.start) is not None \
             and vocab.owned.match(text, np.end) is not None
         if owned:
             owner = np
@@ -1216,7 +1220,9 @@ def _owners(s: _Sentence, events: list[_Event]) -> None:
             if np is not None and np.start == m.end():
                 owner = np
         o = owner.head.actor if owner is not None else None
-        if o is not None and owner.head.role == "" and o.name != h.actor.name and o.side == h.actor.side:
+        named = owner is not None and (owner.head.role == "" or s.author is not None and owner.head.role == "pronoun"
+                                       and owner.head.actor is s.author.actor)  # "our support": the author's
+        if o is not None and named and o.name != h.actor.name and o.side == h.actor.side:
             e.holder = owner.head  # (named: "their own support" stays theirs)
             if owned:  # the owner is not the target ("U.S. commitment to the Philippines")
                 e.skip = (e.skip[0], max(e.skip[1], owner.end))

@@ -377,6 +377,11 @@ def test_an_aide_conveying_the_principals_position_speaks_for_its_owner(world):
     assert pairs(found[0]) == [("United States", "Philippines")]
     assert pairs(found[1]) == [("Joe Biden", "Oman")]
     assert ("United States", "Joe Biden") not in pairs(found[2])
+    found = world.find_all(["National Security Advisor Jake Sullivan met officials of Belarus.",
+                            "Mr. Sullivan conveyed steadfast U.S. support for the people of Belarus.",
+                            "Mr. Sullivan reaffirmed our support for Angola."], voice=Voice(("United States",)))
+    assert pairs(found[1]) == [("United States", "Belarus")]
+    assert pairs(found[2]) == [("United States", "Angola")]  # "our": the author's
 
 
 def test_a_member_description_names_a_state_not_the_body(world):
