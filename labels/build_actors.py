@@ -49,9 +49,11 @@ TITLES = {
     "vice president": "Vice President", "king": "King", "emir": "Emir", "crown prince": "Crown Prince",
     "supreme leader": "Supreme Leader", "secretary-general": "Secretary-General", "spokesperson": "spokesperson",
     "premier": "Premier", "chairman": "Chairman", "sultan": "Sultan", "general": "General",
+    "national security adviser": "National Security Advisor",
 }
 # Title aliases that read as the office in any year ("Minister Lavrov"): only "<Title> <Surname>" forms are made.
-DEFENCE_ALSO = {"Defence Minister": "Defense Minister", "Defence Secretary": "Defense Secretary"}
+DEFENCE_ALSO = {"Defence Minister": "Defense Minister", "Defence Secretary": "Defense Secretary",
+                "National Security Advisor": "National Security Adviser"}
 
 
 # --------------------------------------------------------------------------------------------- reading the sources
@@ -150,7 +152,8 @@ class Builder:
         self.dropped: dict[str, set[str]] = defaultdict(set)
         self.phoenix = phoenix(datasets / "phoenix")
         self.states = {r["name"]: r for r in read_csv(HERE / "states.csv")}
-        self.demonym: dict[str, str] = {}
+        self.demonym: dict[str, str] = {}  # the first demonym: "<Demonym> Foreign Ministry"
+        self.demonyms: dict[str, list[str]] = {}  # every form news uses ("Argentine", "Argentinian", "Argentinean")
 
     def add(self, name, kind, affiliation="", code="", aliases=(), cameo="", roles="", level=0):
         row = self.rows.get(name)
@@ -206,8 +209,10 @@ class Builder:
             if capital:
                 aliases += [capital, fold(capital)]
             if demonym and st["status"] != "territory":  # "French government" is France's, not Réunion's
-                self.demonym[name] = demonym
-                aliases += [demonym] + [f"{demonym} {w}" for w in ("government", "officials", "authorities")]
+                forms = split(demonym)  # states.csv: "Argentine|Argentinian|Argentinean", the first for names
+                self.demonym[name], self.demonyms[name] = forms[0], forms
+                for d in forms:
+                    aliases += [d] + [f"{d} {w}" for w in ("government", "officials", "authorities")]
             aliases += [f"{name}'s government", f"Government of {name}", f"government of {name}"]
             self.add(name, "state", "", code, aliases, cameo_of(self.phoenix, [name, *names]) or code)
 
@@ -221,15 +226,18 @@ class Builder:
             code = st["code"]
             cameo = self.rows[name]["cameo"] if len(self.rows[name]["cameo"]) == 3 else code
             fm = st.get("foreign_ministry") or f"{dem} Foreign Ministry"
+            dems = self.demonyms[name]
             self.add(fm, "organisation", name, code, [
-                f"{dem} Foreign Ministry", f"{dem} foreign ministry", f"{dem} Ministry of Foreign Affairs",
+                *(f for d in dems for f in (f"{d} Foreign Ministry", f"{d} foreign ministry",
+                                             f"{d} Ministry of Foreign Affairs")),
                 f"{name}'s foreign ministry", f"{name}'s Foreign Ministry", f"Foreign Ministry of {name}",
                 f"Ministry of Foreign Affairs of {name}", f"{name} foreign ministry"], cameo + "GOV")
             dm = st.get("defence_ministry") or f"{dem} Defence Ministry"
             forms = []
             for word in ("Defence", "Defense"):
-                forms += [f"{dem} {word} Ministry", f"{dem} {word.lower()} ministry", f"{dem} Ministry of {word}",
-                          f"{name}'s {word.lower()} ministry", f"{name}'s {word} Ministry",
+                forms += [f for d in dems for f in (f"{d} {word} Ministry", f"{d} {word.lower()} ministry",
+                                                    f"{d} Ministry of {word}")]
+                forms += [f"{name}'s {word.lower()} ministry", f"{name}'s {word} Ministry",
                           f"{word} Ministry of {name}", f"Ministry of {word} of {name}"]
             self.add(dm, "organisation", name, code, forms, cameo + "MIL")
 
@@ -261,7 +269,7 @@ class Builder:
         shorts = split(short) if short else [words[-1]] if len(words) > 1 else []
         shorts = [s for s in shorts if s != "-"]
         out = list(shorts)
-        dem = self.demonym.get(aff, "")
+        dems = self.demonyms.get(aff, [])
         for role in (r.strip() for r in roles.split(";") if r.strip()):
             m = re.match(r"(.+?)\s+(\d{4}[-\d]*)\.\.(\d{4}[-\d]*)?$", role)
             title = TITLES.get((m.group(1) if m else role).strip().lower())
@@ -273,8 +281,8 @@ class Builder:
                 for s in shorts[:1]:
                     out.append(f"{t} {s}")
                 out.append(f"{t} {name}")
-                if current and dem and title not in ("General", "Secretary-General"):
-                    out += [f"{dem} {t}", f"{dem} {t} {name}"]
+                if current and title not in ("General", "Secretary-General"):
+                    out += [f for dem in dems for f in (f"{dem} {t}", f"{dem} {t} {name}")]
         return out
 
     def fill_cameo(self):
@@ -373,7 +381,13 @@ def summary(rows, dropped) -> str:
     print(f"registry: {len(rows)} actors: " + ", ".join(f"{kinds[k]} {k}s" for k in KIND_ORDER)
           + f" ({intl} organisations without a state: {igo} with an IGO cameo code; "
           f"{len(orgs) - intl} national bodies)", file=out)
-    print(f"aliases: {sum(len(r['aliases']) for r in rows.values())}", file=out)
+    by_kind = defaultdict(int)
+    for r in rows.values():
+        by_kind[r["kind"]] += len(r["aliases"])
+    shared = {item.split(" (")[0] for item in dropped.get("shared alias", ())}
+    print(f"aliases: {sum(by_kind.values())} (" + ", ".join(f"{by_kind[k]} of {k}s" for k in KIND_ORDER)
+          + f"); ambiguous: {len(shared)} alias(es) two actors share and no rule decides, dropped from both",
+          file=out)
     print("audit: aliases removed", file=out)
     for problem in sorted(dropped):
         items = sorted(dropped[problem])

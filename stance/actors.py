@@ -230,10 +230,25 @@ class Registry:
         actor = self.actors.get(name)
         return actor.code if actor else ""
 
-    def roll_up(self, name: str) -> str:
-        """The state a person or body belongs to (``--by affiliation``); unknown names stay as they are."""
+    def roll_up(self, name: str, code: str = "") -> str:
+        """The state a person or body belongs to (``--by affiliation``). A name the registry lacks stays as it is,
+        unless ``code`` is a state's: the finder gives "Argentine President Jane Doe" Argentina's code, so she rolls
+        up to Argentina.
+
+        >>> reg = Registry.from_rows([{"name": "Kenya", "kind": "state", "affiliation": "", "code": "KEN",
+        ...                            "aliases": "Kenya"}])
+        >>> reg.roll_up("Jane Doe", "KEN"), reg.roll_up("Jane Doe"), reg.roll_up("Kenya")
+        ('Kenya', 'Jane Doe', 'Kenya')
+        """
         actor = self.actors.get(name)
-        return actor.side if actor else name
+        if actor is not None:
+            return actor.side
+        if code:
+            states = self.__dict__.get("_states")
+            if states is None:
+                states = self._states = {a.code: a.name for a in self.actors.values() if a.kind == "state"}
+            return states.get(code, name)
+        return name
 
     def mentions(self, text: str) -> list[Mention]:
         """Registry actors named in ``text``, in order; longest alias wins."""

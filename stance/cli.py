@@ -144,6 +144,24 @@ ActorsOpt = Annotated[Optional[Path], typer.Option("--actors", help="Extra actor
                                                    "no retraining.")]
 
 
+AuthorOpt = Annotated[Optional[list[str]], typer.Option("--author", help="Who the inputs speak as (a statement's "
+                                                       "issuer; repeat for a joint statement, the issuer first): "
+                                                       "\"I\", \"we\", \"our\", \"the leaders\" and unattributed "
+                                                       "judgements are theirs. A registry name.")]
+
+
+def _voice(clf, author: list[str] | None):
+    """The ``Voice`` of ``--author`` (a name the registry lacks is a warning: it stands for itself)."""
+    if not author:
+        return None
+    from stance.holders import Voice
+
+    for name in author:
+        if clf.registry is None or name not in clf.registry:
+            _warn(f"--author {name!r} is not an actor of the registry; it stands for itself")
+    return Voice(tuple(author))
+
+
 def _with_actors(clf, actors: Path | None):
     """The model's registry with the rows of ``actors`` merged over it (holder finding reads it; nothing retrains)."""
     if actors is not None:
@@ -193,12 +211,12 @@ class _Inputs:
         _say(f"stance: error: {e}")
         self.failed.append(item)
 
-    def records(self, clf, console: Console, text_column=None, explain=0, jobs=1):
+    def records(self, clf, console: Console, text_column=None, explain=0, jobs=1, voice=None):
         from stance.documents import analyze_files
 
         n = 0
         for n, rec in enumerate(analyze_files(clf, self.items, text_column=text_column, explain=explain, n_jobs=jobs,
-                                              warn=_warn, on_error=self.error), 1):
+                                              warn=_warn, on_error=self.error, voice=voice), 1):
             if n % 256 == 0:
                 console.progress(n)
             yield rec
@@ -297,6 +315,7 @@ def predict(
     stance_: StanceOpt = None,
     min_confidence: MinConfidenceOpt = 0.0,
     actors: ActorsOpt = None,
+    author: AuthorOpt = None,
 ) -> None:
     """Score documents sentence by sentence: stance, confidence, probabilities, holder and target."""
     console = _console(ctx)
@@ -305,7 +324,7 @@ def predict(
     clf = _with_actors(_load(model, console), actors)
     inputs_ = _Inputs(inputs, pattern)
     explain_n = 5 if explain or fmt is Format.html else 0
-    records = inputs_.records(clf, console, text_column, explain_n, jobs)
+    records = inputs_.records(clf, console, text_column, explain_n, jobs, _voice(clf, author))
     keep = _filter(holder, target, stance_, min_confidence)
     if keep.active:
         records = (r for r in records if keep.keep(r))
@@ -511,6 +530,7 @@ def summarize(
     stance_: StanceOpt = None,
     min_confidence: MinConfidenceOpt = 0.0,
     actors: ActorsOpt = None,
+    author: AuthorOpt = None,
 ) -> None:
     """Who stands where: a holder x target x stance table over one or many documents (counts kept as it reads)."""
     from stance.summary import Summary
@@ -521,7 +541,7 @@ def summarize(
     inputs_ = _Inputs(inputs, pattern)
     keep = _filter(holder, target, stance_, min_confidence)
     summary = Summary(clf.registry if by is By.affiliation else None, keep if keep.active else None)
-    for rec in inputs_.records(clf, console, text_column, 0, jobs):
+    for rec in inputs_.records(clf, console, text_column, 0, jobs, _voice(clf, author)):
         summary.add(rec)
     cells = summary.cells()
     if fmt is SummaryFormat.json:

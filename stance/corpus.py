@@ -157,6 +157,12 @@ def world_documents(folder: Path, source: str) -> dict[str, str]:
     return docs
 
 
+def world_titles(folder: Path) -> dict[str, str]:
+    """Title by document id of the White House pool (the issuer of a statement is in its title; the text omits it)."""
+    with (folder / "whitehouse" / WORLD_FILES["whitehouse"]).open(encoding="utf-8") as f:
+        return {world_doc_id("whitehouse", st["id"]): st.get("title", "") for st in map(json.loads, f)}
+
+
 def heldout(doc: str) -> bool:
     """Whether a world-news document is in the held-out part (one in five, by the sha1 of its id): no setting is
     tuned on it; its figures are reported apart (``labels/select_world.py`` makes the same split)."""

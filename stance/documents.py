@@ -76,17 +76,17 @@ def _predict(clf, texts, targets, explain):
     return clf.predict(texts, targets if targets is not None and any(targets) else None, explain=explain)
 
 
-def _score(clf, finder, texts, targets, explain, contexts) -> list[tuple]:
+def _score(clf, finder, texts, targets, explain, contexts, voice=None) -> list[tuple]:
     """(prediction, actor stances) for each text; ``contexts`` is one shared memory (a document's sentences) or None
-    (table rows: each row on its own)."""
+    (table rows: each row on its own); ``voice`` who the inputs speak as (:class:`stance.holders.Voice`)."""
     texts = [visible(t) for t in texts]  # what the words say; records keep the text as the source holds it
     predictions = _predict(clf, texts, targets, explain)
     if finder is None:
         found = [[] for _ in texts]
     elif contexts is None:
-        found = [finder.find_all([t], [])[0] for t in texts]
+        found = [finder.find_all([t], [], voice)[0] for t in texts]
     else:
-        found = finder.find_all(texts, contexts)
+        found = finder.find_all(texts, contexts, voice)
     # a sentence with several attributed clauses: each further clause is scored on its own words
     clauses = [(i, a) for i, atts in enumerate(found) if predictions[i].label != "none" for a in atts[1:]
                if 0 <= a.start < a.end <= len(texts[i])]
@@ -116,7 +116,8 @@ def _record(index, start, end, text, p, stances, document, paragraph, columns=No
                           columns=columns if columns is not None else {})
 
 
-def _block(clf, finder, offset: int, text: str, document: str, explain: int, batch: int = 512) -> list[SentenceStance]:
+def _block(clf, finder, offset: int, text: str, document: str, explain: int, batch: int = 512, voice=None
+           ) -> list[SentenceStance]:
     """The sentences of one block, numbered from 0 (sentence and paragraph) within it."""
     sentences = split_sentences(text)
     context: list = []
@@ -124,7 +125,8 @@ def _block(clf, finder, offset: int, text: str, document: str, explain: int, bat
     paragraph, prev_end = 0, None
     for i in range(0, len(sentences), batch):
         chunk: list[Sentence] = sentences[i:i + batch]
-        for s, (p, stances) in zip(chunk, _score(clf, finder, [s.text for s in chunk], None, explain, context)):
+        for s, (p, stances) in zip(chunk, _score(clf, finder, [s.text for s in chunk], None, explain, context,
+                                                  voice)):
             if prev_end is not None and "\n" in text[prev_end - offset:s.start]:
                 paragraph += 1
             prev_end = s.end + offset
@@ -132,23 +134,25 @@ def _block(clf, finder, offset: int, text: str, document: str, explain: int, bat
     return out
 
 
-def analyze_blocks(clf, blocks: Iterable[tuple[int, str]], *, document: str = "", explain: int = 0
+def analyze_blocks(clf, blocks: Iterable[tuple[int, str]], *, document: str = "", explain: int = 0, voice=None
                    ) -> Iterator[SentenceStance]:
     """The sentences of a document given as ``(offset, text)`` blocks (:func:`stance.files.read_blocks`), as they are
     scored: memory stays flat however long the document. Indices and paragraphs run on across blocks; offsets point
-    into the whole document; the actor finder's memory runs within a block."""
+    into the whole document; the actor finder's memory runs within a block. ``voice``: who the document speaks as
+    ("I", "we", "the leaders"; :class:`stance.holders.Voice`)."""
     finder = _finder(clf)
     count = _Count()
     for offset, text in blocks:
-        yield from count.renumber(_block(clf, finder, offset, text, document, explain))
+        yield from count.renumber(_block(clf, finder, offset, text, document, explain, voice=voice))
 
 
 def analyze_rows(clf, texts: list[str], *, targets: list[str | None] | None = None, document: str = "",
-                 columns: list[dict] | None = None, explain: int = 0, first: int = 0) -> list[SentenceStance]:
+                 columns: list[dict] | None = None, explain: int = 0, first: int = 0, voice=None
+                 ) -> list[SentenceStance]:
     """One record per text, each scored as one unit (not split) with its own holder and target; ``columns`` are kept
     on each record as given, ``targets`` (a target-aware model's target per row) are passed to the model."""
     finder = _finder(clf)
-    scored = _score(clf, finder, texts, targets, explain, None)
+    scored = _score(clf, finder, texts, targets, explain, None, voice)
     registry = _registry(clf)
     out = []
     for i, (text, (p, stances)) in enumerate(zip(texts, scored)):
@@ -209,15 +213,15 @@ def _tasks(clf, inputs, text_column, warn, on_error):
             on_error(item, e)
 
 
-def _run(clf, kind: str, payload, explain: int) -> list[SentenceStance]:
+def _run(clf, kind: str, payload, explain: int, voice=None) -> list[SentenceStance]:
     if kind == "block":
         name, offset, text = payload
-        return _block(clf, _finder(clf), offset, text, name, explain)
+        return _block(clf, _finder(clf), offset, text, name, explain, voice=voice)
     item, rows, text_column, target_column = payload
     texts = [row[text_column] for row in rows]
     targets = [row.get(target_column) for row in rows] if target_column else None
     columns = [{k: v for k, v in row.items() if k != text_column} for row in rows]
-    return analyze_rows(clf, texts, targets=targets, document=item, columns=columns, explain=explain)
+    return analyze_rows(clf, texts, targets=targets, document=item, columns=columns, explain=explain, voice=voice)
 
 
 def _raise(item, error):
@@ -226,19 +230,20 @@ def _raise(item, error):
 
 def analyze_files(clf, inputs: Iterable[str], *, text_column: str | None = None, explain: int = 0, n_jobs: int = 1,
                   warn: Callable[[str], None] = lambda message: None,
-                  on_error: Callable[[str, InputError], None] = _raise) -> Iterator[SentenceStance]:
+                  on_error: Callable[[str, InputError], None] = _raise, voice=None) -> Iterator[SentenceStance]:
     """Every record of every input, in input order: sentences of documents (``-`` is stdin), and with
     ``text_column`` the rows of CSV/JSONL tables. ``n_jobs`` worker processes score blocks and row chunks at once
     (joblib); the records are the same whatever ``n_jobs``. An input that cannot be read goes to ``on_error`` (by
     default it is raised) and the others are still scored; ``warn`` gets warnings (encoding fallbacks, skipped rows).
+    ``voice`` (:class:`stance.holders.Voice`): who every input speaks as ("I", "we", "the leaders").
     """
     inputs = list(inputs)
     tasks = _tasks(clf, inputs, text_column, warn, on_error)
     counts: dict[int, _Count] = {}
     if n_jobs == 1:
-        results = ((k, kind, _run(clf, kind, payload, explain)) for k, kind, payload in tasks)
+        results = ((k, kind, _run(clf, kind, payload, explain, voice)) for k, kind, payload in tasks)
     else:
-        results = _parallel(clf, tasks, explain, n_jobs)
+        results = _parallel(clf, tasks, explain, n_jobs, voice=voice)
     for k, kind, records in results:
         count = counts.setdefault(k, _Count())
         if kind == "rows":
@@ -249,9 +254,9 @@ def analyze_files(clf, inputs: Iterable[str], *, text_column: str | None = None,
             yield from count.renumber(records)
 
 
-def _run_batch(clf, batch: list, explain: int) -> list:
+def _run_batch(clf, batch: list, explain: int, voice=None) -> list:
     """Several units of work in one worker call: one finder for them all."""
-    return [(k, kind, _run(clf, kind, payload, explain)) for k, kind, payload in batch]
+    return [(k, kind, _run(clf, kind, payload, explain, voice)) for k, kind, payload in batch]
 
 
 def _batches(tasks, size: int):
@@ -268,7 +273,7 @@ def _batches(tasks, size: int):
         yield batch
 
 
-def _parallel(clf, tasks, explain: int, n_jobs: int, batch_chars: int = 1 << 20):
+def _parallel(clf, tasks, explain: int, n_jobs: int, batch_chars: int = 1 << 20, voice=None):
     """Tasks scored by ``n_jobs`` joblib worker processes, in batches of about ``batch_chars`` characters, in order,
     at most ``2 * n_jobs`` batches in flight (memory stays flat)."""
     import warnings
@@ -279,7 +284,8 @@ def _parallel(clf, tasks, explain: int, n_jobs: int, batch_chars: int = 1 << 20)
                                              pre_dispatch=f"{2 * n_jobs}") as parallel:
         # stopping early (Ctrl-C, a reader gone) cancels the batches in flight: that is the point, not a warning
         warnings.filterwarnings("ignore", message=".*(still being processed|executed +but not used)")
-        for results in parallel(delayed(_run_batch)(clf, batch, explain) for batch in _batches(tasks, batch_chars)):
+        for results in parallel(delayed(_run_batch)(clf, batch, explain, voice)
+                                for batch in _batches(tasks, batch_chars)):
             yield from results
 
 

@@ -46,7 +46,22 @@ object is the one spoken to), ``irregular_past`` (verbs that look like base form
 verb: "Iranian officials said"), ``role_before_name`` ("GOP frontrunner Donald Trump"), ``criticism_noun``
 ("criticism from X"), ``abbreviation`` (written with a full stop: "Gen."), ``name_particle`` ("bin", "van"),
 ``action_noun`` and ``action_verb`` (a stance on "the strikes" is on whoever struck: "Israeli strikes", "strikes by X",
-"X struck", else the last doer named before), ``not_a_target_after`` ("the UN Charter": the UN is no target).
+"X struck", else the last doer named before), ``not_a_target_after`` ("the UN Charter": the UN is no target),
+``voice_pronoun`` (``means``: author or participants), ``principal_title`` (whose own statements speak as themselves:
+"President"), ``statement_noun`` ("Statement", "Readout": titles that name an issuer), ``owned_noun`` ("U.S.
+commitment"), ``medium`` ("Twitter").
+
+A document's own voice (``Voice``, which the caller knows: :meth:`Finder.voice` reads it from a statement's title):
+"I", "we", "our", "my administration" are its author (the issuer first; each co-signer of a joint statement holds the
+stance too), "the leaders", "the two presidents", "both sides" and a sentence-initial "They" its participants, and a
+sentence with no verb of speech or judgement is the author's judgement of its subject (unless the subject is the
+author's own side: "The United States condemns ..." stays the United States'). A person conveying her own side's
+named position speaks for its owner ("reiterated ironclad U.S. commitment to X", "thanked X on behalf of President
+Doe"). Without a voice, none of this applies.
+
+"a Security Council permanent member", "a member of NATO" name one state (in apposition, else the last doer or state
+named), never the body; a medium ("via Twitter", "on Facebook": ``medium``) and a co-holder ("alongside X") are no
+targets; "condemned the attack by X" is X's act (X the target), not X's stance.
 
 World news: an unregistered titled person after a demonym or possessive ("Ghanaian President Jane Doe", "Ghana's
 President Jane Doe") is a person of that state with its code, named without the titles; "Kenya's foreign minister" is
@@ -68,7 +83,7 @@ from typing import NamedTuple
 
 from stance.actors import Actor, Mention, Registry
 
-__all__ = ["Attribution", "Finder"]
+__all__ = ["Attribution", "Finder", "Voice"]
 
 
 @dataclass(frozen=True)
@@ -82,6 +97,18 @@ class Attribution:
     target_code: str
     start: int = 0
     end: int = 0
+
+
+@dataclass(frozen=True)
+class Voice:
+    """Who a document speaks as, which its sentences do not say: the caller knows it (a statement's issuer, from its
+    title: :meth:`Finder.voice`). ``author`` is who "I", "we", "our", "my administration" are (several for a joint
+    statement, the issuer first); ``participants`` who "the leaders", "the two presidents", "both sides" are (the
+    principals of a readout's call or meeting, the issuer's first; by default the author). Registry names; a name
+    the registry lacks stands for itself."""
+
+    author: tuple[str, ...] = ()
+    participants: tuple[str, ...] = ()
 
 
 # --- patterns of grammar (the word lists are in holder_words.csv) ----------------------------------------------------
@@ -105,8 +132,9 @@ _MODAL = re.compile(r"(?<![\w’'-])(?:did|does|do|will|would|could|can|may|migh
                     r"never)"
                     r"(?![\w’'-])")
 _DETERMINER = re.compile(r"(?<![\w’'-])(?:a|an|the|his|her|its|their|our|my|your|this|that|any|no|such|whose)\s+$")
-_AND = re.compile(r"(?:\s*\([^()]{1,40}\)|\s*,\s*(?:of|from)\s[^,;:“”\"()]{1,40}?,)?\s*(?:,?\s+and|\s+&)\s+")
-_LIST = re.compile(r"(?:\s*\([^()]{1,40}\))?\s*,\s+")
+_AND = re.compile(r"(?:\s*\([^()]{1,40}\)|\s*,\s*(?:of|from)\s[^,;:“”\"()]{1,40}?,)?\s*(?:,?\s+and|\s+&)\s+"
+                  r"(?:the\s+)?")
+_LIST = re.compile(r"(?:\s*\([^()]{1,40}\))?\s*,\s+(?:the\s+)?")
 _COORDINATED = re.compile(r"(?:\band|,|[—–]|\bbut|\bthen)\s*(?:(?:" + _ADVERB + r"|" + _AUX + r")\s+)*$")
 _PREDICATE = re.compile(r"\s+(?:[a-z]+ed|[a-z]+s|has|had|is|was|were|are|will|would|could|did|does|can|may|might|"
                         r"must|should|also|then|[a-z]+ly)(?![\w’'-])")
@@ -168,7 +196,8 @@ _SENTENCE_THE = re.compile(r"[\s“\"‘']*(The)\s")
 WORD_KINDS = ("speech_verb", "judgement_verb", "inverted_verb", "pure_speech_verb", "low_verb", "told_verb",
               "irregular_past", "title", "not_a_name", "not_an_actor_head", "position_noun", "pronoun",
               "title_pronoun", "title_pronoun_modifier", "role", "role_before_name", "criticism_noun", "abbreviation",
-              "name_particle", "action_noun", "action_verb", "not_a_target_after")
+              "name_particle", "action_noun", "action_verb", "not_a_target_after", "voice_pronoun", "principal_title",
+              "statement_noun", "owned_noun", "medium")
 
 
 def _alt(words: list[str]) -> str:
@@ -227,11 +256,18 @@ class _Words:
     pronoun: re.Pattern  # pronouns and titles that stand for an actor named before
     name: re.Pattern  # a capitalised name
     title_gap: re.Pattern  # titles joining two mentions ("U.S. President Donald Trump")
+    voice: re.Pattern  # "I", "we", "our", "the leaders": the document's own voice (its author or participants)
+    voice_of: dict[str, str]  # a voice pronoun (lower case) -> "author" or "participants"
+    principal_titles: frozenset[str]  # titles of those whose own statements speak as themselves ("President")
+    statement: re.Pattern  # "Statement by X", "Readout of X's call with Y": a title that names its issuer
+    owned: re.Pattern  # "U.S. commitment", "President Doe's support": a position its owner holds
+    media: frozenset[str]  # "Twitter", "Facebook": "on Twitter" is where a stance was said, not whom it is about
 
     @classmethod
     def from_rows(cls, rows, source: str = "<rows>") -> _Words:
         by: dict[str, list[str]] = {k: [] for k in WORD_KINDS}
         pronoun_of: dict[str, str] = {}
+        voice_of: dict[str, str] = {}
         for line, row in enumerate(rows, 2):
             kind, word = row["kind"], row["word"]
             if kind not in by or not word or word != word.strip():
@@ -239,6 +275,10 @@ class _Words:
             by[kind].append(word)
             if kind == "pronoun":
                 pronoun_of[word] = row.get("means") or word
+            if kind == "voice_pronoun":
+                if row.get("means") not in ("author", "participants"):
+                    raise ValueError(f"{source}:{line}: voice_pronoun {word!r} means 'author' or 'participants'")
+                voice_of[word.lower()] = row["means"]
         verbs = by["speech_verb"] + by["judgement_verb"]
         single = [w for w in verbs if " " not in w]
         irregular = set(by["irregular_past"])
@@ -247,6 +287,11 @@ class _Words:
         name_word = r"(?:" + abbrev + r"|[A-Z]\.|[A-Z][\w’'-]*\w|[A-Z])"
         particles = "|".join(map(re.escape, by["name_particle"]))
         pronouns = "|".join(f"[{w[0].upper()}{w[0]}]{re.escape(w[1:])}" for w in by["pronoun"])
+        # voice pronouns: a lower-case first letter may be capitalised ("We"), an upper-case one stays ("I", not "i")
+        # (a phrase in any case: "The Presidents", "the two Leaders")
+        voices = ["(?i:" + r"\s+".join(map(re.escape, w.split())) + ")" if " " in w
+                  else (re.escape(w[0]) if w[0].isupper() else f"[{w[0].upper()}{w[0]}]") + re.escape(w[1:])
+                  for w in sorted(by["voice_pronoun"], key=len, reverse=True)]
         gap_item = (r"\s*\([^()]{1,40}\)"
                     r"|\s*,\s*[^,;:“”\"()]{1,110}?(?=\s*,)"
                     r"|,(?=\s)"
@@ -288,6 +333,16 @@ class _Words:
             name=re.compile(r"(?<![\w.@#’'-])" + name_word
                             + r"(?:\s+(?:(?:" + particles + r")\s+)?" + name_word + r")*"),
             title_gap=re.compile(r"(?:[’']s)?(?:\s+(?:" + name_word + r"|of|the))*\s+"),
+            # a voice pronoun, also before a contraction ("we’re", "I’ve")
+            voice=re.compile(r"(?<![\w’'-])(?:" + "|".join(voices) + r")(?=[’'](?:m|re|ve|ll|d)\b|(?![\w’'-]))"),
+            voice_of=voice_of,
+            principal_titles=frozenset(by["principal_title"]),
+            media=frozenset(by["medium"]),
+            owned=re.compile(r"(?:-[A-Z][\w-]*)?(?:\s+(?i:administration|government))?"
+                             r"(?:[’']s?(?:\s+[a-z][a-z-]*){0,2}?)?\s+(?:" + _alt(by["owned_noun"])
+                             + r")(?![\w’'-])"),
+            statement=re.compile(r"(?<![\w’'-])(?:" + _alt(by["statement_noun"]) + r")(?![\w’'-])"
+                                 r"(?P<by>\s+(?:of|from|by)\s+(?:the\s+)?)?"),
         )
 
 
@@ -429,6 +484,8 @@ class _Sentence:
     unspoken: bool = False  # a quotation without a speaker (the next sentence's speaker may claim it)
     agents: list[tuple[int, Mention]] = field(default_factory=list)  # who did an action: (where, doer), in order
     prior_agent: Mention | None = None  # the last doer of an action in the sentences before
+    voices: dict[int, tuple[Mention, ...]] = field(default_factory=dict)  # "we" of a joint statement: the others
+    author: Mention | None = None  # who the document speaks as (Voice), if the caller said
 
 
 @dataclass(slots=True, eq=False)
@@ -465,11 +522,12 @@ class _Memory:
     """The context, indexed as it grows: the last actor "he"/"she" and "they" can stand for, the last one of each
     surname, and the marker of the sentence before."""
 
-    __slots__ = ("surnames", "he", "they", "marker", "agent")
+    __slots__ = ("surnames", "he", "they", "marker", "agent", "voice")
 
     def __init__(self, context: list):
         self.surnames: dict[str, Mention] = {}
         self.he = self.they = self.marker = self.agent = None
+        self.voice: dict[str, tuple[Mention, ...]] = {}  # "author" / "participants" -> who they are (Voice)
         self.add(context)
 
     def add(self, mentions: list) -> None:
@@ -505,6 +563,16 @@ class _Memory:
             self.they = next((c for c in reversed(kept) if _they(c)), None)
 
 
+_ISSUER_END = re.compile(r"[’'](?:s\s|\s)|\s+(?:on|to|regarding|following|at|in|for|after|about|concerning|"
+                         r"with|between|during|ahead)\s|:")
+_WITH = re.compile(r"\s(?:with|between)\s")
+
+
+def _principal(phrase: str) -> bool:
+    """Whether a title phrase ("President Jane Doe") names a principal, who speaks as herself."""
+    return any(re.search(r"(?<![\w-])" + re.escape(t) + r"(?![\w-])", phrase) for t in _words().principal_titles)
+
+
 class Finder:
     """Rule-based holder and target finding over a document, sentence by sentence.
 
@@ -515,21 +583,94 @@ class Finder:
         self.registry = registry
 
     # --- public -------------------------------------------------------------------------------------------------
+    def voice(self, title: str, issuer: str = "") -> Voice:
+        """Who a statement or readout speaks as, read from its title with the registry.
+
+        "Statement from President Jane Doe on ..." -> Jane Doe (a principal, ``principal_title`` in
+        ``holder_words.csv``, speaks as herself); "Statement by National Security Advisor John Roe" -> John Roe's
+        state (an aide speaks for the issuing side); "Joint Statement by X and Y", "X-Y Joint Leaders' Statement" ->
+        X and Y; "Readout of X's Call with Y" -> author X (or X's state), participants X and Y. A title that names no
+        issuer ("Statement by the Press Secretary", "Fact Sheet: ...") speaks as ``issuer``.
+
+        >>> reg = Registry.from_rows([
+        ...     {"name": "Kenya", "kind": "state", "affiliation": "", "code": "KEN", "aliases": "Kenya"},
+        ...     {"name": "United States", "kind": "state", "affiliation": "", "code": "USA", "aliases": "White House"},
+        ...     {"name": "Jane Doe", "kind": "person", "affiliation": "United States", "code": "USA",
+        ...      "aliases": "President Doe"},
+        ...     {"name": "John Roe", "kind": "person", "affiliation": "United States", "code": "USA", "aliases": ""}])
+        >>> Finder(reg).voice("Readout of President Doe’s Call with President William Ruto of Kenya")
+        Voice(author=('Jane Doe',), participants=('Jane Doe', 'Kenya'))
+        >>> Finder(reg).voice("Statement from National Security Advisor John Roe on Kenya", "United States")
+        Voice(author=('United States',), participants=('United States',))
+        """
+        vocab = _words()
+        if title.isupper():  # "CARBIS BAY G7 SUMMIT COMMUNIQUÉ"
+            title = title.title()
+        mentions = [m for m in self.registry.mentions(title) if m.actor is not None]
+        found = list(vocab.statement.finditer(title))  # "Declaration Joint Statement from X": the one naming X
+        m = next((x for x in found if x.group("by")), found[0] if found else None)
+        authors: list[Mention] = []
+        if m is not None and m.group("by"):
+            stop = _ISSUER_END.search(title, m.end())
+            end = stop.start() if stop else len(title)
+            lo = m.end()
+            for x in mentions:
+                if m.end() <= x.start < end:
+                    principal = x.actor.kind != "person" or _principal(title[lo : x.end])
+                    authors.append(x if principal else Mention(x.start, x.end, self.registry.get(x.actor.side),
+                                                               x.actor.side))
+                    lo = x.end
+        elif m is not None:  # "G7 Leaders' Statement", "U.S.-Japan Joint Leaders' Statement": named before it
+            authors = [x for x in mentions if x.end <= m.start()]
+        names = list(dict.fromkeys(x.name for x in authors))
+        sides = {x.actor.affiliation for x in authors if x.actor is not None and x.actor.kind == "person"}
+        names = [n for n in names if n not in sides] or ([issuer] if issuer else [])
+        with_ = _WITH.search(title)
+        participants: list[str] = []
+        if with_ is not None:
+            owner = [x for x in mentions if x.end <= with_.start()]
+            stop = _ISSUER_END.search(title, with_.end())
+            others = [x for x in mentions if with_.end() <= x.start < (stop.start() if stop else len(title))]
+            for x in owner[-1:] + others:  # "with President Jane Doe of Kenya": Kenya is Jane Doe's side
+                if x.name not in participants and not (x.actor.kind == "state" and any(
+                        self.registry.roll_up(p) == x.name for p in participants[1:])):
+                    participants.append(x.name)
+            # "with Israeli Minister of Defense Benny Gantz": the person, not also his state
+            sides = {self.registry.get(p).affiliation for p in participants if self.registry.get(p) is not None}
+            participants = [p for p in participants if p not in sides]
+            if len(participants) < 2:
+                participants = []
+        return Voice(tuple(names), tuple(participants) or tuple(names))
+
+    def _voice_mentions(self, voice: Voice) -> dict[str, tuple[Mention, ...]]:
+        def mention(name: str) -> Mention:  # a name the registry lacks: an actor without a code
+            actor = self.registry.get(name) or Actor(name, "organisation", "", "", ())
+            return Mention(-1, -1, actor, name)
+
+        author = tuple(map(mention, voice.author))
+        participants = tuple(map(mention, voice.participants)) or author
+        return {k: v for k, v in (("author", author), ("participants", participants)) if v}
+
     def find(self, sentences: list[str]) -> list[Attribution]:
         """One attribution per sentence: its primary stance's, or empty names when none is found."""
         return [found[0] if found else Attribution("", "", "", "") for found in self.find_all(sentences)]
 
-    def find_all(self, sentences: list[str], context: list | None = None) -> list[list[Attribution]]:
+    def find_all(self, sentences: list[str], context: list | None = None, voice: Voice | None = None
+                 ) -> list[list[Attribution]]:
         """Every (holder, target) stance each sentence expresses, primary first; an empty list when none.
 
         ``sentences`` are consecutive sentences of one document. ``context``, when given, is extended in place with
         the mentions seen (the last 64 are kept), so that a document scored in chunks resolves "he", "the minister"
-        or a quotation without a speaker across chunk boundaries: pass the same list with every chunk.
+        or a quotation without a speaker across chunk boundaries: pass the same list with every chunk. ``voice``:
+        who the document's "I", "we" and "the leaders" are (pass the same with every chunk); without it they are no
+        one.
         """
         if isinstance(sentences, str):
             raise TypeError("find_all expects a list of sentences, not a string")
         context = context if context is not None else []
         memory = _Memory(context)
+        if voice is not None:
+            memory.voice = self._voice_mentions(voice)
         out: list[list[Attribution]] = []
         pending: _Sentence | None = None  # a quotation without a speaker, waiting for the next sentence's speaker
         for text in sentences:
@@ -561,6 +702,8 @@ def _sentence(registry: Registry, text: str, context: list, memory: _Memory) -> 
     """Run the stages over one sentence: match (mentions, phrases, events), then decide (the holder when no verb
     matched, the attributions, the marker the sentence leaves in the context)."""
     s = _Sentence(text, _quote_spans(text))
+    if memory.voice:
+        s.author = memory.voice["author"][0] if "author" in memory.voice else None
     s.mentions = _mentions(registry, s, context, memory)
     s.phrases = _noun_phrases(s)
     s.agents, s.prior_agent = _agents(s), memory.agent
@@ -568,17 +711,29 @@ def _sentence(registry: Registry, text: str, context: list, memory: _Memory) -> 
     _subject_event(s)
     _unspoken_quotation(s, memory)
     s.attributions = _attributions(s, s.events)
+    if s.voices:
+        _co_voices(s)
     s.marker = _marker(s)
     return s
 
 
 def _subject_event(s: _Sentence) -> None:
     """No verb of speech or judgement: the subject holds the stance, unless a position noun comes first ("It was
-    X's endorsement")."""
+    X's endorsement"). In a document with an author (``Voice``), such a sentence is the author's judgement of its
+    subject ("The regime's brutality ..." in a statement), unless the subject is the author's own side."""
     if not any(e.tier <= 1 for e in s.events):
         subject = _subject(s) or _subject(s, main=False)
+        author = s.author
+        if author is not None and (subject is None and not s.events or subject is not None
+                                   and all(subject.start < e.anchor for e in s.events)
+                                   and not _own_side(author, subject.head)):
+            here = Mention(0, 0, author.actor, author.text, "pronoun")
+            s.events.insert(0, _Event(here, 0, 0, 0, tier=1, target=subject.head if subject else None,
+                                      skip=(subject.start, subject.end) if subject else (0, 0)))
+            return
         if subject is not None and all(subject.start < e.anchor for e in s.events):
             s.events.insert(0, _Event(subject.head, subject.start, subject.end, subject.end, tier=1))
+            _owners(s, s.events[:1])
 
 
 def _unspoken_quotation(s: _Sentence, memory: _Memory) -> None:
@@ -711,6 +866,8 @@ def _mentions(registry: Registry, s: _Sentence, context: list, memory: _Memory) 
     if extra:
         out = sorted(out + extra, key=lambda x: x.start)
     out = _attributed(registry, text, out)
+    if "member" in text:
+        out = _members(text, out, memory)
     pronouns = []
     resolved: dict[str, Mention | None] = {}
     front = None
@@ -743,7 +900,64 @@ def _mentions(registry: Registry, s: _Sentence, context: list, memory: _Memory) 
             pronouns.append(Mention(a, b, None, "", "pronoun"))
     if pronouns:
         out = sorted(out + pronouns, key=lambda x: x.start)
+    if memory.voice:
+        out = _voiced(s, out, memory.voice)
     return out
+
+
+def _voiced(s: _Sentence, out: list[Mention], voice: dict[str, tuple[Mention, ...]]) -> list[Mention]:
+    """The document's own voice: "I", "we", "our" are its author, "the leaders" its participants (``Voice``); the
+    first of several stands in the sentence, the others are kept for :func:`_co_voices`."""
+    vocab = _words()
+    text, quotes = s.text, s.quotes
+    found = []
+    participants = voice.get("participants", ())
+    if len(participants) > 1:
+        # a readout's "They agreed ...", "Together, they ...": the participants, not the last state named
+        for i, m in enumerate(out):
+            before = text[: m.start].strip()
+            if m.role == "pronoun" and m.text.lower() == "they" and (not before or before.endswith(",")
+                                                                      and len(before) < 40):
+                out[i] = Mention(m.start, m.end, participants[0].actor, m.text if participants[0].actor is not None
+                                 else participants[0].text, "pronoun")
+                s.voices[m.start] = participants[1:]
+    for m in vocab.voice.finditer(text):
+        a, b = m.span()
+        if quotes and _inside(quotes, a):
+            continue
+        out = [x for x in out if not (x.role == "name" and a <= x.start and x.end <= b)]  # "The Presidents"
+        i = _after(out, a)
+        if i and out[i - 1].end > a or i < len(out) and out[i].start < b:
+            continue
+        who = voice.get(vocab.voice_of[" ".join(m.group(0).lower().split())])
+        if not who:
+            continue
+        head = who[0]
+        found.append(Mention(a, b, head.actor, m.group(0) if head.actor is not None else head.text, "pronoun"))
+        if len(who) > 1:
+            s.voices[a] = who[1:]
+    return sorted(out + found, key=_START) if found else out
+
+
+def _co_voices(s: _Sentence) -> None:
+    """A stance held by "we" of a joint statement or by "the leaders" of a readout is each one's: the others get
+    the same target, unless it is their own side."""
+    extra = []
+    held = {(a.holder, a.target) for a in s.attributions}
+    for a in s.attributions:
+        e = next((e for e in s.events if e.holder is not None and e.holder.start in s.voices
+                  and e.holder.name == a.holder), None)
+        if e is None:
+            continue
+        target = next((m for m in s.mentions if m.name == a.target), None)
+        for other in s.voices[e.holder.start]:
+            if (other.name, a.target) in held or other.name == a.target \
+                    or target is not None and _own_side(other, target):
+                continue
+            held.add((other.name, a.target))
+            extra.append(Attribution(other.name, other.actor.code if other.actor else "", a.target, a.target_code,
+                                     a.start, a.end))
+    s.attributions.extend(extra)
 
 
 _TITLED_GAP = re.compile(r"(?:[’']s)?\s+")
@@ -791,6 +1005,50 @@ def _attributed(registry: Registry, text: str, mentions: list[Mention]) -> list[
                     m = Mention(m.start, hit.end(), body, text[m.start : hit.end()])
         out.append(m)
     return out
+
+
+# one member ("a Security Council permanent member", "a member of NATO"); "members of the EU" are the EU
+_MEMBER_AFTER = re.compile(r"\s+(?:(?:permanent|non-permanent|founding|full)\s+)?member(?:\s+(?:state|country|nation))?"
+                           r"(?![\w’'-])")
+_MEMBER_BEFORE = re.compile(r"(?<![\w’'-])(?:a|an|the|one)\s+(?:(?:permanent|non-permanent|founding|full)\s+)?member"
+                            r"(?:\s+(?:state|country|nation))?\s+of\s+(?:the\s+)?$")
+_APPOSED = re.compile(r",\s+(?:(?:a|an|the|one)\s+)?$")
+
+
+def _members(text: str, mentions: list[Mention], memory: _Memory) -> list[Mention]:
+    """"a Security Council permanent member", "a member of NATO" name a state, not the body: the state in apposition
+    ("Russia, a permanent member of ...") or the one the article was speaking of (the last doer named, else the last
+    state); unknown, it is no one."""
+    out: list[Mention] = []
+    for m in mentions:
+        a = m.actor
+        if a is None or m.role != "" or a.kind != "organisation" or a.affiliation:
+            out.append(m)
+            continue
+        after = _MEMBER_AFTER.match(text, m.end)
+        before = _MEMBER_BEFORE.search(text, max(0, m.start - 60), m.start) if after is None else None
+        if after is None and before is None:
+            out.append(m)
+            continue
+        start = before.start() if before is not None else m.start
+        end = after.end() if after is not None else m.end
+        d = _DETERMINER_BEFORE.search(text, max(0, start - 6), start)
+        start = d.start() if d is not None else start
+        prev = out[-1] if out else None
+        state = None
+        if prev is not None and prev.actor is not None and prev.actor.kind == "state" \
+                and _APPOSED.fullmatch(text, prev.end, start):
+            state = prev  # "Russia, a permanent member of the Security Council,"
+        elif memory.agent is not None and memory.agent.actor is not None and memory.agent.actor.kind == "state":
+            state = memory.agent
+        elif memory.they is not None and memory.they.actor is not None and memory.they.actor.kind == "state":
+            state = memory.they
+        out.append(Mention(start, end, state.actor, text[start:end], "pronoun") if state is not None
+                   else Mention(start, end, None, "", "pronoun"))
+    return out
+
+
+_DETERMINER_BEFORE = re.compile(r"(?<![\w’'-])(?:a|an|the|one)\s+$")
 
 
 def _match(word: str):
@@ -899,6 +1157,9 @@ def _events(s: _Sentence) -> list[_Event]:
                                  speech=True))
     if " from " in text or " by " in text:
         for m in vocab.from_.finditer(text):
+            if vocab.action.match(text, m.start()) and any(
+                    _JUDGED.fullmatch(text, e.vend, m.start()) for e in events if e.vend <= m.start()):
+                continue  # "condemned the attack by X": an action judged (X is its doer, the target), not X's stance
             agent = _np_after(text, nps, m.end())
             if agent is not None and not _inside(quotes, m.start()) and _plausible(agent, text, True):
                 target = _clause_subject(text, nps, m.start(), agent)
@@ -926,8 +1187,48 @@ def _events(s: _Sentence) -> list[_Event]:
                 event.tier, event.vend, event.speech = 0, verb[1], verb[2].split()[0] in vocab.pure_speech
             events.append(event)
     _relayed(text, events)
+    _owners(s, events)
     events.sort(key=lambda e: (e.tier, e.order))
     return events
+
+
+_OWNED_BEFORE = re.compile(r"\s+(?:(?:the|a|an|his|her|their|its)\s+)?(?:[a-z][a-z-]*\s+){0,2}")
+_OWNED_AFTER_SUBJECT = re.compile(r"\s+(?:[a-z][a-z-]*\s+){1,4}")
+_ON_BEHALF = re.compile(r"(?<![\w-])on\s+behalf\s+of\s+(?:the\s+)?")
+
+
+def _owners(s: _Sentence, events: list[_Event]) -> None:
+    """A person who conveys her own side's position speaks for its owner: "Mr. Roe reaffirmed ironclad U.S.
+    commitment to ...", "relayed President Doe's support", "thanked X on behalf of President Doe" -> the owner."""
+    vocab = _words()
+    text, nps = s.text, s.phrases
+    for e in events:
+        h = e.holder
+        if h is None or h.actor is None or h.actor.kind != "person" or e.tier > 1:
+            continue
+        owner, i = None, _after(nps, e.vend)
+        np = nps[i] if i < len(nps) else None
+        # after a verb of speech "reaffirmed the"; after a subject, its verb too: "Roe conveyed steadfast"
+        gap = _OWNED_BEFORE if e.vstart < e.vend else _OWNED_AFTER_SUBJECT
+        owned = np is not None and gap.fullmatch(text, e.vend, np.start) is not None \
+            and vocab.owned.match(text, np.end) is not None
+        if owned:
+            owner = np
+        else:
+            m = _ON_BEHALF.search(text, e.vend, e.clause[1] or len(text))
+            np = _np_after(text, nps, m.end()) if m else None
+            if np is not None and np.start == m.end():
+                owner = np
+        o = owner.head.actor if owner is not None else None
+        named = owner is not None and (owner.head.role == "" or s.author is not None and owner.head.role == "pronoun"
+                                       and owner.head.actor is s.author.actor)  # "our support": the author's
+        if o is not None and named and o.name != h.actor.name and o.side == h.actor.side:
+            e.holder = owner.head  # (named: "their own support" stays theirs)
+            if owned:  # the owner is not the target ("U.S. commitment to the Philippines")
+                e.skip = (e.skip[0], max(e.skip[1], owner.end))
+
+
+_JUDGED = re.compile(r"\s+(?:(?:the|a|an|this|that|these|those|such)\s+)?(?:[a-z]+\s+){0,2}?")
 
 
 def _relayed(text: str, events: list[_Event]) -> None:
@@ -1012,6 +1313,8 @@ def _verb_event(s: _Sentence, vs: int, ve: int, verb: str, events: list[_Event],
                 break
             out.insert(0, _Event(co.head, co.start, vs, ve, tier=tier, skip=(co.start, vs), speech=speech,
                                  quote=out[-1].quote, spoken_to=spoken_to, venue=venue))
+        for e in out[1:]:  # "Egypt, Jordan and Saudi Arabia rejected ...": no one of them is another's target
+            e.skip = (out[0].anchor, vs)
         return out
     before = text[max(0, vs - 8) : vs].rstrip()[-1:]
     # 2. the speaker after the verb: '"...," said X'
@@ -1257,6 +1560,7 @@ def _target(text: str, e: _Event, nps: list[_NP], sources=(), holders=frozenset(
     ca, cb = e.clause
     # the first candidate of each kind, in order of preference (one in the clause after the verb wins at once)
     first: dict[str, _NP] = {}
+    beside = -1  # the end of a co-holder ("alongside China and Pakistan"): the next in its list is one too
     for i in range(_after(nps, e.vend - _WINDOW), _after(nps, e.vend + _WINDOW)):
         np = nps[i]
         h = np.head
@@ -1271,6 +1575,14 @@ def _target(text: str, e: _Event, nps: list[_NP], sources=(), holders=frozenset(
             continue  # itself, its own state, or (for a state) one of its own people
         if _words().not_target_after.match(text, np.end):
             continue  # "a breach of the UN Charter": the Charter, not the UN
+        if beside >= 0 and (_AND.fullmatch(text, beside, np.start) or _LIST.fullmatch(text, beside, np.start)):
+            beside = np.end
+            continue
+        via = _VIA.search(text, max(0, np.start - 40), np.start)
+        if via is not None and via.group(1).startswith(("along", "together")):
+            beside = np.end
+        if via is not None and (via.group(1) != "on" or h.text in _words().media):
+            continue  # "via Twitter", "wrote on Facebook": where it was said; "alongside X": X shares the stance
         if e.skip[0] <= np.start < e.skip[1]:
             continue
         if np.end <= e.anchor and _words().principal.match(text, np.end, e.anchor):
@@ -1291,6 +1603,10 @@ def _target(text: str, e: _Event, nps: list[_NP], sources=(), holders=frozenset(
             kind = "before"
         first.setdefault(kind, np)
     return next((first[k].head for k in _TARGET_PREFERENCE if k in first), None)
+
+
+_VIA = re.compile(r"(?<![\w’'-])(via|through|on|alongside|along\s+with|together\s+with)\s+"
+                  r"(?:(?:the|a|an|his|her|its|their)\s+)?$")
 
 
 def _own_side(holder: Mention, other: Mention) -> bool:

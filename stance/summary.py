@@ -43,7 +43,8 @@ class Summary:
     memory grows with the number of cells, not of sentences.
 
     Each cell has its count, mean confidence, ``weight`` (sum of confidences, for network tools) and the strongest
-    example sentence. With a ``registry``, people and bodies are rolled up to the state they belong to. A sentence
+    example sentence. With a ``registry``, people and bodies are rolled up to the state they belong to (a person the
+    registry lacks, by the state code the finder gave her: "Ghanaian President Jane Doe" -> Ghana). A sentence
     counts once for each actor stance it expresses; stances without a holder, and self-targets after roll-up (a
     minister toward the state, an actor toward itself), are left out."""
 
@@ -62,7 +63,8 @@ class Summary:
                 continue
             holder, target = a.holder, a.target or ""
             if self.registry is not None:
-                holder, target = self.registry.roll_up(holder), self.registry.roll_up(target) if target else ""
+                holder = self.registry.roll_up(holder, a.holder_code)
+                target = self.registry.roll_up(target, a.target_code) if target else ""
             if target and target == holder:
                 continue
             cell = self._cells.get((holder, target, a.stance))

@@ -250,3 +250,27 @@ def test_reports_on_stderr_keep_their_lines_but_escape_what_input_brings(capsys)
     _say("no such file: evil\nname.txt")
     err = capsys.readouterr().err.splitlines()
     assert err == ["system  macro F1", "model   0.600", "no such file: evil\\x0aname.txt"]
+
+
+def test_author_is_who_we_and_the_leaders_are(tiny_model, tmp_path):
+    """--author: a statement's "we" and "the leaders" are its issuer (and in a table, every row's); without it,
+    no one; a name the registry lacks is a warning and stands for itself."""
+    doc = tmp_path / "statement.txt"
+    doc.write_text("We condemned Iran for the strikes.\n\nThe leaders denounced the attack as illegal.\n",
+                   encoding="utf-8")
+    table = tmp_path / "rows.csv"
+    table.write_text("id,text\n1,We condemned Iran for the strikes.\n", encoding="utf-8")
+
+    def holders(*args):
+        r = run("predict", doc, "-m", tiny_model, "-f", "jsonl", *args)
+        assert r.returncode == 0, r.stderr
+        return [json.loads(line)["holder"] for line in r.stdout.decode().splitlines()], r.stderr.decode()
+
+    assert holders("--author", "Joe Biden") == (["Joe Biden", "Joe Biden"], "")
+    assert holders()[0] == ["", ""]
+    got, err = holders("--author", "Jane Roe")
+    assert got == ["Jane Roe", "Jane Roe"] and "--author 'Jane Roe' is not an actor" in err
+    r = run("predict", table, "--text-column", "text", "-m", tiny_model, "-f", "jsonl", "--author", "Joe Biden")
+    assert [json.loads(line)["holder"] for line in r.stdout.decode().splitlines()] == ["Joe Biden"]
+    r = run("summarize", doc, "-m", tiny_model, "-f", "csv", "--by", "affiliation", "--author", "Joe Biden")
+    assert r.returncode == 0 and "United States,Iran,condemn" in r.stdout.decode()

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from conftest import ROOT
 from stance.actors import Registry
-from stance.holders import Attribution, Finder
+from stance.holders import Attribution, Finder, Voice
 
 CASES = Path(__file__).with_name("holder_cases.csv")
 COLUMNS = ["case", "context", "sentence", "next", "holder", "holder_code", "target", "target_code", "start", "end"]
@@ -278,7 +278,8 @@ def test_word_table_rows_are_known_kinds_without_repeats():
     pairs_ = [(r["kind"], r["word"]) for r in rows]
     assert len(pairs_) == len(set(pairs_)), "a word listed twice under one kind"
     assert all(w and w == w.strip() and "_" not in w for _, w in pairs_)
-    assert all(r["means"] == "" or r["kind"] == "pronoun" for r in rows)
+    assert all(r["means"] == "" or r["kind"] == "pronoun" for r in rows if r["kind"] != "voice_pronoun")
+    assert all(r["means"] in ("author", "participants") for r in rows if r["kind"] == "voice_pronoun")
     pyproject = (path.parent.parent / "pyproject.toml").read_text(encoding="utf-8")
     assert '"holder_words.csv"' in pyproject  # shipped as package data
 
@@ -338,3 +339,85 @@ def test_behaviour_templates(world):
         if (a.holder_code, a.target_code) != (r["holder_code"], r["target_code"]):
             wrong.append((r["sentence"], a.holder, a.holder_code, a.target, a.target_code))
     assert wrong == []
+
+
+# --- a document's own voice (White House statements and readouts) -------------------------------------------------
+def test_first_person_is_the_author_and_the_leaders_the_participants(world):
+    voice = Voice(("Joe Biden",), ("Joe Biden", "Yoshihide Suga"))
+    found = world.find_all(["We condemn Russia’s attack on Ukraine.", "I’m grateful to Poland for its support.",
+                            "The leaders reaffirmed their support for Ukraine.", "They condemned North Korea.",
+                            "Iran’s conduct in the region is unacceptable."], voice=voice)
+    assert pairs(found[0])[:1] == [("Joe Biden", "Russia")]
+    assert pairs(found[1]) == [("Joe Biden", "Poland")]
+    assert pairs(found[2]) == [("Joe Biden", "Ukraine"), ("Yoshihide Suga", "Ukraine")]
+    assert pairs(found[3]) == [("Joe Biden", "North Korea"), ("Yoshihide Suga", "North Korea")]
+    assert pairs(found[4]) == [("Joe Biden", "Iran")]  # an unattributed judgement is the author's
+    # a named owner still holds its own sentence; without a voice "we" is no one, as before
+    assert pairs(world.find_all(["The United States condemns Iran."], voice=voice)[0]) == [("United States", "Iran")]
+    assert world.find_all(["We condemn Russia."]) == [[]]
+
+
+def test_a_statement_title_names_its_voice(world):
+    v = world.voice("Readout of President Biden’s Call with Prime Minister Narendra Modi of India", "United States")
+    assert v == Voice(("Joe Biden",), ("Joe Biden", "Narendra Modi"))
+    v = world.voice("Statement from National Security Advisor Jake Sullivan on Iran", "United States")
+    assert v.author == ("United States",)  # an aide speaks for the issuing side
+    assert world.voice("G7 Leaders’ Statement on Ukraine").author == ("Group of Seven",)
+    assert world.voice("Joint Statement from the United States and India").author == ("United States", "India")
+    assert world.voice("Fact Sheet: New Sanctions", "United States").author == ("United States",)
+    assert world.voice("CARBIS BAY G7 SUMMIT COMMUNIQUÉ", "United States").author == ("Group of Seven",)
+    assert world.voice("The Wilmington Declaration Joint Statement from the Leaders of Australia, India, Japan, and "
+                       "the United States").author == ("Australia", "India", "Japan", "United States")
+
+
+def test_an_aide_conveying_the_principals_position_speaks_for_its_owner(world):
+    found = world.find_all(["Jake Sullivan reiterated the ironclad U.S. commitment to the Philippines.",
+                            "Jake Sullivan thanked Oman on behalf of President Biden.",
+                            "Bernie Sanders and Barack Obama announced their own support for Biden."])
+    assert pairs(found[0]) == [("United States", "Philippines")]
+    assert pairs(found[1]) == [("Joe Biden", "Oman")]
+    assert ("United States", "Joe Biden") not in pairs(found[2])
+    found = world.find_all(["National Security Advisor Jake Sullivan met officials of Belarus.",
+                            "Mr. Sullivan conveyed steadfast U.S. support for the people of Belarus.",
+                            "Mr. Sullivan reaffirmed our support for Angola."], voice=Voice(("United States",)))
+    assert pairs(found[1]) == [("United States", "Belarus")]
+    assert pairs(found[2]) == [("United States", "Angola")]  # "our": the author's
+
+
+def test_a_member_description_names_a_state_not_the_body(world):
+    found = world.find_all(["Israel struck Iran.",
+                            "Russia condemned the strikes by a Security Council permanent member.",
+                            "Russia, a permanent member of the Security Council, condemned Israel.",
+                            "A Security Council permanent member criticised Egypt."])
+    assert pairs(found[1]) == [("Russia", "Israel")]
+    assert pairs(found[2]) == [("Russia", "Israel")]
+    assert all(a.holder_code != "UNSC" for a in found[3])
+
+
+def test_a_medium_is_where_a_stance_was_said_not_whom_it_is_about(world):
+    found = world.find_all(["Boris Johnson told the public via Twitter that Jeremy Corbyn wants to cancel Brexit.",
+                            "Trump wrote on Twitter that Iran would pay a price.", "The US imposed sanctions on Iran."])
+    assert all(a.target != "Twitter" for f in found for a in f)
+    assert [a.target for a in found[1]] == ["Iran"] and [a.target for a in found[2]] == ["Iran"]
+
+
+def test_a_co_holder_is_no_target(world):
+    found = world.find_all(["Kenya backed a ceasefire text, alongside Ghana and Nigeria.",
+                            "Egypt condemned Israel, along with Jordan.", "Egypt condemned Israel through the UN."])
+    assert pairs(found[0]) == [("Kenya", "")]
+    assert pairs(found[1]) == [("Egypt", "Israel")]
+    assert pairs(found[2]) == [("Egypt", "Israel")]
+
+
+def test_an_attack_judged_is_its_doers_act_not_the_doers_stance(world):
+    found = world.find_all(["Australian Prime Minister Albanese condemned the attack by Iran.",
+                            "Trump faced attacks from Democrats."])
+    assert pairs(found[0]) == [("Anthony Albanese", "Iran")]
+    assert pairs(found[1]) == [("Democratic Party", "Donald Trump")]  # a verbal attack: the attacker's stance
+
+
+def test_coordinated_holders_each_hold_it_and_are_not_each_others_targets(world):
+    found = world.find_all(["France, Germany, and the United Kingdom on Tuesday urged Iran to return to talks.",
+                            "Egypt, Jordan and Saudi Arabia rejected the plan."])
+    assert pairs(found[0]) == [("France", "Iran"), ("Germany", "Iran"), ("United Kingdom", "Iran")]
+    assert pairs(found[1]) == [("Egypt", ""), ("Jordan", ""), ("Saudi Arabia", "")]

@@ -40,3 +40,12 @@ def test_predict_and_summarize_filters(tiny_model, tmp_path):
     r = subprocess.run([*stance_cmd(), "summarize", str(doc), "--model", str(tiny_model), "--stance", "maybe"],
                        capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert r.returncode == 2 and "--stance 'maybe'" in r.stderr
+
+
+def test_by_affiliation_rolls_unregistered_people_up_by_their_code(registry):
+    """A person the registry lacks ("Argentine President Jane Doe", given ARG by the finder) counts under her state;
+    a name without a state's code stays itself; a self-target after roll-up is left out."""
+    s = Summary(registry)
+    s.add(rec("condemn", 0.9, ("Jane Doe", "ARG", "Israel", "ISR", "condemn"),
+              ("John Roe", "", "Israel", "ISR", "condemn"), ("Jane Doe", "ARG", "Argentina", "ARG", "condemn")))
+    assert [(c["holder"], c["target"]) for c in s.cells()] == [("Argentina", "Israel"), ("John Roe", "Israel")]
