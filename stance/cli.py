@@ -380,25 +380,35 @@ def _check_out(out: Path) -> None:
 @app.command()
 def train(
     out: Annotated[Path, typer.Option("--out", "-o", help="Model folder to write (atomically).")] = Path("models/stance"),
-    data: Annotated[Optional[Path], typer.Option("--data", help="Train on this CSV/JSONL instead of the project's "
-                                                 "labels.")] = None,
-    text_column: Annotated[str, typer.Option("--text-column", help="Text column of --data.")] = "text",
-    label_column: Annotated[str, typer.Option("--label-column", help="Label column of --data.")] = "label",
+    data: Annotated[Optional[Path], typer.Option("--data", help="Train on this CSV/JSONL only, instead of the "
+                                                 "project's labels.")] = None,
+    add: Annotated[Optional[list[Path]], typer.Option("--add", help="Your label table (from `stance label` or "
+                                                      "`stance predict --format labels`, corrected), added to the "
+                                                      "project's labels; your rows win on a sentence both label. "
+                                                      "Repeatable.")] = None,
+    text_column: Annotated[str, typer.Option("--text-column", help="Text column of --data and --test (and of "
+                                             "tables that --add rows point to).")] = "text",
+    label_column: Annotated[str, typer.Option("--label-column", help="Label column of --data and --test.")] = "label",
     group_column: Annotated[Optional[str], typer.Option("--group-column", help="Rows sharing a value are never split "
                                                         "across folds (e.g. article id).")] = None,
     target_column: Annotated[Optional[str], typer.Option("--target-column", help="The target each row's stance is "
                                                          "about; the model sees it and figures break down by it.")] = None,
-    test: Annotated[Optional[Path], typer.Option("--test", help="Score this fixed test table instead of "
-                                                 "cross-validating.")] = None,
+    test: Annotated[Optional[Path], typer.Option("--test", help="Also score the model once on this fixed test "
+                                                 "table (--text-column, --label-column); shown beside the "
+                                                 "cross-validated scores.")] = None,
     root: Annotated[Path, typer.Option("--root", help="Project folder holding labels/ and seeds/.")] = Path("."),
     datasets: DatasetsOpt = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Parallel cross-validation fits.")] = 2,
 ) -> None:
     """Search settings by grouped cross-validation, report them against baselines, fit and save the model."""
-    from stance.report import evaluation_table
+    from stance.report import evaluation_table, keyword_wins
     from stance.train import train_project, train_table
 
     _check_out(out)
+    if data is not None and add:
+        _say("stance: error: --add adds rows to the project's labels; --data trains on its table only (put your rows "
+             "in that table instead)")
+        raise typer.Exit(2)
     log = _say
     try:
         if data is not None:
@@ -407,10 +417,13 @@ def train(
                                   str(test) if test else None, n_jobs=jobs, log=log,
                                   registry_file=registry if registry.is_file() else None)
         else:
-            _, meta = train_project(root, out, datasets, n_jobs=jobs, log=log)
+            _, meta = train_project(root, out, datasets, n_jobs=jobs, log=log, add=add or (), test=test,
+                                    text_column=text_column, label_column=label_column)
     except InputError as e:
         _fail(str(e))
     _say_block(evaluation_table(meta["evaluation"]) if "evaluation" in meta["evaluation"] else "")
+    for line in keyword_wins(meta["evaluation"]):
+        _warn(line)
     _say(f"saved {out} (model card: {Path(out) / 'README.md'}, picture: {Path(out) / 'evaluation.html'})")
 
 

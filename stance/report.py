@@ -6,7 +6,7 @@ import html
 import json
 import re
 
-__all__ = ["model_card", "evaluation_table", "evaluation_html"]
+__all__ = ["model_card", "evaluation_table", "evaluation_html", "keyword_wins"]
 
 
 def _row(cells, widths) -> str:
@@ -46,14 +46,57 @@ def per_class_table(s: dict) -> str:
                  [[c, _f(v["precision"]), _f(v["recall"]), _f(v["f1"]), v["support"]] for c, v in s["per_class"].items()])
 
 
+def keyword_wins(report: dict) -> list[str]:
+    """One plain sentence for each score of the report (cross-validation, held-out, fixed test) on which the keyword
+    rule gets a higher macro F1 than the model."""
+    checks = []
+    if report.get("evaluation"):
+        checks.append(("grouped cross-validation", report["evaluation"]))
+    if report.get("heldout"):
+        checks.append(("the held-out world news", report["heldout"]))
+    if report.get("test"):
+        checks.append((f"the test table {report['test']['file']}", report["test"]))
+    return [f"the keyword rule beats the model on {where}: macro F1 {s['keyword']['macro_f1']:.3f} against "
+            f"{s['model']['macro_f1']:.3f}; a word list does better than this model there"
+            for where, s in checks if s["keyword"]["macro_f1"] > s["model"]["macro_f1"]]
+
+
+def _test_title(t: dict) -> str:
+    seen = t.get("in_training")
+    return (f"Fixed test split: {t['file']}, {t['model']['n']} sentences scored once by the model fitted on all the "
+            "training rows" + (f"; {seen} of them are training sentences too, so in-sample" if seen else ""))
+
+
+def _beside(report: dict) -> dict[str, dict]:
+    """Cross-validated and fixed-split scores side by side (the test's rows only when there is a test)."""
+    ev, t = report.get("evaluation"), report.get("test")
+    rows = {}
+    if ev:
+        rows.update({"model, cross-validated": ev["model"]} if t else {"model": ev["model"]})
+    if t:
+        rows["model, test"] = t["model"]
+    if ev:
+        rows["majority class" + (", cross-validated" if t else "")] = ev["majority"]
+    if t and t.get("majority"):
+        rows["majority class, test"] = t["majority"]
+    if ev:
+        rows["keyword rule" + (", cross-validated" if t else "")] = ev["keyword"]
+    if t:
+        rows["keyword rule, test"] = t["keyword"]
+    return rows
+
+
 def evaluation_table(report: dict) -> str:
     """The whole evaluation report as text."""
     ev = report["evaluation"]
-    parts = [f"Grouped cross-validation: {ev['model']['n']} sentences, {ev['groups']} articles, {ev['folds']} folds "
-             "(no article on both sides of a split)", "",
-             scores_table({"model": ev["model"], "majority class": ev["majority"], "keyword rule": ev["keyword"]}),
-             "", "Model, per class:", per_class_table(ev["model"]), "", "Model, confusion matrix:",
-             confusion_table(ev["model"])]
+    parts = [f"Warning: {w}" for w in keyword_wins(report)]
+    parts += [f"Grouped cross-validation: {ev['model']['n']} sentences, {ev['groups']} articles, {ev['folds']} folds "
+              "(no article on both sides of a split)"]
+    if report.get("test"):
+        parts += [_test_title(report["test"])]
+    parts += ["", scores_table(_beside(report)),
+              "", "Model, per class:", per_class_table(ev["model"]), "", "Model, confusion matrix:",
+              confusion_table(ev["model"])]
     if report.get("by_source"):
         parts += ["", "Model by source (out-of-fold):",
                   scores_table({k: v for k, v in report["by_source"].items()})]
@@ -141,6 +184,7 @@ body{font:15px/1.5 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#1d2
 h1{font-size:1.5em;margin:.2em 0}h2{font-size:1.15em;margin-top:1.6em;border-bottom:1px solid #dde;padding-bottom:.2em}
 table{border-collapse:collapse;margin:.6em 0}td,th{padding:.25em .6em;border-bottom:1px solid #e4e6ea;text-align:right}
 th:first-child,td:first-child{text-align:left}.muted{color:#667}
+.warn{background:#fde3d3;border-left:4px solid #C04F00;padding:.5em .8em}
 """
 
 
@@ -289,10 +333,11 @@ def evaluation_html(report: dict, title: str = "stance: evaluation") -> str:
     """One self-contained page: scores beside the baselines, the confusion matrix and the learning curve."""
     ev = report["evaluation"]
     body = [f"<h1>{html.escape(title)}</h1>",
+            *(f'<p class="warn"><b>Warning:</b> {html.escape(w)}</p>' for w in keyword_wins(report)),
             f'<p class="muted">Grouped cross-validation over {ev["model"]["n"]} sentences from {ev["groups"]} articles, '
-            f'{ev["folds"]} folds; no article is on both sides of a split.</p>',
-            "<h2>Model against baselines</h2>",
-            _html_scores({"model": ev["model"], "majority class": ev["majority"], "keyword rule": ev["keyword"]}),
+            f'{ev["folds"]} folds; no article is on both sides of a split.'
+            + (f" {html.escape(_test_title(report['test']))}." if report.get("test") else "") + "</p>",
+            "<h2>Model against baselines</h2>", _html_scores(_beside(report)),
             "<h2>Confusion matrix (model)</h2>", _svg_confusion(ev["model"])]
     if report.get("target_handling"):
         th = report["target_handling"]
