@@ -193,12 +193,36 @@ class _Inputs:
         _say(f"stance: error: {e}")
         self.failed.append(item)
 
-    def records(self, clf, console: Console, text_column=None, explain=0, jobs=1):
-        from stance.documents import analyze_files
+    def scored(self) -> set[str]:
+        """The inputs that are tables `stance predict` wrote: read back as they are, not scored again."""
+        from stance.documents import is_scored
+
+        return {item for item in self.items if is_scored(item)}
+
+    def records(self, clf, console: Console, text_column=None, explain=0, jobs=1, scored=frozenset()):
+        """Every input's records in input order: the ``scored`` tables read back, the others scored by ``clf``."""
+        from stance.documents import analyze_files, read_scored
+
+        def runs():
+            todo: list[str] = []
+            for item in self.items:
+                if item not in scored:
+                    todo.append(item)
+                    continue
+                if todo:
+                    yield from analyze_files(clf, todo, text_column=text_column, explain=explain, n_jobs=jobs,
+                                             warn=_warn, on_error=self.error)
+                    todo = []
+                try:
+                    yield from read_scored(item, warn=_warn)
+                except InputError as e:
+                    self.error(item, e)
+            if todo:
+                yield from analyze_files(clf, todo, text_column=text_column, explain=explain, n_jobs=jobs,
+                                         warn=_warn, on_error=self.error)
 
         n = 0
-        for n, rec in enumerate(analyze_files(clf, self.items, text_column=text_column, explain=explain, n_jobs=jobs,
-                                              warn=_warn, on_error=self.error), 1):
+        for n, rec in enumerate(runs(), 1):
             if n % 256 == 0:
                 console.progress(n)
             yield rec
@@ -493,28 +517,43 @@ def evaluate(
 
 # --- summarize -------------------------------------------------------------------------------------------------------
 
-class By(str, Enum):
-    actor = "actor"
-    affiliation = "affiliation"
-
-
 class SummaryFormat(str, Enum):
     table = "table"
     json = "json"
     csv = "csv"
     edges = "edges"
+    html = "html"
+    graph = "graph"
+
+
+class Bin(str, Enum):
+    day = "day"
+    week = "week"
+    month = "month"
+    year = "year"
 
 
 @app.command()
 def summarize(
     ctx: typer.Context,
-    inputs: Annotated[list[str], typer.Argument(help="Text files, folders, CSV/JSONL tables with --text-column, or - "
-                                                     "for stdin.", show_default=False)],
+    inputs: Annotated[list[str], typer.Argument(help="Text files, folders, CSV/JSONL tables with --text-column, "
+                                                     "tables `stance predict` wrote (read as scored), or - for "
+                                                     "stdin.", show_default=False)],
     model: ModelOpt = Path("models/stance"),
-    by: Annotated[By, typer.Option("--by", help="Count people and ministries as themselves, or roll them up to "
-                                   "their state.")] = By.actor,
-    fmt: Annotated[SummaryFormat, typer.Option("--format", "-f", help="table, json, csv (the cells) or edges "
-                                               "(holder,target,stance,weight for network tools).")] = SummaryFormat.table,
+    by: Annotated[Optional[list[str]], typer.Option("--by", help="actor (default) or affiliation: count people and "
+                                                    "ministries as themselves or roll them up to their state; "
+                                                    "document, date (binned, see --date-column, --bin) or any column "
+                                                    "of the input tables: count per group. Repeatable.")] = None,
+    date_column: Annotated[str, typer.Option("--date-column", help="The tables' date column (ISO 8601 dates), for "
+                                             "--by date.")] = "date",
+    bin_: Annotated[Bin, typer.Option("--bin", help="Date bins of --by date (a week starts on Monday).")] = Bin.month,
+    fmt: Annotated[SummaryFormat, typer.Option("--format", "-f", help="table, json, csv (the cells), edges "
+                                               "(holder,target,stance,weight), html (a page: stances over the "
+                                               "groups, a small chart per holder -> target pair) or graph (nodes.csv, "
+                                               "edges.csv and stance.graphml in --out, for Gephi, Cytoscape, "
+                                               "networkx).")] = SummaryFormat.table,
+    out_dir: Annotated[Optional[Path], typer.Option("--out", "-o", help="Folder for --format graph (made if "
+                                                    "missing; its three files are replaced).")] = None,
     text_column: TextColumnOpt = None,
     pattern: GlobOpt = "*.txt",
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Scoring processes.")] = 1,
@@ -524,35 +563,67 @@ def summarize(
     min_confidence: MinConfidenceOpt = 0.0,
     actors: ActorsOpt = None,
 ) -> None:
-    """Who stands where: a holder x target x stance table over one or many documents (counts kept as it reads)."""
+    """Who stands where: a holder x target x stance table over one or many documents (counts kept as it reads),
+    optionally per document, per date bin or per any column of the input tables."""
     from stance.summary import Summary
 
     console = _console(ctx)
     out = _stdout()
-    clf = _with_actors(_load(model, console), actors)
+    levels = [b for b in by or () if b in ("actor", "affiliation")]
+    groups = [b for b in by or () if b not in ("actor", "affiliation")]
+    if len(set(levels)) > 1 or len(set(groups)) != len(groups):
+        _say("stance: error: --by: give actor or affiliation at most once, and each group once")
+        raise typer.Exit(2)
+    if fmt is SummaryFormat.graph and out_dir is None:
+        _say("stance: error: --format graph writes three files: give the folder with --out DIR")
+        raise typer.Exit(2)
     inputs_ = _Inputs(inputs, pattern)
     keep = _filter(holder, target, stance_, min_confidence)
-    summary = Summary(clf.registry if by is By.affiliation else None, keep if keep.active else None)
-    for rec in inputs_.records(clf, console, text_column, 0, jobs):
+    scored = inputs_.scored()
+    need_model = (len(scored) < len(inputs_.items) or levels == ["affiliation"] or fmt is SummaryFormat.graph
+                  or actors is not None)
+    clf = _with_actors(_load(model, console), actors) if need_model else None
+    registry = getattr(clf, "registry", None)
+    summary = Summary(registry if levels == ["affiliation"] else None, keep if keep.active else None, groups,
+                      date_column, bin_.value)
+    for rec in inputs_.records(clf, console, text_column, 0, jobs, scored=scored):
         summary.add(rec)
+    if "date" in groups and summary.undated:
+        _warn(f"{summary.undated} sentences have no date in a {date_column!r} column (counted under "
+              f"'(no date)'); is --date-column right?")
     cells = summary.cells()
     if fmt is SummaryFormat.json:
         out.write(json.dumps(cells, indent=2, ensure_ascii=False) + "\n")
     elif fmt in (SummaryFormat.csv, SummaryFormat.edges):
         buf = io.StringIO()
         cols = ["holder", "target", "stance", "weight"] if fmt is SummaryFormat.edges else \
-            ["holder", "target", "stance", "count", "mean_confidence", "example"]
+            [*groups, "holder", "target", "stance", "count", "mean_confidence", "example"]
         w = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
         w.writeheader()
         w.writerows(cells)
         out.write(buf.getvalue())
+    elif fmt is SummaryFormat.html:
+        from stance.report import over_time_html
+
+        out.write(over_time_html(cells, groups, summary.groups(), bin_.value if groups and groups[0] == "date"
+                                 else None, rolled_up=levels == ["affiliation"]))
+    elif fmt is SummaryFormat.graph:
+        from stance.graph import write_graph
+
+        try:
+            written = write_graph(cells, registry, out_dir)
+        except OSError as e:
+            _fail(f"{out_dir}: cannot write the graph: {e.strerror or e}")
+        _say(f"stance: wrote {', '.join(str(p) for p in written)}")
     else:
         from stance.report import table
 
         show = printable if out.isatty() else str
-        out.write(show(table(["holder", "target", "stance", "count", "mean conf.", "strongest example"],
-                             [[c["holder"], c["target"] or "-", c["stance"], c["count"], f"{c['mean_confidence']:.2f}",
-                               c["example"][:70]] for c in cells])).replace("\\x0a", "\n") + "\n")
+        out.write(show(table([*groups, "holder", "target", "stance", "count", "mean conf.", "strongest example"],
+                             [[*(c[g] for g in groups), c["holder"], c["target"] or "-", c["stance"], c["count"],
+                               f"{c['mean_confidence']:.2f}", c["example"][:70]] for c in cells],
+                             left=len(groups) + 3))
+                  .replace("\\x0a", "\n") + "\n")
     inputs_.finish("summarized")
 
 

@@ -21,7 +21,8 @@ from stance.files import read_blocks, read_rows
 from stance.records import ActorStance, SentenceStance
 from stance.text import Sentence, split_sentences
 
-__all__ = ["analyze_files", "analyze_blocks", "analyze_rows", "expand_inputs", "is_table", "TABLE_SUFFIXES"]
+__all__ = ["analyze_files", "analyze_blocks", "analyze_rows", "expand_inputs", "is_table", "is_scored",
+           "read_scored", "TABLE_SUFFIXES"]
 
 TABLE_SUFFIXES = (".csv", ".jsonl", ".ndjson")
 ROWS_PER_TASK = 2048
@@ -30,6 +31,27 @@ ROWS_PER_TASK = 2048
 def is_table(item: str) -> bool:
     """Whether an input is read as a CSV/JSONL table (by its extension) when a text column is given."""
     return item != "-" and Path(item).suffix.lower() in TABLE_SUFFIXES
+
+
+def is_scored(item: str) -> bool:
+    """Whether an input is a table ``stance predict`` wrote (``--format jsonl`` or ``csv``), by its first row."""
+    from stance.records import SCORED_CSV, SCORED_JSON
+
+    if not is_table(item) or not Path(item).is_file():
+        return False
+    try:
+        _, row = next(read_rows(item, "text"), (0, {}))
+    except InputError:
+        return False
+    return SCORED_JSON <= set(row) or SCORED_CSV <= set(row)
+
+
+def read_scored(item: str, warn: Callable[[str], None] = lambda message: None) -> Iterator[SentenceStance]:
+    """The records of a table ``stance predict`` wrote (:func:`is_scored`), as they were scored: nothing is scored
+    again, and the table's own columns (a date, an outlet) come back on each record."""
+    from stance.records import from_scored_rows
+
+    yield from from_scored_rows(row for _, row in read_rows(item, "text", warn=warn))
 
 
 def name_of(item: str) -> str:

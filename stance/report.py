@@ -9,15 +9,15 @@ import re
 __all__ = ["model_card", "evaluation_table", "evaluation_html", "keyword_wins"]
 
 
-def _row(cells, widths) -> str:
-    return "  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+def _row(cells, widths, left: int = 1) -> str:
+    return "  ".join(str(c).ljust(w) if i < left else str(c).rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
 
 
-def table(header: list, rows: list[list]) -> str:
-    """A plain aligned text table."""
+def table(header: list, rows: list[list], left: int = 1) -> str:
+    """A plain aligned text table: the first ``left`` columns aligned left, the others right."""
     widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
-    lines = [_row(header, widths), _row(["-" * w for w in widths], widths)]
-    return "\n".join(lines + [_row(r, widths) for r in rows])
+    lines = [_row(header, widths, left), _row(["-" * w for w in widths], widths, left)]
+    return "\n".join(lines + [_row(r, widths, left) for r in rows])
 
 
 def _f(x) -> str:
@@ -648,3 +648,132 @@ def predictions_html(docs, registry=None, title: str = "Stance report") -> str:
             f'<meta name="viewport" content="width=device-width,initial-scale=1"><title>{html.escape(title)}</title>'
             f"<style>{_ARTICLE_STYLE}{css}</style></head><body><main class=\"page\">{''.join(body)}</main>"
             f"{_SCRIPT}</body></html>\n")
+
+
+# --- stances over time (stance summarize --format html) --------------------------------------------------------------
+
+_OVER_TIME_STYLE = """
+:root{color-scheme:light;--ink:#1f2328;--muted:#5b626b;--rule:#e3e5e8}
+*{box-sizing:border-box}
+body{margin:0;background:#fbfaf8;color:var(--ink);font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
+main{padding:1.4rem 1.6rem 3rem}
+h1{font-size:1.5rem;margin:0 0 .3rem}.meta{color:var(--muted);margin:0 0 .8rem}
+.legend{display:flex;flex-wrap:wrap;gap:.3rem 1.4rem;align-items:center;margin:0 0 1rem;font-size:.9rem}
+.legend svg{vertical-align:middle;margin-right:.3rem}
+.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(310px,1fr));gap:.9rem}
+.pair{background:#fff;border:1px solid var(--rule);border-radius:8px;padding:.55rem .7rem .3rem}
+.pair h2{font-size:.95rem;margin:0;font-weight:600;overflow-wrap:anywhere}
+.pair .n{color:var(--muted);font-weight:400;font-size:.85rem}
+.pair svg{display:block;width:100%;height:auto}
+details{margin-top:1.6rem}summary{cursor:pointer;color:var(--muted)}
+table{border-collapse:collapse;margin:.6rem 0;font-size:.88rem}td,th{padding:.2rem .6rem;border-bottom:1px solid #e4e6ea;
+text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
+footer{margin-top:1.6rem;color:var(--muted);font-size:.85rem}
+"""
+_DASH = {"support": "", "condemn": "7 3", "hedge": "2 3"}
+_OVER_TIME_PAIRS = 48
+
+
+def _over_time_svg(xs: list[str], series: dict[str, list[int]], looks) -> str:
+    """One small chart: a line per stance over ``xs``, its own y scale (0 to the largest count, both labelled)."""
+    w, h, left, right, top, bottom = 320, 150, 30, 10, 10, 34
+    peak = max((v for vals in series.values() for v in vals), default=0) or 1
+    step = (w - left - right) / max(len(xs) - 1, 1)
+    px = lambda i: left + (step * i if len(xs) > 1 else (w - left - right) / 2)  # noqa: E731
+    py = lambda v: h - bottom - (h - top - bottom) * v / peak  # noqa: E731
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" font-family="sans-serif" '
+             f'font-size="10" role="img" aria-label="sentences per stance over {len(xs)} bins">',
+             f'<line x1="{left}" y1="{py(0):.1f}" x2="{w - right}" y2="{py(0):.1f}" stroke="#889"/>',
+             f'<line x1="{left}" y1="{py(peak):.1f}" x2="{w - right}" y2="{py(peak):.1f}" stroke="#eef"/>',
+             f'<text x="{left - 4}" y="{py(0) + 3:.1f}" text-anchor="end">0</text>',
+             f'<text x="{left - 4}" y="{py(peak) + 3:.1f}" text-anchor="end">{peak}</text>']
+    ticks = sorted({0, len(xs) - 1, (len(xs) - 1) // 2}) if len(xs) > 2 else list(range(len(xs)))
+    for i in ticks:
+        anchor = "start" if i == 0 and len(xs) > 1 else "end" if i == len(xs) - 1 and len(xs) > 1 else "middle"
+        parts.append(f'<line x1="{px(i):.1f}" y1="{py(0):.1f}" x2="{px(i):.1f}" y2="{py(0) + 4:.1f}" stroke="#889"/>')
+        parts.append(f'<text x="{px(i):.1f}" y="{py(0) + 15:.1f}" text-anchor="{anchor}">{html.escape(xs[i][:24])}'
+                     "</text>")
+    for stance, vals in series.items():
+        colour = looks[stance][1]
+        dash = _DASH.get(stance, "4 2")
+        if len(xs) > 1:
+            pts = " ".join(f"{px(i):.1f},{py(v):.1f}" for i, v in enumerate(vals))
+            parts.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="1.8"'
+                         + (f' stroke-dasharray="{dash}"' if dash else "") + "/>")
+        for i, v in enumerate(vals):
+            if v:
+                parts.append(f'<circle cx="{px(i):.1f}" cy="{py(v):.1f}" r="2.6" fill="{colour}">'
+                             f'<title>{html.escape(xs[i])}: {v} {html.escape(stance)}</title></circle>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def over_time_html(cells: list[dict], groups: list[str], order: list[tuple], bin: str | None = None,
+                   rolled_up: bool = False, title: str = "Stances over time") -> str:
+    """One self-contained page (no network, no assets, no script) of ``stance summarize --format html``: a small
+    chart per holder -> target pair (the most frequent first), sentences per stance over the first group's values
+    (``order``: :meth:`stance.summary.Summary.groups`), every date bin from the first to the last when the first
+    group is ``date`` (``bin``), empty bins included; the counts in a table below."""
+    from stance.summary import NO_DATE, bins_between
+
+    first = groups[0] if groups else None
+    if first is None:
+        xs = ["all"]
+    else:
+        seen = list(dict.fromkeys(g[0] for g in order))
+        dated = [x for x in seen if x != NO_DATE]
+        xs = bins_between(dated[0], dated[-1], bin) if bin and dated else dated if bin else seen
+        if bin and NO_DATE in seen:
+            xs.append(NO_DATE)
+    rest = groups[1:]
+    pairs: dict[tuple, dict[str, list[int]]] = {}
+    totals: dict[tuple, int] = {}
+    where = {x: i for i, x in enumerate(xs)}
+    stances_seen = []
+    for c in cells:
+        key = (c["holder"], c["target"], *(c[g] for g in rest))
+        x = where.get(c[first]) if first else 0
+        if x is None:
+            continue
+        series = pairs.setdefault(key, {})
+        series.setdefault(c["stance"], [0] * len(xs))[x] += c["count"]
+        totals[key] = totals.get(key, 0) + c["count"]
+        if c["stance"] not in stances_seen:
+            stances_seen.append(c["stance"])
+    looks = _looks(_label_order([{"stance": s} for s in stances_seen]))
+    ranked = sorted(pairs, key=lambda k: (-totals[k], k))
+    panels = []
+    for key in ranked[:_OVER_TIME_PAIRS]:
+        holder, target, *more = key
+        series = {s: pairs[key][s] for s in looks if s in pairs[key]}
+        extra = "".join(f" · {html.escape(g)} {html.escape(str(v))}" for g, v in zip(rest, more))
+        panels.append(f'<section class="pair"><h2>{html.escape(holder)} → '
+                      f'{html.escape(target) if target else "<i>no target</i>"}{extra} '
+                      f'<span class="n">{totals[key]} sentences</span></h2>{_over_time_svg(xs, series, looks)}'
+                      "</section>")
+    legend = "".join(
+        f'<span><svg width="34" height="10" aria-hidden="true"><line x1="0" y1="5" x2="34" y2="5" '
+        f'stroke="{looks[s][1]}" stroke-width="2.2"' + (f' stroke-dasharray="{_DASH.get(s, "4 2")}"'
+                                                       if _DASH.get(s, "4 2") else "")
+        + f'/></svg>{html.escape(s)}</span>' for s in looks)
+    what = (f"per {bin}" if bin else f"per {html.escape(first)}") if first else "over all inputs"
+    n = sum(totals.values())
+    more = (f" The {len(ranked) - _OVER_TIME_PAIRS} less frequent pairs are in the table only."
+            if len(ranked) > _OVER_TIME_PAIRS else "")
+    meta = (f"{n} actor stances in {len(pairs)} holder → target pairs, counted {what}"
+            + (", people and ministries rolled up to their state" if rolled_up else "") + ". "
+            "Each chart has its own scale (0 to its largest count)." + more)
+    head = "".join(f"<th>{html.escape(g)}</th>" for g in groups)
+    rows = "".join("<tr>" + "".join(f"<td>{html.escape(str(c[g]))}</td>" for g in groups)
+                   + f'<td>{html.escape(c["holder"])}</td><td>{html.escape(c["target"])}</td>'
+                   f'<td>{html.escape(c["stance"])}</td><td class="n">{c["count"]}</td>'
+                   f'<td class="n">{c["mean_confidence"]:.2f}</td></tr>' for c in cells)
+    body = (f'<main><h1>{html.escape(title)}</h1><p class="meta">{meta}</p><div class="legend">{legend}</div>'
+            f'<div class="grid">{"".join(panels) or "<p>No actor stance found.</p>"}</div>'
+            f"<details><summary>Every count ({len(cells)} rows)</summary><table><tr>{head}<th>holder</th>"
+            f'<th>target</th><th>stance</th><th class="n">sentences</th><th class="n">mean conf.</th></tr>{rows}'
+            "</table></details><footer>Stances come from a statistical model and a rule-based actor finder: read "
+            "them as pointers to sentences worth checking, not as facts.</footer></main>")
+    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width,initial-scale=1"><title>{html.escape(title)}</title>'
+            f"<style>{_OVER_TIME_STYLE}</style></head><body>{body}</body></html>\n")
