@@ -180,3 +180,37 @@ def test_seed_page_renders_in_chromium(seed_page, seed_sentences, tmp_path):
     dom = r.stdout.decode("utf-8")
     assert len(re.findall(r"<[^>]*\bdata-sentence=", dom)) == len(seed_sentences)
     assert_sentences_in_order(dom, seed_sentences)
+
+
+# --- stances over time: `stance summarize --format html` --------------------------------------------------------------
+
+def test_over_time_page_draws_every_month_and_renders(tiny_model, tmp_path):
+    import json
+
+    rows = [("2022-01-10", "Russia condemned the strikes on Iran."), ("2022-04-02", "Russia stands firmly with Iran."),
+            ("2022-04-12", "Moscow denounced the attack on Iran as illegal."), ("2022-01-11", "Iran praised Moscow.")]
+    table = tmp_path / "dated.jsonl"
+    table.write_text("".join(json.dumps({"date": d, "text": t}) + "\n" for d, t in rows))
+    scored = tmp_path / "scored.jsonl"
+    r = subprocess.run([*stance_cmd(), "predict", str(table), "--text-column", "text", "--model", str(tiny_model)],
+                       capture_output=True, cwd=ROOT, timeout=300)
+    scored.write_bytes(r.stdout)
+    r = subprocess.run([*stance_cmd(), "summarize", str(scored), "--by", "date", "--bin", "month", "-f", "html",
+                        "--model", str(tiny_model)], capture_output=True, cwd=ROOT, timeout=300)
+    assert r.returncode == 0, r.stderr.decode()
+    page = r.stdout.decode()
+    pairs = re.findall(r'<section class="pair"><h2>(.*?) <span', page)
+    assert visible_text(pairs[0]) == "Russia → Iran" and "Iran → Russia" in map(visible_text, pairs)
+    russia_iran = page.split('<section class="pair">')[1]
+    lines = re.findall(r'<polyline points="([^"]+)"', russia_iran)
+    assert len(lines) == 2 and all(len(pts.split()) == 4 for pts in lines)  # Jan..Apr, Feb and March empty
+    assert "<script" not in page and not re.search(r"https?://(?!www\.w3\.org/2000/svg)", page)
+    path = tmp_path / "over_time.html"
+    path.write_text(page, encoding="utf-8")
+    exe = chromium()
+    shot = screenshot(exe, path, tmp_path / "over_time.png")
+    if os.environ.get("STANCE_SCREENSHOT_OVER_TIME"):
+        Path(os.environ["STANCE_SCREENSHOT_OVER_TIME"]).write_bytes(shot)
+    assert png_size(shot) == (WIDTH, HEIGHT)
+    dom = run_chromium(exe, tmp_path / "dom.profile", "--dump-dom", path.as_uri()).stdout.decode()
+    assert len(re.findall(r'<section class="pair">', dom)) == len(pairs)

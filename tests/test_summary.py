@@ -3,6 +3,8 @@
 import json
 import subprocess
 
+import pytest
+
 from conftest import ROOT, stance_cmd
 from stance.records import ActorStance, SentenceStance
 from stance.summary import Filter, Summary
@@ -40,3 +42,98 @@ def test_predict_and_summarize_filters(tiny_model, tmp_path):
     r = subprocess.run([*stance_cmd(), "summarize", str(doc), "--model", str(tiny_model), "--stance", "maybe"],
                        capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert r.returncode == 2 and "--stance 'maybe'" in r.stderr
+
+
+# --- tables with dates: read back, grouped, drawn, exported ----------------------------------------------------------
+
+DATED = [("2022-01-10", "Russia condemned the strikes on Iran.", "a"),
+         ("2022-01-20", "Moscow denounced the attack on Iran as illegal.", "b"),
+         ("2022-04-02", "Russia stands firmly with Iran.", "a"),
+         ("2022-04-30T10:00:00Z", "Russia condemned the strikes on Iran.", "b"),
+         ("", "Araghchi thanked Putin for his support.", "a")]
+
+
+def run(*args):
+    return subprocess.run([*stance_cmd(), *map(str, args)], capture_output=True, text=True, cwd=ROOT, timeout=300)
+
+
+@pytest.fixture()
+def scored(tiny_model, tmp_path):
+    """A dated table, scored by `stance predict` to JSONL and to CSV (the date and outlet columns kept)."""
+    table = tmp_path / "dated.jsonl"
+    table.write_text("".join(json.dumps({"date": d, "text": t, "outlet": o}) + "\n" for d, t, o in DATED))
+    out = {}
+    for fmt in ("jsonl", "csv"):
+        r = run("predict", table, "--text-column", "text", "--model", tiny_model, "-f", fmt)
+        assert r.returncode == 0, r.stderr
+        out[fmt] = tmp_path / f"scored.{fmt}"
+        out[fmt].write_text(r.stdout)
+    return out
+
+
+def test_summarize_by_month_from_scored_tables(scored, tmp_path):
+    expected: dict = {}  # counted here from predict's own output, independently of Summary
+    for line in scored["jsonl"].read_text().splitlines():
+        row = json.loads(line)
+        month = row["date"][:7] or "(no date)"
+        for st in row["stances"] if row["stance"] != "none" else ():
+            key = (month, st["holder"], st["target"], st["stance"])
+            expected[key] = expected.get(key, 0) + 1
+    assert len({k[0] for k in expected}) >= 2
+    got = {}
+    for fmt in ("jsonl", "csv"):
+        r = run("summarize", scored[fmt], "--by", "date", "--date-column", "date", "--bin", "month", "-f", "json",
+                "--model", tmp_path / "no-model")  # a scored table needs no model
+        assert r.returncode == 0, r.stderr
+        cells = json.loads(r.stdout)
+        got[fmt] = {(c["date"], c["holder"], c["target"], c["stance"]): c["count"] for c in cells}
+        assert [c["date"] for c in cells] == sorted((c["date"] for c in cells), key=lambda d: (d == "(no date)", d))
+        assert "1 sentences have no date in a 'date' column" in r.stderr
+    assert got["jsonl"] == got["csv"] == expected
+    r = run("summarize", scored["jsonl"], "--by", "date", "--bin", "week", "-f", "csv", "--model", tmp_path / "x")
+    assert r.stdout.splitlines()[0] == "date,holder,target,stance,count,mean_confidence,example"
+    assert {line.split(",")[0] for line in r.stdout.splitlines()[1:]} <= {"2022-01-10", "2022-01-17", "2022-03-28",
+                                                                         "2022-04-25", "(no date)"}
+
+
+def test_summarize_by_document_and_by_a_column(scored, tiny_model, tmp_path):
+    r = run("summarize", scored["jsonl"], "--by", "outlet", "-f", "json", "--model", tmp_path / "x")
+    cells = json.loads(r.stdout)
+    assert {c["outlet"] for c in cells} == {"a", "b"} and all("date" not in c for c in cells)
+    doc = tmp_path / "news.txt"
+    doc.write_text("Russia condemned the strikes on Iran.\n")
+    r = run("summarize", doc, scored["jsonl"], "--by", "document", "-f", "json", "--model", tiny_model)
+    assert r.returncode == 0, r.stderr
+    assert [c["document"] for c in json.loads(r.stdout)][0] == str(doc)  # input order
+    assert {c["document"] for c in json.loads(r.stdout)} == {str(doc), str(tmp_path / "dated.jsonl")}
+    r = run("summarize", doc, "--by", "outlet", "--by", "outlet", "--model", tiny_model)
+    assert r.returncode == 2 and "each group once" in r.stderr
+
+
+def test_graph_export_loads_in_networkx(scored, tiny_model, tmp_path):
+    nx = pytest.importorskip("networkx")
+    import pandas as pd
+
+    out = tmp_path / "graph"
+    r = run("summarize", scored["jsonl"], "--by", "date", "-f", "graph", "--out", out, "--model", tiny_model)
+    assert r.returncode == 0, r.stderr
+    cells = json.loads(run("summarize", scored["jsonl"], "-f", "json", "--model", tiny_model).stdout)
+    want = {(c["holder"], c["target"], c["stance"]): c for c in cells if c["target"] and c["target"] != c["holder"]}
+    assert want
+    g = nx.read_graphml(out / "stance.graphml")
+    assert g.is_directed() and g.is_multigraph()
+    got = {(u, v, d["stance"]): d for u, v, d in g.edges(data=True)}
+    assert set(got) == set(want)
+    for key, d in got.items():
+        assert d["count"] == want[key]["count"] and abs(d["weight"] - want[key]["weight"]) < 1e-3
+    assert g.nodes["Russia"]["code"] == "RUS" and g.nodes["Russia"]["kind"] == "state"
+    edges = pd.read_csv(out / "edges.csv", keep_default_na=False)
+    nodes = pd.read_csv(out / "nodes.csv", keep_default_na=False)
+    assert list(nodes.columns) == ["Id", "Label", "code", "kind", "affiliation"]
+    assert {"Source", "Target", "Type", "Weight", "stance", "count", "mean_confidence"} <= set(edges.columns)
+    assert set(edges["Type"]) == {"Directed"} and (edges["Target"] != "").all()
+    assert (edges["Source"] != edges["Target"]).all()
+    h = nx.from_pandas_edgelist(edges, "Source", "Target", edge_attr=True, create_using=nx.MultiDiGraph)
+    assert h.number_of_edges() == g.number_of_edges() and set(h.nodes) <= set(nodes["Id"])
+    r = run("summarize", scored["jsonl"], "-f", "graph", "--model", tiny_model)
+    assert r.returncode == 2 and "--out DIR" in r.stderr
