@@ -396,7 +396,18 @@ _ARTICLE_STYLE = """
 --text:Charter,"Bitstream Charter","Sitka Text",Cambria,Georgia,"Times New Roman",serif}
 *{box-sizing:border-box}
 body{margin:0;background:#fbfaf8;color:var(--ink);font:16px/1.5 var(--ui)}
-.page{max-width:47rem;margin:0 auto;padding:2.2rem 1.2rem 4rem}
+.page{margin:0 auto;padding:1.8rem clamp(1rem,2.5vw,2.5rem) 4rem}
+.cols>.who{max-width:60rem}.doc{max-width:60rem}
+@media (min-width:70rem){.cols{display:grid;grid-template-columns:minmax(26rem,2fr) minmax(0,3fr);gap:2.2rem;
+align-items:start}.cols>.who{position:sticky;top:0;max-height:100vh;overflow-y:auto;overflow-x:hidden;padding-bottom:1rem}
+.cols>.who h2{margin-top:.4rem}.docs>.doc:first-child{margin-top:.4rem}}
+.controls{display:flex;flex-wrap:wrap;gap:.5rem 1.6rem;align-items:center;margin:0 0 1rem;padding:.5rem .9rem;
+background:#fff;border:1px solid var(--rule);border-radius:8px;font-size:.9rem}
+.controls[hidden]{display:none}.controls label{white-space:nowrap;cursor:pointer}
+.controls .boxes{display:flex;flex-wrap:wrap;gap:.2rem .8rem;align-items:center}
+.controls input[type=range]{vertical-align:middle;width:9rem}.controls .shown{color:var(--muted)}
+.s.out{background:none!important;text-decoration:none!important;opacity:.38}.s.out>.tag{display:none}
+.strip a.out{opacity:.2}
 header h1{font-size:1.6rem;line-height:1.2;margin:0 0 .3rem;letter-spacing:-.01em}
 .meta{color:var(--muted);margin:0 0 1rem}
 h2{font-size:1.1rem;margin:2rem 0 .6rem}
@@ -412,8 +423,8 @@ font-size:.92rem}
 .summary th{font-weight:600;text-align:left;white-space:nowrap;color:var(--muted);font-size:.8rem;
 text-transform:uppercase;letter-spacing:.04em;border-bottom:1px solid var(--rule);padding:.5rem .7rem}
 .summary td{padding:.55rem .8rem 0;vertical-align:top;text-align:left;font-weight:600}
-.summary .n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap;width:8rem}
-.summary th:nth-child(2){width:8rem}.summary th:nth-child(1),.summary th:nth-child(3){width:32%}
+.summary .n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap;width:5.6rem}
+.summary th.n{white-space:normal}.summary th:nth-child(2){width:7.6rem}
 .summary tr.ex td{font:400 .95rem/1.45 var(--text);color:#3a4048;padding:.15rem .8rem .6rem;
 border-bottom:1px solid #eef0f2}
 .summary a{color:inherit;text-decoration:none;border-bottom:1px solid #c9ced4}
@@ -468,6 +479,53 @@ document.addEventListener('click',function(e){
   if(s&&!s.classList.toggle('open'))s.blur();});
 document.addEventListener('keydown',function(e){if(e.key==='Escape')
   document.querySelectorAll('.s.open').forEach(function(o){o.classList.remove('open');o.blur()});});
+</script>"""
+
+
+_FILTER_SCRIPT = r"""<script>
+(function(){
+var D=JSON.parse(document.getElementById('data').textContent),form=document.getElementById('controls');
+if(!form)return;form.hidden=false;
+var q=new URLSearchParams(location.search),boxes=form.querySelectorAll('input[name=stance]');
+if(q.has('stance')){var want=q.get('stance').split(',');boxes.forEach(function(b){b.checked=want.indexOf(b.value)>=0})}
+if(q.has('min')){var m=parseFloat(q.get('min'))||0;form.elements.min.value=m<=1?m*100:m}
+if(q.has('view')){var v0=form.querySelector('input[name=view][value="'+q.get('view')+'"]');if(v0)v0.checked=true}
+function esc(t){return String(t).replace(/[&<>"]/g,function(c){return{'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;'}[c]})}
+function row(c){return '<tr class="cell"><td>'+esc(c.h)+'</td><td>'+(D.tags[c.st]||esc(c.st))+'</td><td>'
+ +(c.t?esc(c.t):'<span class=muted>no target</span>')+'</td><td class="n">'+c.n+'</td><td class="n">'
+ +Math.round(100*c.w/c.n)+'%</td></tr><tr class="ex"><td colspan="5"><a href="#'+c.a+'">'+esc(c.x)+'</a></td></tr>'}
+function apply(){
+ var chosen={},all=true;boxes.forEach(function(b){if(b.checked)chosen[b.value]=1;else all=false});
+ var min=form.elements.min.value/100,v=form.querySelector('input[name=view]:checked'),states=!v||v.value==='states';
+ document.getElementById('minout').textContent=Math.round(min*100)+'%';
+ var cells={},shown=0;
+ D.sentences.forEach(function(r){
+  var keep=!(r.c<min)&&(all||chosen[r.l]||r.s.some(function(a){return chosen[a[2]]}));
+  shown+=keep?1:0;
+  var el=document.getElementById(r.a);if(el)el.classList.toggle('out',!keep);
+  var st=document.querySelector('.strip a[data-for="'+r.a+'"]');if(st)st.classList.toggle('out',!keep);
+  if(r.l==='none'||r.c<min)return;
+  r.s.forEach(function(a){
+   if(!a[0]||!(all||chosen[a[2]]))return;
+   var h=states?a[4]:a[0],t=states?a[5]:a[1];if(t&&t===h)return;
+   var k=h+'\u0000'+t+'\u0000'+a[2],c=cells[k];
+   if(!c)cells[k]={h:h,t:t,st:a[2],n:1,w:a[3],b:a[3],x:r.t,a:r.a};
+   else{c.n++;c.w+=a[3];if(a[3]>c.b){c.b=a[3];c.x=r.t;c.a=r.a}}});});
+ var list=Object.keys(cells).map(function(k){return cells[k]});
+ function cmp(a,b){return a<b?-1:a>b?1:0}
+ list.sort(function(a,b){return b.n-a.n||Math.round(1e4*b.w)-Math.round(1e4*a.w)||cmp(a.h,b.h)||cmp(a.t,b.t)
+  ||cmp(a.st,b.st)});
+ var th=D.head,out;
+ if(!list.length)out='<p class="none-found">No actor stance found.</p>';
+ else{out='<table class="summary">'+th+'<tbody>'+list.slice(0,D.rows).map(row).join('')+'</tbody></table>';
+  if(list.length>D.rows)out+='<details class="more"><summary>Show '+(list.length-D.rows)+' more</summary>'
+   +'<table class="summary">'+th.replace('<thead>','<thead class="hidden">')+'<tbody>'
+   +list.slice(D.rows).map(row).join('')+'</tbody></table></details>'}
+ document.getElementById('summary').innerHTML=out;
+ var rolled=document.getElementById('rolled');if(rolled)rolled.hidden=!states;
+ document.getElementById('shown').textContent=shown+' of '+D.sentences.length+' sentences shown';}
+form.addEventListener('input',apply);form.addEventListener('change',apply);apply();
+})();
 </script>"""
 
 
@@ -579,18 +637,76 @@ def _paragraphs(recs: list[dict]) -> list[list[dict]]:
     return groups
 
 
+def _summary_rows(cells: list[dict], looks, anchors: dict) -> str:
+    """The rows of the "who stands where" table (the static page; the script renders the same from the data)."""
+    rows = []
+    for c in cells:
+        example = c["example"] if len(c["example"]) <= 150 else c["example"][:147].rsplit(" ", 1)[0] + " …"
+        doc = anchors.get(c.get("example_file"))
+        link = (f'<a href="#d{doc}-s{c["example_sentence"]}">{html.escape(example)}</a>'
+                if doc is not None and c.get("example_sentence") is not None else html.escape(example))
+        rows.append(f'<tr class="cell"><td>{html.escape(c["holder"])}</td><td>{_tag(c["stance"], looks)}</td>'
+                    f'<td>{html.escape(c["target"]) or "<span class=muted>no target</span>"}</td>'
+                    f'<td class="n">{c["count"]}</td>'
+                    f'<td class="n">{c["mean_confidence"]:.0%}</td></tr>'
+                    f'<tr class="ex"><td colspan="5">{link}</td></tr>')
+    return rows
+
+
+_SUMMARY_HEAD = ('<thead><tr><th>Holder</th><th>Stance</th><th>Target</th><th class="n">Sentences</th>'
+                 '<th class="n">Mean conf.</th></tr></thead>')
+
+
+def _summary_table(rows: list[str]) -> str:
+    if not rows:
+        return '<p class="none-found">No actor stance found.</p>'
+    out = f'<table class="summary">{_SUMMARY_HEAD}<tbody>{"".join(rows[:_SUMMARY_ROWS])}</tbody></table>'
+    if len(rows) > _SUMMARY_ROWS:  # the rest folded away, so the article stays near the top; no JavaScript needed
+        out += (f'<details class="more"><summary>Show {len(rows) - _SUMMARY_ROWS} more</summary>'
+                f'<table class="summary">{_SUMMARY_HEAD.replace("<thead>", "<thead class=hidden>")}'
+                f'<tbody>{"".join(rows[_SUMMARY_ROWS:])}</tbody></table></details>')
+    return out
+
+
+def _page_data(docs, registry, looks) -> str:
+    """What the page's script filters and counts, as JSON safe inside <script>: per sentence its anchor, stance,
+    confidence, text (cut as the table shows it) and actor stances (holder, target, stance, confidence, and the
+    holder's and target's state); the tag of each stance."""
+    sentences = []
+    for d, (_, recs) in enumerate(docs):
+        for i, r in enumerate(recs):
+            text = r.text if len(r.text) <= 150 else r.text[:147].rsplit(" ", 1)[0] + " …"
+            roll = registry.roll_up if registry is not None else (lambda name: name)
+            sentences.append({"a": f"d{d}-s{r.index if r.index is not None else i}", "l": r.label,
+                              "c": round(r.confidence, 6), "t": text,
+                              "s": [[a.holder, a.target or "", a.stance, round(a.confidence, 6), roll(a.holder),
+                                     roll(a.target) if a.target else ""] for a in r.stances]})
+    data = {"sentences": sentences, "tags": {label: _tag(label, looks) for label in looks}, "rows": _SUMMARY_ROWS,
+            "head": _SUMMARY_HEAD}
+    return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace("&", "\\u0026")
+
+
 def predictions_html(docs, registry=None, title: str = "Stance report") -> str:
-    """One self-contained page (no network, no external assets; JavaScript optional): who stands where on top, then
-    each article with every sentence tinted, labelled and underlined by its stance and its holders and targets marked;
-    hover, focus or click a sentence for its actor stances, probabilities and the n-grams that drove the decision.
+    """One self-contained page (no network, no external assets): who stands where beside the articles on a wide
+    window (above them on a narrow one), then each article with every sentence tinted, labelled and underlined by its
+    stance and its holders and targets marked; hover, focus or click a sentence for its actor stances, probabilities
+    and the n-grams that drove the decision.
+
+    With JavaScript the page also filters, without a server: by stance and by minimum confidence (sentences left out
+    are greyed, the summary is counted again over the rest as ``stance summarize`` with ``--stance`` and
+    ``--min-confidence`` counts it), and switches the summary between actors and their states (with a registry). The
+    query string sets them too: ``report.html?stance=condemn,hedge&min=0.6&view=actors``.
 
     ``docs`` are (name, records) pairs, records :class:`stance.records.SentenceStance` (their paragraphs are kept)."""
     from stance.summary import summarize
 
-    cells = summarize([r for _, recs in docs for r in recs], registry)
-    docs = [(name, [r.to_dict() for r in recs]) for name, recs in docs]
-    all_records = [r for _, recs in docs for r in recs]
+    records = [r for _, recs in docs for r in recs]
+    cells = summarize(records, registry)
+    dicts = [(name, [r.to_dict() for r in recs]) for name, recs in docs]
+    all_records = [r for _, recs in dicts for r in recs]
     looks = _looks(_label_order(all_records))
+    data = _page_data(docs, registry, looks)
+    docs = dicts
     css = "".join(f".{cls}{{--c:{c};--bg:{bg};--u:{deco}}}" for cls, c, bg, _, deco in looks.values())
     anchors = {file: i for i, (name, recs) in enumerate(docs) for file in (name, *(r.get("file") for r in recs))}
 
@@ -604,50 +720,44 @@ def predictions_html(docs, registry=None, title: str = "Stance report") -> str:
     legend += ('<span><span class="key holder">holder</span> and <span class="key target">target</span> '
                '</span><span class="hint">Hover over, tap or click a sentence for details.</span>')
 
-    rows = []
-    for c in cells:
-        example = c["example"] if len(c["example"]) <= 150 else c["example"][:147].rsplit(" ", 1)[0] + " …"
-        doc = anchors.get(c.get("example_file"))
-        link = (f'<a href="#d{doc}-s{c["example_sentence"]}">{html.escape(example)}</a>'
-                if doc is not None and c.get("example_sentence") is not None else html.escape(example))
-        rows.append(f'<tr class="cell"><td>{html.escape(c["holder"])}</td><td>{_tag(c["stance"], looks)}</td>'
-                    f'<td>{html.escape(c["target"]) or "<span class=muted>no target</span>"}</td>'
-                    f'<td class="n">{c["count"]}</td>'
-                    f'<td class="n">{c["mean_confidence"]:.0%}</td></tr>'
-                    f'<tr class="ex"><td colspan="5">{link}</td></tr>')
-    head = ('<thead><tr><th>Holder</th><th>Stance</th><th>Target</th><th class="n">Sentences</th>'
-            '<th class="n">Mean conf.</th></tr></thead>')
-    summary = f'<table class="summary">{head}<tbody>{"".join(rows[:_SUMMARY_ROWS])}</tbody></table>'
-    if len(rows) > _SUMMARY_ROWS:  # the rest folded away, so the article stays near the top; no JavaScript needed
-        summary += (f'<details class="more"><summary>Show {len(rows) - _SUMMARY_ROWS} more</summary>'
-                    f'<table class="summary">{head.replace("<thead>", "<thead class=hidden>")}'
-                    f'<tbody>{"".join(rows[_SUMMARY_ROWS:])}</tbody></table></details>')
-    if not rows:
-        summary = '<p class="none-found">No actor stance found.</p>'
-    rolled = " People and ministries are counted with the state they belong to." if registry is not None else ""
+    boxes = "".join(f'<label><input type="checkbox" name="stance" value="{html.escape(label)}" checked> '
+                    f'{_tag(label, looks)}</label>' for label in looks)
+    views = ('<span class="views">Summary by <label><input type="radio" name="view" value="states" checked> '
+             'states</label> <label><input type="radio" name="view" value="actors"> actors</label></span>'
+             if registry is not None else "")
+    controls = (f'<form class="controls" id="controls" hidden><span class="boxes">Show {boxes}</span>'
+                '<label class="conf">minimum confidence <input type="range" name="min" min="0" max="100" step="5" '
+                f'value="0"> <output id="minout">0%</output></label>{views}'
+                '<span class="shown" id="shown"></span></form>')
 
-    body = [f'<header><h1>{html.escape(title)}</h1><p class="meta">{meta}</p></header>',
-            f'<div class="legend">{legend}</div>',
-            f'<section><h2>Who stands where</h2>{summary}'
-            f'<p class="meta" style="margin-top:.5rem;font-size:.85rem">Each row counts the sentences in which the '
-            f'holder takes that stance toward the target, with the one the model is surest of; click it to read it in '
-            f'context.{rolled}</p></section>']
+    rolled = (' <span id="rolled">People and ministries are counted with the state they belong to.</span>'
+              if registry is not None else "")
+    who = (f'<section class="who"><h2>Who stands where</h2><div id="summary">'
+           f'{_summary_table(_summary_rows(cells, looks, anchors))}</div>'
+           f'<p class="meta" style="margin-top:.5rem;font-size:.85rem">Each row counts the sentences in which the '
+           f'holder takes that stance toward the target, with the one the model is surest of; click it to read it in '
+           f'context.{rolled}</p></section>')
+    articles = []
     for d, (name, recs) in enumerate(docs):
         anchor = {id(r): f'd{d}-s{r.get("sentence", i)}' for i, r in enumerate(recs)}
-        strip = "".join(f'<a class="{looks[r["stance"]][0]}" href="#{anchor[id(r)]}" '
+        strip = "".join(f'<a class="{looks[r["stance"]][0]}" href="#{anchor[id(r)]}" data-for="{anchor[id(r)]}" '
                         f'title="{html.escape(r["stance"])}: {html.escape(r["text"][:80])}"></a>' for r in recs)
         paragraphs = "".join(
             "<p>" + " ".join(_sentence(r, anchor[id(r)], looks, registry) for r in group) + "</p>"
             for group in _paragraphs(recs))
-        body.append(f'<section class="doc" id="d{d}"><h2>{html.escape(str(name))} · {len(recs)} sentences</h2>'
-                    f'<nav class="strip" aria-label="sentences by stance">{strip}</nav>'
-                    f'<div class="article">{paragraphs}</div></section>')
-    body.append('<footer>Stances come from a statistical model and a rule-based actor finder: read them as pointers '
-                'to sentences worth checking, not as facts. Percentages are the model\'s probabilities.</footer>')
+        articles.append(f'<section class="doc" id="d{d}"><h2>{html.escape(str(name))} · {len(recs)} sentences</h2>'
+                        f'<nav class="strip" aria-label="sentences by stance">{strip}</nav>'
+                        f'<div class="article">{paragraphs}</div></section>')
+    body = [f'<header><h1>{html.escape(title)}</h1><p class="meta">{meta}</p></header>',
+            f'<div class="legend">{legend}</div>', controls,
+            f'<div class="cols">{who}<div class="docs">{"".join(articles)}</div></div>',
+            '<footer>Stances come from a statistical model and a rule-based actor finder: read them as pointers '
+            'to sentences worth checking, not as facts. Percentages are the model\'s probabilities.</footer>']
     return (f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width,initial-scale=1"><title>{html.escape(title)}</title>'
             f"<style>{_ARTICLE_STYLE}{css}</style></head><body><main class=\"page\">{''.join(body)}</main>"
-            f"{_SCRIPT}</body></html>\n")
+            f'<script type="application/json" id="data">{data}</script>'
+            f"{_SCRIPT}{_FILTER_SCRIPT}</body></html>\n")
 
 
 # --- stances over time (stance summarize --format html) --------------------------------------------------------------
