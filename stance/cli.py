@@ -506,6 +506,10 @@ def evaluate(
         from stance.report import scores_table
 
         print(scores_table({k: v for k, v in report["test"].items() if isinstance(v, dict)}))
+    from stance.report import keyword_wins
+
+    for line in keyword_wins(report):
+        _warn(line)
     if "evaluation" in report:
         target = html_out or (Path(model) / "evaluation.html")
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from pathlib import Path
 
 __all__ = ["model_card", "evaluation_table", "evaluation_html", "keyword_wins"]
 
@@ -784,28 +785,47 @@ _DASH = {"support": "", "condemn": "7 3", "hedge": "2 3"}
 _OVER_TIME_PAIRS = 48
 
 
-def _over_time_svg(xs: list[str], series: dict[str, list[int]], looks) -> str:
-    """One small chart: a line per stance over ``xs``, its own y scale (0 to the largest count, both labelled)."""
+def _over_time_svg(xs: list[str], series: dict[str, list[int]], looks, bars: bool = False) -> str:
+    """One small chart: a line per stance over ``xs`` (date bins), or with ``bars`` a bar per stance in each of
+    ``xs`` (values without an order, such as documents); its own y scale (0 to the largest count, both labelled)."""
     w, h, left, right, top, bottom = 320, 150, 30, 10, 10, 34
     peak = max((v for vals in series.values() for v in vals), default=0) or 1
-    step = (w - left - right) / max(len(xs) - 1, 1)
-    px = lambda i: left + (step * i if len(xs) > 1 else (w - left - right) / 2)  # noqa: E731
+    inner = w - left - right
+    band = inner / max(len(xs), 1)
+    if bars:
+        px = lambda i: left + band * (i + 0.5)  # noqa: E731
+    else:
+        step = inner / max(len(xs) - 1, 1)
+        px = lambda i: left + (step * i if len(xs) > 1 else inner / 2)  # noqa: E731
     py = lambda v: h - bottom - (h - top - bottom) * v / peak  # noqa: E731
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" font-family="sans-serif" '
-             f'font-size="10" role="img" aria-label="sentences per stance over {len(xs)} bins">',
+             f'font-size="10" role="img" aria-label="sentences per stance over {len(xs)} '
+             f'{"groups" if bars else "bins"}">',
              f'<line x1="{left}" y1="{py(0):.1f}" x2="{w - right}" y2="{py(0):.1f}" stroke="#889"/>',
              f'<line x1="{left}" y1="{py(peak):.1f}" x2="{w - right}" y2="{py(peak):.1f}" stroke="#eef"/>',
              f'<text x="{left - 4}" y="{py(0) + 3:.1f}" text-anchor="end">0</text>',
              f'<text x="{left - 4}" y="{py(peak) + 3:.1f}" text-anchor="end">{peak}</text>']
-    ticks = sorted({0, len(xs) - 1, (len(xs) - 1) // 2}) if len(xs) > 2 else list(range(len(xs)))
+    ticks = list(range(len(xs))) if len(xs) <= (6 if bars else 2) else sorted({0, len(xs) - 1, (len(xs) - 1) // 2})
+    room = max(int((band if len(ticks) == len(xs) else inner / len(ticks)) / 6), 3)  # characters a label may take
     for i in ticks:
-        anchor = "start" if i == 0 and len(xs) > 1 else "end" if i == len(xs) - 1 and len(xs) > 1 else "middle"
+        label = xs[i] if len(xs[i]) <= room else xs[i][:room - 1] + "…"
+        edge = not bars and len(xs) > 1
+        anchor = "start" if edge and i == 0 else "end" if edge and i == len(xs) - 1 else "middle"
         parts.append(f'<line x1="{px(i):.1f}" y1="{py(0):.1f}" x2="{px(i):.1f}" y2="{py(0) + 4:.1f}" stroke="#889"/>')
-        parts.append(f'<text x="{px(i):.1f}" y="{py(0) + 15:.1f}" text-anchor="{anchor}">{html.escape(xs[i][:24])}'
-                     "</text>")
-    for stance, vals in series.items():
+        parts.append(f'<text x="{px(i):.1f}" y="{py(0) + 15:.1f}" text-anchor="{anchor}">{html.escape(label)}'
+                     f"<title>{html.escape(xs[i])}</title></text>")
+    for k, (stance, vals) in enumerate(series.items()):
         colour = looks[stance][1]
         dash = _DASH.get(stance, "4 2")
+        if bars:
+            bw = band * 0.8 / len(series)
+            for i, v in enumerate(vals):
+                if v:
+                    x = left + band * i + band * 0.1 + bw * k
+                    parts.append(f'<rect x="{x:.1f}" y="{py(v):.1f}" width="{bw:.1f}" height="{py(0) - py(v):.1f}" '
+                                 f'fill="{colour}"><title>{html.escape(xs[i])}: {v} {html.escape(stance)}</title>'
+                                 "</rect>")
+            continue
         if len(xs) > 1:
             pts = " ".join(f"{px(i):.1f},{py(v):.1f}" for i, v in enumerate(vals))
             parts.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="1.8"'
@@ -819,14 +839,16 @@ def _over_time_svg(xs: list[str], series: dict[str, list[int]], looks) -> str:
 
 
 def over_time_html(cells: list[dict], groups: list[str], order: list[tuple], bin: str | None = None,
-                   rolled_up: bool = False, title: str = "Stances over time") -> str:
+                   rolled_up: bool = False, title: str | None = None) -> str:
     """One self-contained page (no network, no assets, no script) of ``stance summarize --format html``: a small
     chart per holder -> target pair (the most frequent first), sentences per stance over the first group's values
     (``order``: :meth:`stance.summary.Summary.groups`), every date bin from the first to the last when the first
-    group is ``date`` (``bin``), empty bins included; the counts in a table below."""
+    group is ``date`` (``bin``), empty bins included, drawn as lines; other groups (documents, a column's values) as
+    bars; the counts in a table below."""
     from stance.summary import NO_DATE, bins_between
 
     first = groups[0] if groups else None
+    title = title or ("Stances over time" if bin else f"Stances by {first}" if first else "Stances")
     if first is None:
         xs = ["all"]
     else:
@@ -852,6 +874,7 @@ def over_time_html(cells: list[dict], groups: list[str], order: list[tuple], bin
             stances_seen.append(c["stance"])
     looks = _looks(_label_order([{"stance": s} for s in stances_seen]))
     ranked = sorted(pairs, key=lambda k: (-totals[k], k))
+    shown = [Path(x).name or x if first == "document" else x for x in xs]  # a document by its file name
     panels = []
     for key in ranked[:_OVER_TIME_PAIRS]:
         holder, target, *more = key
@@ -859,7 +882,8 @@ def over_time_html(cells: list[dict], groups: list[str], order: list[tuple], bin
         extra = "".join(f" · {html.escape(g)} {html.escape(str(v))}" for g, v in zip(rest, more))
         panels.append(f'<section class="pair"><h2>{html.escape(holder)} → '
                       f'{html.escape(target) if target else "<i>no target</i>"}{extra} '
-                      f'<span class="n">{totals[key]} sentences</span></h2>{_over_time_svg(xs, series, looks)}'
+                      f'<span class="n">{totals[key]} sentence{"s" * (totals[key] != 1)}</span></h2>'
+                      f'{_over_time_svg(shown, series, looks, bars=not bin)}'
                       "</section>")
     legend = "".join(
         f'<span><svg width="34" height="10" aria-hidden="true"><line x1="0" y1="5" x2="34" y2="5" '
