@@ -134,3 +134,15 @@ def test_bad_user_label_rows_name_the_file_and_line(registry, tmp_path, row, mes
     with pytest.raises(InputError) as e:
         load_user_labels(mine, registry, {}, root=tmp_path)
     assert str(e.value).startswith(f"{mine}:2: ") and message in str(e.value)
+
+
+def test_user_labels_of_table_rows_read_the_text_column(registry, tmp_path):
+    from stance.corpus import load_user_labels
+
+    table = tmp_path / "rows.csv"
+    table.write_text("id,body\n1,Oil prices rose on Monday.\n2,Russia condemned the strikes on Iran.\n")
+    mine = tmp_path / "mine.csv"
+    _user_table(mine, [{"doc": str(table), "sentence": 1, "start": 0, "end": 37, "holder": "Russia",
+                        "target": "Iran", "stance": "condemn"}])
+    rows = load_user_labels(mine, registry, {}, root=tmp_path, text_column="body")
+    assert list(rows["text"]) == ["Russia condemned the strikes on Iran."] and list(rows["doc"]) == [str(table)]
