@@ -592,6 +592,9 @@ def summarize(
                       date_column, bin_.value)
     for rec in inputs_.records(clf, console, text_column, 0, jobs, scored=scored):
         summary.add(rec)
+    for name in groups:
+        if name not in ("document", "date") and name not in summary.found:
+            _warn(f"--by {name}: no input row has a {name!r} column (every cell's {name} is empty)")
     if "date" in groups and summary.undated:
         _warn(f"{summary.undated} sentences have no date in a {date_column!r} column (counted under "
               f"'(no date)'); is --date-column right?")

@@ -128,6 +128,7 @@ class Summary:
         self.keep = keep
         self.by, self.date_column, self.bin = list(by), date_column, bin
         self.undated = 0
+        self.found: set[str] = set()  # the group columns some record has
         self._cells: dict[tuple, list] = {}
         self._groups: dict[tuple, None] = {}
 
@@ -142,6 +143,8 @@ class Summary:
                 out.append(label or NO_DATE)
             else:
                 value = rec.columns.get(name)
+                if value is not None:
+                    self.found.add(name)
                 out.append("" if value is None else str(value))
         return tuple(out)
 

@@ -106,6 +106,8 @@ def test_summarize_by_document_and_by_a_column(scored, tiny_model, tmp_path):
     assert r.returncode == 0, r.stderr
     assert [c["document"] for c in json.loads(r.stdout)][0] == str(doc)  # input order
     assert {c["document"] for c in json.loads(r.stdout)} == {str(doc), str(tmp_path / "dated.jsonl")}
+    r = run("summarize", scored["jsonl"], "--by", "outlett", "--model", tmp_path / "x")
+    assert r.returncode == 0 and "--by outlett: no input row has a 'outlett' column" in r.stderr
     r = run("summarize", doc, "--by", "outlet", "--by", "outlet", "--model", tiny_model)
     assert r.returncode == 2 and "each group once" in r.stderr
 
