@@ -321,20 +321,37 @@ def _same_text(text: str) -> str:
 
 def add_user_labels(corpus: Corpus, paths, registry: Registry, *, root: str | Path = ".",
                     datasets: str | Path | None = None, text_column: str = "text") -> Corpus:
-    """``corpus`` plus the rows of the user's label tables (:func:`load_user_labels`), in order. Where a user's table
-    labels a sentence the project (or an earlier table) labels too (the same text, spaces aside), the user's rows win:
-    the other rows of that sentence are dropped."""
+    """``corpus`` plus the rows of the user's label tables (:func:`load_user_labels`), one table after the other.
+
+    The user's rows win: a sentence the project (or an earlier table) labels too, the same text spaces aside, takes the
+    user's rows (holder, target, stance, in the user's order) wherever the project has it, and keeps its place there
+    (its article, source and held-out side), so a copy of a held-out document is never tuned on and boilerplate
+    ("###") keeps its weight. The user's other sentences are added as they are (source ``user``)."""
     rows, files, notes = corpus.rows, dict(corpus.files), list(corpus.notes)
     for path in paths:
         user = load_user_labels(path, registry, files, root=root, datasets=datasets, text_column=text_column)
         if user.empty:
             notes.append(f"{path}: no label rows")
             continue
-        mine = set(user["text"].map(_same_text))
-        replaced = rows[rows["text"].map(_same_text).isin(mine)]
-        notes.append(f"{path}: {user['sid'].nunique()} sentences ({len(user)} rows) added; "
-                     f"{replaced['sid'].nunique()} of them replace an earlier label of the same sentence")
-        rows = pd.concat([rows.drop(replaced.index), user], ignore_index=True)
+        keys = user["text"].map(_same_text)
+        mine: dict[str, pd.DataFrame] = {}
+        for sid in dict.fromkeys(user["sid"]):  # a text labelled twice in the table: its first sentence's rows
+            first = user[user["sid"] == sid]
+            mine.setdefault(keys[first.index[0]], first)
+        project = rows["text"].map(_same_text)
+        matched = project.isin(mine)
+        relabelled = []
+        for sid in dict.fromkeys(rows.loc[matched, "sid"]):
+            place = rows[rows["sid"] == sid].iloc[0]
+            for _, answer in mine[_same_text(place["text"])].iterrows():
+                relabelled.append({**place.to_dict(), "holder": answer["holder"], "target": answer["target"],
+                                   "stance": answer["stance"]})
+        known = set(project[matched])
+        added = user[~keys.isin(known)]
+        notes.append(f"{path}: {user['sid'].nunique()} sentences ({len(user)} rows): {added['sid'].nunique()} added, "
+                     f"{len(known)} already labelled (by the project or an earlier table), whose "
+                     f"{rows.loc[matched, 'sid'].nunique()} sentences of the same text now take your label")
+        rows = pd.concat([rows[~matched], pd.DataFrame(relabelled, columns=rows.columns), added], ignore_index=True)
     return Corpus(rows, primary_sentences(rows), files, notes)
 
 

@@ -112,10 +112,32 @@ def test_user_labels_are_added_and_win_on_the_same_sentence(project_copy, regist
     merged = add_user_labels(project, [mine], registry, root=project_copy, datasets=tmp_path / "no-datasets")
     after = merged.sentences[merged.sentences["text"] == s1.text]
     assert list(after["label"]) == ["hedge"] and list(after["group"]) == [seed]  # the seed's article, one group
-    assert len(merged.sentences) == len(project.sentences) + 2  # one replaced, two new (news.txt twice: one group each)
+    rows = merged.rows[merged.rows["text"] == s1.text]
+    assert list(zip(rows["holder"], rows["target"], rows["stance"])) == [("Vladimir Putin", "Iran", "hedge")]
+    assert len(merged.sentences) == len(project.sentences) + 2  # one relabelled, two new
     texts = dict(zip(merged.sentences["text"], merged.sentences["label"]))
     assert texts["Russia condemned the strikes on Iran."] == "condemn" and texts["Oil prices rose on Monday."] == "none"
-    assert str(mine) in merged.files and any("1 of them replace" in n for n in merged.notes)
+    assert str(mine) in merged.files
+    assert any("3 sentences (3 rows): 2 added, 1 already labelled" in n for n in merged.notes)
+
+
+def test_user_label_of_a_repeated_text_relabels_every_copy_in_place(project_copy, registry, tmp_path):
+    """A text labelled in several places (boilerplate, here by an earlier table) takes the later table's label
+    everywhere and keeps its places; the later copy is not added again."""
+    from stance.corpus import add_user_labels
+
+    project = load_project(project_copy, tmp_path / "no-datasets")
+    text = "Oil prices rose on Monday."
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (tmp_path / name).write_text(text + "\n", encoding="utf-8")
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    _user_table(first, [{"doc": d, "sentence": 0, "holder": "", "target": "", "stance": "none"} for d in ("a.txt", "b.txt")])
+    _user_table(second, [{"doc": "c.txt", "sentence": 0, "holder": "Russia", "target": "Iran", "stance": "hedge"}])
+    merged = add_user_labels(project, [first, second], registry, root=project_copy)
+    copies = merged.sentences[merged.sentences["text"] == text]
+    assert sorted(copies["group"]) == ["a.txt", "b.txt"] and set(copies["label"]) == {"hedge"}
+    assert len(merged.sentences) == len(project.sentences) + 2
+    assert any("1 already labelled (by the project or an earlier table), whose 2 sentences" in n for n in merged.notes)
 
 
 @pytest.mark.parametrize("row, message", [
