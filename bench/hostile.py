@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import resource
+import shlex
 import shutil
 import signal
 import subprocess
@@ -149,9 +150,9 @@ def main() -> None:
         c.add("6 predict > /dev/full", "exit 1, one line", p, err, p.returncode == 1 and one_line(err))
         p, err, _, _ = run(["predict", doc, *m, "-f", "jsonl"], preexec=lambda: os.close(1), stdout=None)
         c.add("6 predict >&- (stdout closed)", "exit 1, one line", p, err, p.returncode == 1 and one_line(err))
-        cmd = f"{' '.join(STANCE)} predict {big} --model {model} -f jsonl | head -1 > /dev/null"
-        p, err, _, _ = run(cmd, shell=True)
-        c.add("6 predict | head -1", "quiet", p, err, err.strip() == "")
+        cmd = f"set -o pipefail; {' '.join(STANCE)} predict {big} --model {model} -f jsonl | head -1 > /dev/null"
+        p, err, _, _ = run(f"bash -c {shlex.quote(cmd)}", shell=True)
+        c.add("6 predict | head -1", "quiet, exit 141", p, err, err.strip() == "" and p.returncode == 141)
         p, err, _, _ = run(["explain", "Russia condemned it.", *m], stdout=open("/dev/full", "w"))
         c.add("6 explain > /dev/full", "exit 1, one line", p, err, p.returncode == 1 and one_line(err))
         p, err, _, _ = run(["summarize", doc, *m], stdout=open("/dev/full", "w"))
@@ -201,7 +202,9 @@ def main() -> None:
                 os.killpg(proc.pid, signal.SIGKILL)
                 _, err_b = proc.communicate()
             time.sleep(1)
-            left = subprocess.run(["pgrep", "-g", str(proc.pid)], capture_output=True, text=True).stdout.split()
+            # processes of the run's group still alive (zombies waiting for init to reap them are not)
+            ps = subprocess.run(["ps", "-eo", "pgid=,stat="], capture_output=True, text=True).stdout.split("\n")
+            left = [line for line in ps if line.split()[:1] == [str(proc.pid)] and "Z" not in line.split()[1]]
             err = err_b.decode(errors="replace")
             c.add("11 Ctrl-C during --jobs 2", "exit 130, one line, no worker left", proc, err,
                   proc.returncode in (130, -2) and "Traceback" not in err and not left)

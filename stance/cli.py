@@ -478,7 +478,8 @@ def evaluate(
     clf = _load(model)
     try:
         if data is not None:
-            frame = read_table(data, [text_column, label_column, group_column, target_column])
+            frame = read_table(data, [text_column, label_column, group_column, target_column],
+                               label_column=label_column, warn=_warn)
             texts, targets = texts_and_targets(frame, text_column, target_column)
             labels = frame[label_column].astype(str).tolist()
             groups = frame[group_column].astype(str).tolist() if group_column else [str(i) for i in range(len(frame))]
@@ -714,6 +715,17 @@ def label(
         raise typer.Exit(code)
 
 
+def _reader_gone() -> None:
+    """The reader of our output went away (``| head``): stop quietly with 141 (128 + SIGPIPE), as other Unix tools do."""
+    import os
+
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, AttributeError, ValueError):
+        pass
+    sys.exit(141)
+
+
 def main() -> None:
     """Entry point: typer, with the promise that an expected failure is one line on stderr and exit code 1."""
     import os
@@ -726,12 +738,12 @@ def main() -> None:
     except KeyboardInterrupt:
         _say("stance: interrupted")
         sys.exit(130)
-    except BrokenPipeError:  # the reader went away (``| head``): stop quietly, as other Unix tools do
-        try:
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        except (OSError, AttributeError, ValueError):
-            pass
-        sys.exit(141)
+    except SystemExit as e:  # typer turns a broken pipe into a bare exit 1: make it the quiet exit below
+        if e.code == 1 and isinstance(e.__context__, BrokenPipeError):
+            _reader_gone()
+        raise
+    except BrokenPipeError:
+        _reader_gone()
     except OSError as e:  # writing the results failed: a full disk, a closed or broken stdout
         where = "<stdout>" if e.filename is None else e.filename
         _say(f"stance: error: {where}: cannot write: {e.strerror or e}")

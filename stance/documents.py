@@ -19,7 +19,7 @@ from pathlib import Path
 from stance.errors import InputError
 from stance.files import read_blocks, read_rows
 from stance.records import ActorStance, SentenceStance
-from stance.text import Sentence, split_sentences
+from stance.text import Sentence, split_sentences, visible
 
 __all__ = ["analyze_files", "analyze_blocks", "analyze_rows", "expand_inputs", "is_table", "is_scored",
            "read_scored", "TABLE_SUFFIXES"]
@@ -101,6 +101,7 @@ def _predict(clf, texts, targets, explain):
 def _score(clf, finder, texts, targets, explain, contexts) -> list[tuple]:
     """(prediction, actor stances) for each text; ``contexts`` is one shared memory (a document's sentences) or None
     (table rows: each row on its own)."""
+    texts = [visible(t) for t in texts]  # what the words say; records keep the text as the source holds it
     predictions = _predict(clf, texts, targets, explain)
     if finder is None:
         found = [[] for _ in texts]
@@ -292,9 +293,14 @@ def _batches(tasks, size: int):
 def _parallel(clf, tasks, explain: int, n_jobs: int, batch_chars: int = 1 << 20):
     """Tasks scored by ``n_jobs`` joblib worker processes, in batches of about ``batch_chars`` characters, in order,
     at most ``2 * n_jobs`` batches in flight (memory stays flat)."""
+    import warnings
+
     from joblib import Parallel, delayed
 
-    with Parallel(n_jobs=n_jobs, return_as="generator", pre_dispatch=f"{2 * n_jobs}") as parallel:
+    with warnings.catch_warnings(), Parallel(n_jobs=n_jobs, return_as="generator",
+                                             pre_dispatch=f"{2 * n_jobs}") as parallel:
+        # stopping early (Ctrl-C, a reader gone) cancels the batches in flight: that is the point, not a warning
+        warnings.filterwarnings("ignore", message=".*(still being processed|executed +but not used)")
         for results in parallel(delayed(_run_batch)(clf, batch, explain) for batch in _batches(tasks, batch_chars)):
             yield from results
 

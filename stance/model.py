@@ -70,6 +70,7 @@ from stance.actors import Registry
 from stance.errors import ModelError, NotFittedError
 from stance.features import FEATURES, Masker, Scorer, TargetPipelines, build_pipeline, normalise_targets, route
 from stance.records import ActorStance, Prediction, SentenceStance
+from stance.text import visible
 
 __all__ = ["StanceClassifier", "Prediction", "SentenceStance", "ActorStance"]
 
@@ -109,7 +110,7 @@ def _check_texts(texts) -> list[str]:
     for t in texts:
         if not isinstance(t, str):
             raise TypeError(f"expected str items, got {type(t).__name__}")
-    return texts
+    return [visible(t) for t in texts]  # zero-width characters never reach the features
 
 
 def _ngram_range(name: str, value) -> tuple[int, int]:
@@ -326,7 +327,7 @@ class StanceClassifier:
         for c in (label, against):
             if c not in classes:
                 raise ValueError(f"{c!r} is not a class of the model scoring this text (it knows {', '.join(classes)})")
-        cols, vals = model.row(text, seen)
+        cols, vals = model.row(visible(text), seen)
         coef = model.coef_t.T
         if coef.shape[0] == 1:  # binary: one row for classes_[1]
             diff = coef[0] if label == classes[1] else -coef[0]

@@ -2,8 +2,7 @@
 
 Normalisation repairs what scraped news really contains and leaves well-formed text alone:
 
-- mixed line endings (``\\r\\n``, ``\\r``) become ``\\n``; non-breaking and other odd spaces become a space; zero-width
-  characters and soft hyphens are dropped;
+- mixed line endings (``\\r\\n``, ``\\r``) become ``\\n``; non-breaking and other odd spaces become a space;
 - HTML entities (``&amp;``, ``&#8217;``) and UTF-8 read as cp1252 (``â€™``) are decoded;
 - stray backslash escapes before punctuation (``\\$100``) lose the backslash;
 - split abbreviations (``U. S .``) are joined (``U.S.``);
@@ -11,6 +10,9 @@ Normalisation repairs what scraped news really contains and leaves well-formed t
   (``Abbas Araghchi has``) with a word list and the document's own vocabulary.
 
 Curly quotes and dashes are valid Unicode and are kept as written (the model folds them when it builds features).
+Zero-width characters and soft hyphens are kept too, so a sentence's text is what the source holds at its offsets (a
+zero-width non-joiner is part of Persian spelling); what reads the words (the features, the holder finder) sees the
+text through :func:`visible`.
 
 Every step keeps a map from each output character to the original character it came from, so sentence offsets always
 point into the text as the user gave it.
@@ -29,7 +31,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["Sentence", "normalize", "split_sentences"]
+__all__ = ["Sentence", "normalize", "split_sentences", "visible"]
 
 
 @dataclass(frozen=True)
@@ -159,7 +161,6 @@ def _normalize(text: str) -> _Mapped:
     mapped = _Mapped(text, list(range(len(text))))
     mapped = mapped.sub(_NEWLINES, lambda m: "\n")
     mapped = mapped.sub(_SPACES, lambda m: " ")
-    mapped = mapped.sub(_INVISIBLE, lambda m: "")
     mapped = mapped.sub(_ENTITY, _unescape_entity)
     mapped = mapped.sub(_MOJIBAKE, _fix_mojibake)
     mapped = mapped.sub(_ESCAPE, lambda m: m.group(1))
@@ -168,6 +169,15 @@ def _normalize(text: str) -> _Mapped:
         local = frozenset(w.lower() for w in re.findall(r"[A-Za-z]{3,}", _LETTER_RUN.sub(" ", mapped.text)))
         mapped = mapped.sub(_LETTER_RUN, lambda m: _despace(m, local))
     return mapped
+
+
+def visible(text: str) -> str:
+    """``text`` without zero-width characters and soft hyphens: the words as a reader sees them.
+
+    >>> visible("Rus\u200bsia con\u00addemned")
+    'Russia condemned'
+    """
+    return _INVISIBLE.sub("", text) if _INVISIBLE.search(text) else text
 
 
 def normalize(text: str) -> str:

@@ -5,6 +5,7 @@ the promised behaviour of every case the bench checks is pinned here or beside i
 import csv
 import io
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -164,6 +165,15 @@ def test_empty_and_nan_csv_labels_are_not_classes(tmp_path, cell):
     data = tmp_path / "t.csv"
     data.write_text("text,label\n" + "".join(f"{t},{cell if i == 4 else y}\n" for i, (t, y) in enumerate(FOUR * 3)))
     r = run("train", "--data", data, "--out", tmp_path / "m", "--jobs", "1")
+    assert r.returncode == 1 and "t.csv:6: label column label is" in one_clean_line(r.stderr)
+
+
+@pytest.mark.parametrize("cell", ["", "NaN"])
+def test_evaluate_refuses_a_missing_label_as_train_does(tmp_path, tiny_model, cell):
+    data = tmp_path / "t.csv"
+    data.write_text("text,label\n" + "".join(f"{t},{cell if i == 4 else y}\n" for i, (t, y) in enumerate(FOUR * 3)))
+    r = run("evaluate", "--model", tiny_model, "--data", data, "--text-column", "text", "--label-column", "label",
+            "--jobs", "1")
     assert r.returncode == 1 and "t.csv:6: label column label is" in one_clean_line(r.stderr)
 
 
@@ -339,10 +349,44 @@ def test_two_jobs_keep_the_order_of_a_table_before_a_document(tiny_model, tmp_pa
     assert out(1) == out(2)
 
 
-def test_zero_width_characters_are_dropped_from_text_but_offsets_point_into_the_source(tiny_model):
-    """What happens today (see HOSTILE_README_SECTION.md): ``text`` is the normalised sentence, without the
-    zero-width characters; ``start``/``end`` span the original, so ``source[start:end]`` still holds them."""
+def test_a_reader_that_goes_away_gets_a_quiet_exit_141(tiny_model, tmp_path):
+    (tmp_path / "long.txt").write_text("Russia condemned the strikes. Iran thanked Moscow.\n" * 20000)
+    proc = subprocess.Popen([*stance_cmd(), "predict", tmp_path / "long.txt", "--model", tiny_model, "-f", "jsonl"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    assert json.loads(proc.stdout.readline())["sentence"] == 0
+    proc.stdout.close()  # as `| head -1` does
+    err = proc.stderr.read()
+    assert proc.wait(timeout=300) == 141 and err == b""
+
+
+def _alive_in_group(pgid: int) -> list[str]:
+    """The processes of a process group still running (a zombie waiting for init to reap it is not)."""
+    ps = subprocess.run(["ps", "-eo", "pgid=,pid=,stat="], capture_output=True, text=True).stdout.splitlines()
+    return [line for line in ps if line.split()[0] == str(pgid) and "Z" not in line.split()[2]]
+
+
+def test_ctrl_c_during_two_jobs_is_one_line_exit_130_and_leaves_no_worker(tiny_model, tmp_path):
+    (tmp_path / "long.txt").write_text("Russia condemned the strikes. Iran thanked Moscow.\n" * 40000)
+    proc = subprocess.Popen([*stance_cmd(), "predict", tmp_path / "long.txt", tmp_path / "long.txt", "--model",
+                             tiny_model, "-f", "jsonl", "--jobs", "2"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, cwd=ROOT, start_new_session=True)
+    proc.stdout.readline()  # the workers are scoring
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C on a terminal does: the whole foreground group
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130 and b"Traceback" not in err and len(err.splitlines()) <= 1
+    deadline = time.monotonic() + 20
+    while _alive_in_group(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _alive_in_group(proc.pid) == []
+
+
+def test_zero_width_characters_stay_in_text_and_never_reach_the_features(tiny_model):
+    """``text`` is the source at its offsets, zero-width characters included; the scores and actors are those of the
+    sentence without them, in a document and for a raw string alike."""
     src = "Russia con\u200ddemned the stri\u200bkes. Iran thanked Moscow.\n"
-    first = StanceClassifier.load(tiny_model).analyze(src)[0]
-    assert first.text == "Russia condemned the strikes."
-    assert src[first.start:first.end] == "Russia con\u200ddemned the stri\u200bkes."
+    clf = StanceClassifier.load(tiny_model)
+    first = clf.analyze(src)[0]
+    assert first.text == src[first.start:first.end] == "Russia con\u200ddemned the stri\u200bkes."
+    clean = clf.analyze("Russia condemned the strikes. Iran thanked Moscow.\n")[0]
+    assert first.scores == clean.scores and first.holder == clean.holder == "Russia"
+    assert clf.predict([first.text])[0].scores == clean.scores

