@@ -157,6 +157,9 @@ GlobOpt = Annotated[str, typer.Option("--glob", help="Files to read inside folde
                                       "folder).")]
 TextColumnOpt = Annotated[Optional[str], typer.Option("--text-column", help="Score each row of a CSV/JSONL table as "
                                                       "one unit, from this column; other columns are kept.")]
+SplitOpt = Annotated[bool, typer.Option("--split", help="With --text-column: cut each row's text into sentences "
+                                        "(a row is a document, named TABLE#ROW), its columns kept on every "
+                                        "sentence.")]
 
 
 def _filter(holder, target, stances, min_confidence):
@@ -199,7 +202,7 @@ class _Inputs:
 
         return {item for item in self.items if is_scored(item)}
 
-    def records(self, clf, console: Console, text_column=None, explain=0, jobs=1, scored=frozenset()):
+    def records(self, clf, console: Console, text_column=None, explain=0, jobs=1, scored=frozenset(), split=False):
         """Every input's records in input order: the ``scored`` tables read back, the others scored by ``clf``."""
         from stance.documents import analyze_files, read_scored
 
@@ -211,7 +214,7 @@ class _Inputs:
                     continue
                 if todo:
                     yield from analyze_files(clf, todo, text_column=text_column, explain=explain, n_jobs=jobs,
-                                             warn=_warn, on_error=self.error)
+                                             warn=_warn, on_error=self.error, split=split)
                     todo = []
                 try:
                     yield from read_scored(item, warn=_warn)
@@ -219,7 +222,7 @@ class _Inputs:
                     self.error(item, e)
             if todo:
                 yield from analyze_files(clf, todo, text_column=text_column, explain=explain, n_jobs=jobs,
-                                         warn=_warn, on_error=self.error)
+                                         warn=_warn, on_error=self.error, split=split)
 
         n = 0
         for n, rec in enumerate(runs(), 1):
@@ -310,6 +313,7 @@ def predict(
                                                   "jsonl otherwise); labels: the label-table format of `stance "
                                                   "label`, one row per actor stance, to correct and train on.")] = None,
     text_column: TextColumnOpt = None,
+    split: SplitOpt = False,
     explain: Annotated[bool, typer.Option("--explain", help="Add the n-grams that drove each decision.")] = False,
     pattern: GlobOpt = "*.txt",
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Scoring processes; more than 1 pays off on large "
@@ -329,7 +333,7 @@ def predict(
     clf = _with_actors(_load(model, console), actors)
     inputs_ = _Inputs(inputs, pattern)
     explain_n = 5 if explain or fmt is Format.html else 0
-    records = inputs_.records(clf, console, text_column, explain_n, jobs)
+    records = inputs_.records(clf, console, text_column, explain_n, jobs, split=split)
     keep = _filter(holder, target, stance_, min_confidence)
     if keep.active:
         records = (r for r in records if keep.keep(r))
@@ -560,6 +564,7 @@ def summarize(
     out_dir: Annotated[Optional[Path], typer.Option("--out", "-o", help="Folder for --format graph (made if "
                                                     "missing; its three files are replaced).")] = None,
     text_column: TextColumnOpt = None,
+    split: SplitOpt = False,
     pattern: GlobOpt = "*.txt",
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Scoring processes.")] = 1,
     holder: HolderOpt = None,
@@ -591,7 +596,7 @@ def summarize(
     registry = getattr(clf, "registry", None)
     summary = Summary(registry if levels == ["affiliation"] else None, keep if keep.active else None, groups,
                       date_column, bin_.value)
-    for rec in inputs_.records(clf, console, text_column, 0, jobs, scored=scored):
+    for rec in inputs_.records(clf, console, text_column, 0, jobs, scored=scored, split=split):
         summary.add(rec)
     for name in groups:
         if name not in ("document", "date") and name not in summary.found:

@@ -244,8 +244,9 @@ def primary_sentences(rows: pd.DataFrame) -> pd.DataFrame:
 
 def _units_of(doc: str, path: Path, root: Path, datasets, text_column: str, world: dict) -> tuple[str, list] | None:
     """The units a user's label row can point into, as (start, end, text): the sentences of a seed (by file name), of a
-    world-news document (by its id) or of a text file (its path, as given or beside the label file), or the rows of a
-    CSV/JSONL table (``text_column``; ``sentence`` is then the row number from 0, as ``stance predict`` counts them).
+    world-news document (by its id) or of a text file (its path, as given or beside the label file), the rows of a
+    CSV/JSONL table (``text_column``; ``sentence`` is then the row number from 0, as ``stance predict`` counts them)
+    or the sentences of one row of a table (``TABLE#ROW``, as ``stance predict --split`` names it).
     Returns (the document's id, its units): a seed keeps its file name as id however it was named, so its sentences
     stay in one group with the project's; None when ``doc`` is none of these."""
     from stance.documents import is_table
@@ -258,6 +259,14 @@ def _units_of(doc: str, path: Path, root: Path, datasets, text_column: str, worl
             world[source] = world_documents(folder, source) if (folder / source / WORLD_FILES[source]).is_file() else {}
         text = world[source].get(doc)
         return None if text is None else (doc, [(s.start, s.end, s.text) for s in split_sentences(text)])
+    table, _, row = doc.rpartition("#")  # a row of a table cut into sentences (predict --split): TABLE#ROW
+    if table and row.isdigit() and is_table(table):
+        for candidate in (Path(table), path.parent / table):
+            if candidate.is_file():
+                for n, (_, values) in enumerate(read_rows(candidate, text_column)):
+                    if n == int(row):
+                        return doc, [(s.start, s.end, s.text) for s in split_sentences(values[text_column])]
+                return None
     for candidate in (root / "seeds" / doc, Path(doc), path.parent / doc):
         if not candidate.is_file():
             continue

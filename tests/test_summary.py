@@ -139,3 +139,31 @@ def test_graph_export_loads_in_networkx(scored, tiny_model, tmp_path):
     assert h.number_of_edges() == g.number_of_edges() and set(h.nodes) <= set(nodes["Id"])
     r = run("summarize", scored["jsonl"], "-f", "graph", "--model", tiny_model)
     assert r.returncode == 2 and "--out DIR" in r.stderr
+
+
+def test_split_cuts_each_row_into_sentences_keeping_its_columns(tiny_model, tmp_path, registry):
+    """--split: a table of whole documents (a row a statement with its date) is read sentence by sentence; each row is
+    a document of its own (TABLE#ROW), so summarize counts per date at once and --format labels rows resolve again."""
+    from stance.corpus import load_user_labels
+
+    table = tmp_path / "statements.jsonl"
+    table.write_text(json.dumps({"id": "a", "date": "2022-02-24", "text": "Russia condemned the strikes on Iran. "
+                                 "Oil prices rose on Monday."}) + "\n"
+                     + json.dumps({"id": "b", "date": "2022-03-01", "text": "Iran praised Moscow.\n\nThe summit took "
+                                   "place in June. Russia condemned the strikes on Iran."}) + "\n")
+    r = run("predict", table, "--text-column", "text", "--split", "--model", tiny_model, "-f", "jsonl")
+    got = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [(g["file"], g["sentence"], g["id"], g["date"]) for g in got] == [
+        (f"{table}#0", 0, "a", "2022-02-24"), (f"{table}#0", 1, "a", "2022-02-24"), (f"{table}#1", 0, "b", "2022-03-01"),
+        (f"{table}#1", 1, "b", "2022-03-01"), (f"{table}#1", 2, "b", "2022-03-01")]
+    assert [g["paragraph"] for g in got[2:]] == [0, 1, 1]
+    two = run("predict", table, "--text-column", "text", "--split", "--model", tiny_model, "-f", "jsonl", "--jobs", "2")
+    assert two.returncode == 0 and [json.loads(line) for line in two.stdout.splitlines()] == got
+    r = run("summarize", table, "--text-column", "text", "--split", "--by", "date", "--model", tiny_model, "-f", "json")
+    cells = {(c["date"], c["holder"], c["target"], c["stance"]): c["count"] for c in json.loads(r.stdout)}
+    assert cells[("2022-02", "Russia", "Iran", "condemn")] == 1 and cells[("2022-03", "Russia", "Iran", "condemn")] == 1
+    r = run("predict", table, "--text-column", "text", "--split", "--model", tiny_model, "-f", "labels")
+    labels = tmp_path / "mine.csv"
+    labels.write_text(r.stdout)
+    rows = load_user_labels(labels, registry, {}, root=tmp_path, text_column="text")
+    assert list(rows["text"])[-1] == "Russia condemned the strikes on Iran." and list(rows["doc"])[-1] == f"{table}#1"
