@@ -773,7 +773,7 @@ h1{font-size:1.5rem;margin:0 0 .3rem}.meta{color:var(--muted);margin:0 0 .8rem}
 .legend svg{vertical-align:middle;margin-right:.3rem}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(310px,1fr));gap:.9rem}
 .pair{background:#fff;border:1px solid var(--rule);border-radius:8px;padding:.55rem .7rem .3rem}
-.pair h2{font-size:.95rem;margin:0;font-weight:600;overflow-wrap:anywhere}
+.pair h2{font-size:.95rem;line-height:1.35;min-height:2.7em;margin:0;font-weight:600;overflow-wrap:anywhere}
 .pair .n{color:var(--muted);font-weight:400;font-size:.85rem}
 .pair svg{display:block;width:100%;height:auto}
 details{margin-top:1.6rem}summary{cursor:pointer;color:var(--muted)}
