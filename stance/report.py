@@ -674,11 +674,11 @@ def _page_data(docs, registry, looks) -> str:
     confidence, text (cut as the table shows it) and actor stances (holder, target, stance, confidence, and the
     holder's and target's state); the tag of each stance."""
     sentences = []
+    roll = registry.roll_up if registry is not None else (lambda name: name)
     for d, (_, recs) in enumerate(docs):
-        for i, r in enumerate(recs):
+        for r in recs:
             text = r.text if len(r.text) <= 150 else r.text[:147].rsplit(" ", 1)[0] + " …"
-            roll = registry.roll_up if registry is not None else (lambda name: name)
-            sentences.append({"a": f"d{d}-s{r.index if r.index is not None else i}", "l": r.label,
+            sentences.append({"a": f"d{d}-s{r.index}", "l": r.label,
                               "c": round(r.confidence, 6), "t": text,
                               "s": [[a.holder, a.target or "", a.stance, round(a.confidence, 6), roll(a.holder),
                                      roll(a.target) if a.target else ""] for a in r.stances]})
