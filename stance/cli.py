@@ -666,6 +666,7 @@ def label(
                                                "0: never.")] = 0,
     seed: Annotated[int, typer.Option("--seed", help="Shuffle seed of --strategy random.")] = 0,
     text_column: TextColumnOpt = None,
+    split: SplitOpt = False,
     pattern: GlobOpt = "*.txt",
     root: Annotated[Path, typer.Option("--root", help="Project folder holding labels/ and seeds/ (for "
                                        "--retrain-every).")] = Path("."),
@@ -688,7 +689,7 @@ def label(
         _fail(f"{out}: cannot use as the answer file: {e}")
     if answers.repaired:
         _warn(f"{out}: cut off a torn last line ({answers.repaired} bytes) left by an interrupted write")
-    items, counts = build_queue(inputs_.records(clf, console, text_column, 5), done=answers.done,
+    items, counts = build_queue(inputs_.records(clf, console, text_column, 5, split=split), done=answers.done,
                                 strategy=strategy.value, seed=seed)
     _say(f"stance: {counts['sentences']} sentences; {counts['labelled']} already in {out}; "
          f"{counts['duplicates']} near-duplicates left out; {len(items)} to ask ({strategy.value} first)")

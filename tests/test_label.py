@@ -272,3 +272,21 @@ def test_add_with_data_is_a_usage_error(tmp_path):
     r = subprocess.run([*stance_cmd(), "train", "--data", str(tmp_path / "d.csv"), "--add", str(tmp_path / "d.csv"),
                         "--out", str(tmp_path / "m")], capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert r.returncode == 2 and "--add adds rows to the project's labels" in r.stderr
+
+
+def test_label_a_table_of_documents_with_split(tiny_model, tmp_path, registry):
+    """--split: the rows of a table of whole documents are labelled sentence by sentence, and the answers resolve
+    again for train --add (TABLE#ROW)."""
+    from stance.corpus import load_user_labels
+
+    table = tmp_path / "statements.jsonl"
+    table.write_text(json.dumps({"date": "2022-02-24", "text": "Russia condemned the strikes on Iran. Oil prices rose "
+                                 "on Monday."}) + "\n")
+    out = tmp_path / "mine.csv"
+    r = label(tiny_model, table, out, "n\nn\n", "--text-column", "text", "--split")
+    assert r.returncode == 0, r.stderr
+    got = rows(out)
+    assert sorted((g["doc"], g["sentence"], g["stance"]) for g in got) == [(f"{table}#0", "0", "none"),
+                                                                            (f"{table}#0", "1", "none")]
+    resolved = load_user_labels(out, registry, {}, root=tmp_path, text_column="text")
+    assert set(resolved["text"]) == {"Russia condemned the strikes on Iran.", "Oil prices rose on Monday."}
