@@ -17,6 +17,7 @@ from stance.errors import InputError
 __all__ = ["sha256", "read_document", "read_blocks", "read_rows", "BLOCK_CHARS"]
 
 BLOCK_CHARS = 1 << 20
+LINE_CHARS = 1 << 20  # a longer line is read in pieces of this size
 _ENDS = ("", ".", "!", "?", ":", "”", '"', "'")  # a line ending so (or blank) always ends a sentence: stance.text._lines
 _SNIFF = 8192
 
@@ -82,7 +83,8 @@ def read_blocks(path: str | Path, block_chars: int = BLOCK_CHARS,
 
     A block ends, once it holds ``block_chars`` characters, after a blank line or a line that ends a sentence (a full
     stop, question mark, closing quote...), where the sentence splitter always breaks; past eight times that, at any
-    line end. Lines that are not valid UTF-8 are decoded as cp1252 (or latin-1), with one
+    line end. A line longer than :data:`LINE_CHARS` (or ``block_chars``) is read in pieces of at most that (cut after a sentence end, else at
+    a space), so a file of one huge line costs what a file of many lines does. Lines that are not valid UTF-8 are decoded as cp1252 (or latin-1), with one
     warning naming the first such line.
     """
     f, name = _open(path)
@@ -124,7 +126,7 @@ def _blocks(f, name: str, block_chars: int, warn) -> Iterator[tuple[int, str]]:
     lines: list[str] = []
     size = offset = 0
     warned = False
-    for number, raw in _numbered(_pieces(_utf8(f), 8 * block_chars), name):
+    for number, raw in _numbered(_pieces(_utf8(f), max(block_chars, LINE_CHARS)), name):
         if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
         try:

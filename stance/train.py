@@ -63,8 +63,8 @@ def evaluation_report(texts, labels, groups, *, search_settings: bool = True, pa
     report: dict = {}
     _, duplicates = duplicate_groups(texts, groups)
     if duplicates:
-        log(f"warning: {duplicates} training sentences share their text with another; identical texts are kept in "
-            "one group, so never on both sides of a split")
+        log(f"warning: {duplicates} training sentences are duplicates (their text is another's); identical texts "
+            "are kept in one group, so never on both sides of a split")
         report["duplicate_texts"] = duplicates
     folds = grouped_folds(labels, groups, 5, random_state, texts)  # one set of folds for search and evaluation
     proba = None

@@ -41,3 +41,14 @@ def test_blocks_stay_near_their_size_without_paragraphs(tmp_path):
     f.write_text("Russia condemned the strikes.\n" * 2000, encoding="utf-8")
     blocks = list(read_blocks(f, block_chars=1000))
     assert max(len(t) for _, t in blocks) <= 8 * 1000 + 40 and "".join(t for _, t in blocks) == f.read_text()
+
+
+def test_a_file_of_one_huge_line_is_read_in_blocks_of_the_usual_size(tmp_path, monkeypatch):
+    import stance.files
+
+    monkeypatch.setattr(stance.files, "LINE_CHARS", 1000)
+    f = tmp_path / "oneline.txt"
+    f.write_text("Russia condemned the strikes on Iran. " * 2000, encoding="utf-8")
+    blocks = list(read_blocks(f, block_chars=1000))
+    assert len(blocks) > 30 and max(len(t) for _, t in blocks) <= 2 * 1000
+    assert all(t.endswith(". ") for _, t in blocks[:-1]) and "".join(t for _, t in blocks) == f.read_text()
