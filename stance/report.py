@@ -171,7 +171,8 @@ def model_card(meta: dict) -> str:
     for note in meta.get("notes", []):
         lines.append(f"- Note: {note}")
     if ev:
-        lines += ["", "## Cross-validated quality", "", "```",
+        test = " and the fixed test split" if meta["evaluation"].get("test") else ""
+        lines += ["", f"## Cross-validated quality{test}", "", "```",
                   evaluation_table(meta["evaluation"]), "```"]
     lines += ["", "## Training files (sha256)", ""]
     lines += [f"- `{k}` {v}" for k, v in sorted(meta.get("training_files", {}).items())]
