@@ -175,6 +175,9 @@ GlobOpt = Annotated[str, typer.Option("--glob", help="Files to read inside folde
                                       "folder).")]
 TextColumnOpt = Annotated[Optional[str], typer.Option("--text-column", help="Score each row of a CSV/JSONL table as "
                                                       "one unit, from this column; other columns are kept.")]
+SplitOpt = Annotated[bool, typer.Option("--split", help="With --text-column: cut each row's text into sentences "
+                                        "(a row is a document, named TABLE#ROW), its columns kept on every "
+                                        "sentence.")]
 
 
 def _filter(holder, target, stances, min_confidence):
@@ -211,12 +214,37 @@ class _Inputs:
         _say(f"stance: error: {e}")
         self.failed.append(item)
 
-    def records(self, clf, console: Console, text_column=None, explain=0, jobs=1, voice=None):
-        from stance.documents import analyze_files
+    def scored(self) -> set[str]:
+        """The inputs that are tables `stance predict` wrote: read back as they are, not scored again."""
+        from stance.documents import is_scored
+
+        return {item for item in self.items if is_scored(item)}
+
+    def records(self, clf, console: Console, text_column=None, explain=0, jobs=1, scored=frozenset(), split=False,
+                voice=None):
+        """Every input's records in input order: the ``scored`` tables read back, the others scored by ``clf``."""
+        from stance.documents import analyze_files, read_scored
+
+        def runs():
+            todo: list[str] = []
+            for item in self.items:
+                if item not in scored:
+                    todo.append(item)
+                    continue
+                if todo:
+                    yield from analyze_files(clf, todo, text_column=text_column, explain=explain, n_jobs=jobs,
+                                             warn=_warn, on_error=self.error, split=split, voice=voice)
+                    todo = []
+                try:
+                    yield from read_scored(item, warn=_warn)
+                except InputError as e:
+                    self.error(item, e)
+            if todo:
+                yield from analyze_files(clf, todo, text_column=text_column, explain=explain, n_jobs=jobs,
+                                         warn=_warn, on_error=self.error, split=split, voice=voice)
 
         n = 0
-        for n, rec in enumerate(analyze_files(clf, self.items, text_column=text_column, explain=explain, n_jobs=jobs,
-                                              warn=_warn, on_error=self.error, voice=voice), 1):
+        for n, rec in enumerate(runs(), 1):
             if n % 256 == 0:
                 console.progress(n)
             yield rec
@@ -304,6 +332,7 @@ def predict(
                                                   "jsonl otherwise); labels: the label-table format of `stance "
                                                   "label`, one row per actor stance, to correct and train on.")] = None,
     text_column: TextColumnOpt = None,
+    split: SplitOpt = False,
     explain: Annotated[bool, typer.Option("--explain", help="Add the n-grams that drove each decision.")] = False,
     pattern: GlobOpt = "*.txt",
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Scoring processes; more than 1 pays off on large "
@@ -324,7 +353,7 @@ def predict(
     clf = _with_actors(_load(model, console), actors)
     inputs_ = _Inputs(inputs, pattern)
     explain_n = 5 if explain or fmt is Format.html else 0
-    records = inputs_.records(clf, console, text_column, explain_n, jobs, _voice(clf, author))
+    records = inputs_.records(clf, console, text_column, explain_n, jobs, split=split, voice=_voice(clf, author))
     keep = _filter(holder, target, stance_, min_confidence)
     if keep.active:
         records = (r for r in records if keep.keep(r))
@@ -399,25 +428,35 @@ def _check_out(out: Path) -> None:
 @app.command()
 def train(
     out: Annotated[Path, typer.Option("--out", "-o", help="Model folder to write (atomically).")] = Path("models/stance"),
-    data: Annotated[Optional[Path], typer.Option("--data", help="Train on this CSV/JSONL instead of the project's "
-                                                 "labels.")] = None,
-    text_column: Annotated[str, typer.Option("--text-column", help="Text column of --data.")] = "text",
-    label_column: Annotated[str, typer.Option("--label-column", help="Label column of --data.")] = "label",
+    data: Annotated[Optional[Path], typer.Option("--data", help="Train on this CSV/JSONL only, instead of the "
+                                                 "project's labels.")] = None,
+    add: Annotated[Optional[list[Path]], typer.Option("--add", help="Your label table (from `stance label` or "
+                                                      "`stance predict --format labels`, corrected), added to the "
+                                                      "project's labels; your rows win on a sentence both label. "
+                                                      "Repeatable.")] = None,
+    text_column: Annotated[str, typer.Option("--text-column", help="Text column of --data and --test (and of "
+                                             "tables that --add rows point to).")] = "text",
+    label_column: Annotated[str, typer.Option("--label-column", help="Label column of --data and --test.")] = "label",
     group_column: Annotated[Optional[str], typer.Option("--group-column", help="Rows sharing a value are never split "
                                                         "across folds (e.g. article id).")] = None,
     target_column: Annotated[Optional[str], typer.Option("--target-column", help="The target each row's stance is "
                                                          "about; the model sees it and figures break down by it.")] = None,
-    test: Annotated[Optional[Path], typer.Option("--test", help="Score this fixed test table instead of "
-                                                 "cross-validating.")] = None,
+    test: Annotated[Optional[Path], typer.Option("--test", help="Also score the model once on this fixed test "
+                                                 "table (--text-column, --label-column); shown beside the "
+                                                 "cross-validated scores.")] = None,
     root: Annotated[Path, typer.Option("--root", help="Project folder holding labels/ and seeds/.")] = Path("."),
     datasets: DatasetsOpt = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Parallel cross-validation fits.")] = 2,
 ) -> None:
     """Search settings by grouped cross-validation, report them against baselines, fit and save the model."""
-    from stance.report import evaluation_table
+    from stance.report import evaluation_table, keyword_wins
     from stance.train import train_project, train_table
 
     _check_out(out)
+    if data is not None and add:
+        _say("stance: error: --add adds rows to the project's labels; --data trains on its table only (put your rows "
+             "in that table instead)")
+        raise typer.Exit(2)
     log = _say
     try:
         if data is not None:
@@ -426,10 +465,13 @@ def train(
                                   str(test) if test else None, n_jobs=jobs, log=log,
                                   registry_file=registry if registry.is_file() else None)
         else:
-            _, meta = train_project(root, out, datasets, n_jobs=jobs, log=log)
+            _, meta = train_project(root, out, datasets, n_jobs=jobs, log=log, add=add or (), test=test,
+                                    text_column=text_column, label_column=label_column)
     except InputError as e:
         _fail(str(e))
     _say_block(evaluation_table(meta["evaluation"]) if "evaluation" in meta["evaluation"] else "")
+    for line in keyword_wins(meta["evaluation"]):
+        _warn(line)
     _say(f"saved {out} (model card: {Path(out) / 'README.md'}, picture: {Path(out) / 'evaluation.html'})")
 
 
@@ -489,6 +531,10 @@ def evaluate(
         from stance.report import scores_table
 
         print(scores_table({k: v for k, v in report["test"].items() if isinstance(v, dict)}))
+    from stance.report import keyword_wins
+
+    for line in keyword_wins(report):
+        _warn(line)
     if "evaluation" in report:
         target = html_out or (Path(model) / "evaluation.html")
         try:
@@ -500,29 +546,45 @@ def evaluate(
 
 # --- summarize -------------------------------------------------------------------------------------------------------
 
-class By(str, Enum):
-    actor = "actor"
-    affiliation = "affiliation"
-
-
 class SummaryFormat(str, Enum):
     table = "table"
     json = "json"
     csv = "csv"
     edges = "edges"
+    html = "html"
+    graph = "graph"
+
+
+class Bin(str, Enum):
+    day = "day"
+    week = "week"
+    month = "month"
+    year = "year"
 
 
 @app.command()
 def summarize(
     ctx: typer.Context,
-    inputs: Annotated[list[str], typer.Argument(help="Text files, folders, CSV/JSONL tables with --text-column, or - "
-                                                     "for stdin.", show_default=False)],
+    inputs: Annotated[list[str], typer.Argument(help="Text files, folders, CSV/JSONL tables with --text-column, "
+                                                     "tables `stance predict` wrote (read as scored), or - for "
+                                                     "stdin.", show_default=False)],
     model: ModelOpt = Path("models/stance"),
-    by: Annotated[By, typer.Option("--by", help="Count people and ministries as themselves, or roll them up to "
-                                   "their state.")] = By.actor,
-    fmt: Annotated[SummaryFormat, typer.Option("--format", "-f", help="table, json, csv (the cells) or edges "
-                                               "(holder,target,stance,weight for network tools).")] = SummaryFormat.table,
+    by: Annotated[Optional[list[str]], typer.Option("--by", help="actor (default) or affiliation: count people and "
+                                                    "ministries as themselves or roll them up to their state; "
+                                                    "document, date (binned, see --date-column, --bin) or any column "
+                                                    "of the input tables: count per group. Repeatable.")] = None,
+    date_column: Annotated[str, typer.Option("--date-column", help="The tables' date column (ISO 8601 dates), for "
+                                             "--by date.")] = "date",
+    bin_: Annotated[Bin, typer.Option("--bin", help="Date bins of --by date (a week starts on Monday).")] = Bin.month,
+    fmt: Annotated[SummaryFormat, typer.Option("--format", "-f", help="table, json, csv (the cells), edges "
+                                               "(holder,target,stance,weight), html (a page: stances over the "
+                                               "groups, a small chart per holder -> target pair) or graph (nodes.csv, "
+                                               "edges.csv and stance.graphml in --out, for Gephi, Cytoscape, "
+                                               "networkx).")] = SummaryFormat.table,
+    out_dir: Annotated[Optional[Path], typer.Option("--out", "-o", help="Folder for --format graph (made if "
+                                                    "missing; its three files are replaced).")] = None,
     text_column: TextColumnOpt = None,
+    split: SplitOpt = False,
     pattern: GlobOpt = "*.txt",
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Scoring processes.")] = 1,
     holder: HolderOpt = None,
@@ -532,35 +594,71 @@ def summarize(
     actors: ActorsOpt = None,
     author: AuthorOpt = None,
 ) -> None:
-    """Who stands where: a holder x target x stance table over one or many documents (counts kept as it reads)."""
+    """Who stands where: a holder x target x stance table over one or many documents (counts kept as it reads),
+    optionally per document, per date bin or per any column of the input tables."""
     from stance.summary import Summary
 
     console = _console(ctx)
     out = _stdout()
-    clf = _with_actors(_load(model, console), actors)
+    levels = [b for b in by or () if b in ("actor", "affiliation")]
+    groups = [b for b in by or () if b not in ("actor", "affiliation")]
+    if len(set(levels)) > 1 or len(set(groups)) != len(groups):
+        _say("stance: error: --by: give actor or affiliation at most once, and each group once")
+        raise typer.Exit(2)
+    if fmt is SummaryFormat.graph and out_dir is None:
+        _say("stance: error: --format graph writes three files: give the folder with --out DIR")
+        raise typer.Exit(2)
     inputs_ = _Inputs(inputs, pattern)
     keep = _filter(holder, target, stance_, min_confidence)
-    summary = Summary(clf.registry if by is By.affiliation else None, keep if keep.active else None)
-    for rec in inputs_.records(clf, console, text_column, 0, jobs, _voice(clf, author)):
+    scored = inputs_.scored()
+    need_model = (len(scored) < len(inputs_.items) or levels == ["affiliation"] or fmt is SummaryFormat.graph
+                  or actors is not None or bool(author))
+    clf = _with_actors(_load(model, console), actors) if need_model else None
+    registry = getattr(clf, "registry", None)
+    summary = Summary(registry if levels == ["affiliation"] else None, keep if keep.active else None, groups,
+                      date_column, bin_.value)
+    for rec in inputs_.records(clf, console, text_column, 0, jobs, scored=scored, split=split,
+                               voice=_voice(clf, author)):
         summary.add(rec)
+    for name in groups:
+        if name not in ("document", "date") and name not in summary.found:
+            _warn(f"--by {name}: no input row has a {name!r} column (every cell's {name} is empty)")
+    if "date" in groups and summary.undated:
+        _warn(f"{summary.undated} sentences have no date in a {date_column!r} column (counted under "
+              f"'(no date)'); is --date-column right?")
     cells = summary.cells()
     if fmt is SummaryFormat.json:
         out.write(json.dumps(cells, indent=2, ensure_ascii=False) + "\n")
     elif fmt in (SummaryFormat.csv, SummaryFormat.edges):
         buf = io.StringIO()
         cols = ["holder", "target", "stance", "weight"] if fmt is SummaryFormat.edges else \
-            ["holder", "target", "stance", "count", "mean_confidence", "example"]
+            [*groups, "holder", "target", "stance", "count", "mean_confidence", "example"]
         w = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
         w.writeheader()
         w.writerows(cells)
         out.write(buf.getvalue())
+    elif fmt is SummaryFormat.html:
+        from stance.report import over_time_html
+
+        out.write(over_time_html(cells, groups, summary.groups(), bin_.value if groups and groups[0] == "date"
+                                 else None, rolled_up=levels == ["affiliation"]))
+    elif fmt is SummaryFormat.graph:
+        from stance.graph import write_graph
+
+        try:
+            written = write_graph(cells, registry, out_dir)
+        except OSError as e:
+            _fail(f"{out_dir}: cannot write the graph: {e.strerror or e}")
+        _say(f"stance: wrote {', '.join(str(p) for p in written)}")
     else:
         from stance.report import table
 
         show = printable if out.isatty() else str
-        out.write(show(table(["holder", "target", "stance", "count", "mean conf.", "strongest example"],
-                             [[c["holder"], c["target"] or "-", c["stance"], c["count"], f"{c['mean_confidence']:.2f}",
-                               c["example"][:70]] for c in cells])).replace("\\x0a", "\n") + "\n")
+        out.write(show(table([*groups, "holder", "target", "stance", "count", "mean conf.", "strongest example"],
+                             [[*(c[g] for g in groups), c["holder"], c["target"] or "-", c["stance"], c["count"],
+                               f"{c['mean_confidence']:.2f}", c["example"][:70]] for c in cells],
+                             left=len(groups) + 3))
+                  .replace("\\x0a", "\n") + "\n")
     inputs_.finish("summarized")
 
 
@@ -590,6 +688,7 @@ def label(
                                                "0: never.")] = 0,
     seed: Annotated[int, typer.Option("--seed", help="Shuffle seed of --strategy random.")] = 0,
     text_column: TextColumnOpt = None,
+    split: SplitOpt = False,
     pattern: GlobOpt = "*.txt",
     root: Annotated[Path, typer.Option("--root", help="Project folder holding labels/ and seeds/ (for "
                                        "--retrain-every).")] = Path("."),
@@ -612,7 +711,7 @@ def label(
         _fail(f"{out}: cannot use as the answer file: {e}")
     if answers.repaired:
         _warn(f"{out}: cut off a torn last line ({answers.repaired} bytes) left by an interrupted write")
-    items, counts = build_queue(inputs_.records(clf, console, text_column, 5), done=answers.done,
+    items, counts = build_queue(inputs_.records(clf, console, text_column, 5, split=split), done=answers.done,
                                 strategy=strategy.value, seed=seed)
     _say(f"stance: {counts['sentences']} sentences; {counts['labelled']} already in {out}; "
          f"{counts['duplicates']} near-duplicates left out; {len(items)} to ask ({strategy.value} first)")

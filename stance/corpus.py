@@ -21,10 +21,12 @@ from stance.errors import InputError
 from stance.files import read_document, sha256
 from stance.text import split_sentences
 
-__all__ = ["STANCES", "Corpus", "datasets_dir", "load_project", "read_table", "article_of"]
+__all__ = ["STANCES", "Corpus", "datasets_dir", "load_project", "load_user_labels", "add_user_labels", "read_table",
+           "article_of"]
 
 STANCES = ("support", "condemn", "hedge", "none")
 SEED_COLUMNS = ("seed", "sentence", "start", "end", "holder", "target", "stance")
+USER_COLUMNS = ("doc", "sentence", "holder", "target", "stance")  # a user's label table (`stance label`)
 NEWSMTSC_COLUMNS = ("primary_gid", "holder", "target", "stance")
 NEWSMTSC_FILES = ("train.jsonl", "devtest_mt.jsonl", "devtest_rw.jsonl")
 WORLD_FILES = {"wikinews": "wikinews_2019.csv", "whitehouse": "statements.jsonl"}  # one file each pool must have
@@ -242,8 +244,130 @@ def primary_sentences(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"sid": first["sid"].to_numpy(), "text": first["text"].to_numpy(),
                          "label": first["stance"].to_numpy(), "group": first["doc"].to_numpy(),
                          "source": first["source"].to_numpy(),
-                         "heldout": [bool(src in WORLD_FILES and heldout(doc))
-                                     for src, doc in zip(first["source"], first["doc"])]})
+                         "heldout": [bool(doc.split(":", 1)[0] in WORLD_FILES and heldout(doc))
+                                     for doc in first["doc"]]})
+
+
+def _units_of(doc: str, path: Path, root: Path, datasets, text_column: str, world: dict) -> tuple[str, list] | None:
+    """The units a user's label row can point into, as (start, end, text): the sentences of a seed (by file name), of a
+    world-news document (by its id) or of a text file (its path, as given or beside the label file), the rows of a
+    CSV/JSONL table (``text_column``; ``sentence`` is then the row number from 0, as ``stance predict`` counts them)
+    or the sentences of one row of a table (``TABLE#ROW``, as ``stance predict --split`` names it).
+    Returns (the document's id, its units): a seed keeps its file name as id however it was named, so its sentences
+    stay in one group with the project's; None when ``doc`` is none of these."""
+    from stance.documents import is_table
+    from stance.files import read_rows
+
+    source = doc.split(":", 1)[0]
+    if source in WORLD_FILES and ":" in doc:
+        if source not in world:
+            folder = datasets_dir(datasets)
+            world[source] = world_documents(folder, source) if (folder / source / WORLD_FILES[source]).is_file() else {}
+        text = world[source].get(doc)
+        return None if text is None else (doc, [(s.start, s.end, s.text) for s in split_sentences(text)])
+    table, _, row = doc.rpartition("#")  # a row of a table cut into sentences (predict --split): TABLE#ROW
+    if table and row.isdigit() and is_table(table):
+        for candidate in (Path(table), path.parent / table):
+            if candidate.is_file():
+                for n, (_, values) in enumerate(read_rows(candidate, text_column)):
+                    if n == int(row):
+                        return doc, [(s.start, s.end, s.text) for s in split_sentences(values[text_column])]
+                return None
+    for candidate in (root / "seeds" / doc, Path(doc), path.parent / doc):
+        if not candidate.is_file():
+            continue
+        if is_table(str(candidate)):
+            return doc, [(0, len(row[text_column]), row[text_column]) for _, row in read_rows(candidate, text_column)]
+        seed = candidate.resolve().parent == (root / "seeds").resolve()
+        return (candidate.name if seed else doc,
+                [(s.start, s.end, s.text) for s in split_sentences(read_document(candidate)[0])])
+    return None
+
+
+def load_user_labels(path: str | Path, registry: Registry, files: dict[str, str], *, root: str | Path = ".",
+                     datasets: str | Path | None = None, text_column: str = "text") -> pd.DataFrame:
+    """A user's label table (``stance label``'s answer file, or ``stance predict --format labels`` corrected): columns
+    ``doc, sentence, holder, target, stance`` and, checked when present, ``start, end`` and the text's ``sha1``.
+
+    Each row's sentence is read from where ``doc`` points (:func:`_units_of`), so the table carries no text; a row
+    whose document cannot be found, whose sentence is out of range or whose offsets or sha1 do not match (the
+    document changed since it was labelled) is refused as ``file:line``. Rows are checked against the codebook's rules
+    and the actor registry as the project's are; the first row of a sentence is its primary stance."""
+    import hashlib
+
+    path, root = Path(path), Path(root)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    cache: dict[str, list | None] = {}
+    world: dict = {}
+    records = []
+    for line, row in _read_csv_rows(path, USER_COLUMNS):
+        _check_label(path, line, row, registry)
+        doc = row["doc"]
+        if doc not in cache:
+            cache[doc] = _units_of(doc, path, root, datasets, text_column, world)
+        if cache[doc] is None:
+            raise InputError(f"{path}:{line}: cannot find document {doc!r} (not a seed, a dataset document, or a file "
+                             f"here or beside {path.name})")
+        group, units = cache[doc]
+        try:
+            index = int(row["sentence"])
+        except ValueError:
+            raise InputError(f"{path}:{line}: sentence must be a whole number") from None
+        if not 0 <= index < len(units):
+            raise InputError(f"{path}:{line}: {doc} has no sentence {index} (it has {len(units)})")
+        start, end, text = units[index]
+        if row.get("start") and row.get("end") and (row["start"], row["end"]) != (str(start), str(end)):
+            raise InputError(f"{path}:{line}: offsets {row['start']}-{row['end']} do not match sentence {index} of "
+                             f"{doc} ({start}-{end}); has the document changed?")
+        if row.get("sha1") and hashlib.sha1(text.encode("utf-8")).hexdigest() != row["sha1"]:
+            raise InputError(f"{path}:{line}: sentence {index} of {doc} is not the text that was labelled (sha1 "
+                             "differs); has the document changed?")
+        records.append(dict(source="user", doc=group, sid=f"{group}#{index}", index=index, start=start, end=end,
+                            text=text, holder=row["holder"], target=row["target"], stance=row["stance"], line=line))
+    files[str(path)] = sha256(path)
+    return pd.DataFrame.from_records(records, columns=["source", "doc", "sid", "index", "start", "end", "text",
+                                                       "holder", "target", "stance", "line"])
+
+
+def _same_text(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def add_user_labels(corpus: Corpus, paths, registry: Registry, *, root: str | Path = ".",
+                    datasets: str | Path | None = None, text_column: str = "text") -> Corpus:
+    """``corpus`` plus the rows of the user's label tables (:func:`load_user_labels`), one table after the other.
+
+    The user's rows win: a sentence the project (or an earlier table) labels too, the same text spaces aside, takes the
+    user's rows (holder, target, stance, in the user's order) wherever the project has it, and keeps its place there
+    (its article, source and held-out side), so a copy of a held-out document is never tuned on and boilerplate
+    ("###") keeps its weight. The user's other sentences are added as they are (source ``user``)."""
+    rows, files, notes = corpus.rows, dict(corpus.files), list(corpus.notes)
+    for path in paths:
+        user = load_user_labels(path, registry, files, root=root, datasets=datasets, text_column=text_column)
+        if user.empty:
+            notes.append(f"{path}: no label rows")
+            continue
+        keys = user["text"].map(_same_text)
+        mine: dict[str, pd.DataFrame] = {}
+        for sid in dict.fromkeys(user["sid"]):  # a text labelled twice in the table: its first sentence's rows
+            first = user[user["sid"] == sid]
+            mine.setdefault(keys[first.index[0]], first)
+        project = rows["text"].map(_same_text)
+        matched = project.isin(mine)
+        relabelled = []
+        for sid in dict.fromkeys(rows.loc[matched, "sid"]):
+            place = rows[rows["sid"] == sid].iloc[0]
+            for _, answer in mine[_same_text(place["text"])].iterrows():
+                relabelled.append({**place.to_dict(), "holder": answer["holder"], "target": answer["target"],
+                                   "stance": answer["stance"]})
+        known = set(project[matched])
+        added = user[~keys.isin(known)]
+        notes.append(f"{path}: {user['sid'].nunique()} sentences ({len(user)} rows): {added['sid'].nunique()} added, "
+                     f"{len(known)} already labelled (by the project or an earlier table), whose "
+                     f"{rows.loc[matched, 'sid'].nunique()} sentences of the same text now take your label")
+        rows = pd.concat([rows[~matched], pd.DataFrame(relabelled, columns=rows.columns), added], ignore_index=True)
+    return Corpus(rows, primary_sentences(rows), files, notes)
 
 
 def read_table(path: str | Path, columns: list[str], *, label_column: str | None = None,

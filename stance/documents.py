@@ -21,7 +21,8 @@ from stance.files import read_blocks, read_rows
 from stance.records import ActorStance, SentenceStance
 from stance.text import Sentence, split_sentences, visible
 
-__all__ = ["analyze_files", "analyze_blocks", "analyze_rows", "expand_inputs", "is_table", "TABLE_SUFFIXES"]
+__all__ = ["analyze_files", "analyze_blocks", "analyze_rows", "expand_inputs", "is_table", "is_scored",
+           "read_scored", "row_document", "TABLE_SUFFIXES"]
 
 TABLE_SUFFIXES = (".csv", ".jsonl", ".ndjson")
 ROWS_PER_TASK = 2048
@@ -30,6 +31,27 @@ ROWS_PER_TASK = 2048
 def is_table(item: str) -> bool:
     """Whether an input is read as a CSV/JSONL table (by its extension) when a text column is given."""
     return item != "-" and Path(item).suffix.lower() in TABLE_SUFFIXES
+
+
+def is_scored(item: str) -> bool:
+    """Whether an input is a table ``stance predict`` wrote (``--format jsonl`` or ``csv``), by its first row."""
+    from stance.records import SCORED_CSV, SCORED_JSON
+
+    if not is_table(item) or not Path(item).is_file():
+        return False
+    try:
+        _, row = next(read_rows(item, "text"), (0, {}))
+    except InputError:
+        return False
+    return SCORED_JSON <= set(row) or SCORED_CSV <= set(row)
+
+
+def read_scored(item: str, warn: Callable[[str], None] = lambda message: None) -> Iterator[SentenceStance]:
+    """The records of a table ``stance predict`` wrote (:func:`is_scored`), as they were scored: nothing is scored
+    again, and the table's own columns (a date, an outlet) come back on each record."""
+    from stance.records import from_scored_rows
+
+    yield from from_scored_rows(row for _, row in read_rows(item, "text", warn=warn))
 
 
 def name_of(item: str) -> str:
@@ -192,20 +214,23 @@ class _Count:
         return records
 
 
-def _tasks(clf, inputs, text_column, warn, on_error):
-    """``(input number, kind, payload)`` units of work, in input order; reading errors go to ``on_error``."""
+def _tasks(clf, inputs, text_column, warn, on_error, split: bool = False):
+    """``(input number, kind, payload)`` units of work, in input order; reading errors go to ``on_error``. With
+    ``split``, a table's rows are ``split`` units: each row's text is cut into sentences."""
     target_column = getattr(clf, "target_column_", None)
     for k, item in enumerate(inputs):
         try:
             if text_column and is_table(item):
                 rows: list = []
+                first = 0
                 for number, row in read_rows(item, text_column, warn=warn):
                     rows.append(row)
                     if len(rows) == ROWS_PER_TASK:
-                        yield k, "rows", (item, rows, text_column, target_column)
+                        yield k, "split" if split else "rows", (item, rows, text_column, target_column, first)
+                        first += len(rows)
                         rows = []
                 if rows:
-                    yield k, "rows", (item, rows, text_column, target_column)
+                    yield k, "split" if split else "rows", (item, rows, text_column, target_column, first)
             else:
                 for offset, text in read_blocks(item, warn=warn):
                     yield k, "block", (name_of(item), offset, text)
@@ -213,11 +238,26 @@ def _tasks(clf, inputs, text_column, warn, on_error):
             on_error(item, e)
 
 
+def row_document(table: str, row: int) -> str:
+    """The document name of a table row cut into sentences (``--split``): ``<table>#<row>``, rows counted from 0."""
+    return f"{table}#{row}"
+
+
+def _columns(row: dict, text_column: str) -> dict:
+    """A row's other columns, those named like a record's fields kept under ``row_<name>``."""
+    return {(f"row_{k}" if k in _RECORD_FIELDS else k): v for k, v in row.items() if k != text_column}
+
+
 def _run(clf, kind: str, payload, explain: int, voice=None) -> list[SentenceStance]:
     if kind == "block":
         name, offset, text = payload
         return _block(clf, _finder(clf), offset, text, name, explain, voice=voice)
-    item, rows, text_column, target_column = payload
+    item, rows, text_column, target_column, first = payload
+    if kind == "split":  # each row a document of its own, its columns on every sentence
+        finder = _finder(clf)
+        return [dataclasses.replace(r, columns=_columns(row, text_column))
+                for n, row in enumerate(rows, first)
+                for r in _block(clf, finder, 0, row[text_column], row_document(item, n), explain, voice=voice)]
     texts = [row[text_column] for row in rows]
     targets = [row.get(target_column) for row in rows] if target_column else None
     columns = [{k: v for k, v in row.items() if k != text_column} for row in rows]
@@ -230,15 +270,18 @@ def _raise(item, error):
 
 def analyze_files(clf, inputs: Iterable[str], *, text_column: str | None = None, explain: int = 0, n_jobs: int = 1,
                   warn: Callable[[str], None] = lambda message: None,
-                  on_error: Callable[[str, InputError], None] = _raise, voice=None) -> Iterator[SentenceStance]:
+                  on_error: Callable[[str, InputError], None] = _raise, split: bool = False, voice=None
+                  ) -> Iterator[SentenceStance]:
     """Every record of every input, in input order: sentences of documents (``-`` is stdin), and with
     ``text_column`` the rows of CSV/JSONL tables. ``n_jobs`` worker processes score blocks and row chunks at once
     (joblib); the records are the same whatever ``n_jobs``. An input that cannot be read goes to ``on_error`` (by
     default it is raised) and the others are still scored; ``warn`` gets warnings (encoding fallbacks, skipped rows).
-    ``voice`` (:class:`stance.holders.Voice`): who every input speaks as ("I", "we", "the leaders").
+    With ``split``, a table row's text is cut into sentences, the row a document of its own (:func:`row_document`)
+    whose columns every sentence carries. ``voice`` (:class:`stance.holders.Voice`): who every input speaks as ("I",
+    "we", "the leaders").
     """
     inputs = list(inputs)
-    tasks = _tasks(clf, inputs, text_column, warn, on_error)
+    tasks = _tasks(clf, inputs, text_column, warn, on_error, split)
     counts: dict[int, _Count] = {}
     if n_jobs == 1:
         results = ((k, kind, _run(clf, kind, payload, explain, voice)) for k, kind, payload in tasks)
@@ -246,7 +289,9 @@ def analyze_files(clf, inputs: Iterable[str], *, text_column: str | None = None,
         results = _parallel(clf, tasks, explain, n_jobs, voice=voice)
     for k, kind, records in results:
         count = counts.setdefault(k, _Count())
-        if kind == "rows":
+        if kind == "split":
+            yield from records
+        elif kind == "rows":
             records = [dataclasses.replace(r, index=r.index + count.sentences) for r in records]
             count.sentences += len(records)
             yield from records

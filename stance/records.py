@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-__all__ = ["Prediction", "ActorStance", "SentenceStance", "CSV_COLUMNS"]
+__all__ = ["Prediction", "ActorStance", "SentenceStance", "CSV_COLUMNS", "from_scored_rows"]
 
 # The CSV header, in order, for every kind of input (a table's own columns come first); probabilities follow
 # ``confidence`` as ``p_<class>`` in the model's class order.
@@ -99,3 +99,66 @@ class SentenceStance:
         return [{**base, "holder": a.holder, "holder_code": a.holder_code, "target": a.target,
                  "target_code": a.target_code, "stance": a.stance, "stance_confidence": round(a.confidence, 6)}
                 for a in stances]
+
+
+_JSON_KEYS = frozenset({"file", "sentence", "start", "end", "paragraph", "text", "stance", "confidence", "holder",
+                        "holder_code", "target", "target_code", "stances", "explanation"})
+
+
+def _number(value, kind=float, default=0):
+    try:
+        return kind(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _from_json(d: Mapping[str, Any]) -> SentenceStance:
+    """A record back from the dict :meth:`SentenceStance.to_dict` wrote (``stance predict --format jsonl``)."""
+    stances = tuple(ActorStance(str(a.get("holder") or ""), str(a.get("holder_code") or ""),
+                                str(a.get("target") or ""), str(a.get("target_code") or ""),
+                                str(a.get("stance") or ""), _number(a.get("confidence")))
+                    for a in d.get("stances") or () if isinstance(a, Mapping))
+    return SentenceStance(
+        _number(d.get("sentence"), int), _number(d.get("start"), int), _number(d.get("end"), int),
+        str(d.get("text") or ""), str(d.get("stance") or ""), _number(d.get("confidence")),
+        {k[2:]: _number(v) for k, v in d.items() if k.startswith("p_")},
+        str(d.get("holder") or ""), str(d.get("holder_code") or ""), str(d.get("target") or ""),
+        str(d.get("target_code") or ""), stances=stances, document=str(d.get("file") or ""),
+        paragraph=_number(d.get("paragraph"), int),
+        columns={k: v for k, v in d.items() if k not in _JSON_KEYS and not k.startswith("p_")})
+
+
+def _from_csv(rows: list[Mapping[str, Any]]) -> SentenceStance:
+    """A record back from its rows of ``stance predict --format csv`` (one per actor stance)."""
+    first = rows[0]
+    stances = tuple(ActorStance(r.get("holder") or "", r.get("holder_code") or "", r.get("target") or "",
+                                r.get("target_code") or "", r.get("stance") or "", _number(r.get("stance_confidence")))
+                    for r in rows if r.get("holder"))
+    head = stances[0] if stances else ActorStance("", "", "", "", "", 0.0)
+    return SentenceStance(
+        _number(first.get("sentence"), int), _number(first.get("start"), int), _number(first.get("end"), int),
+        first.get("text") or "", first.get("label") or "", _number(first.get("confidence")),
+        {k[2:]: _number(v) for k, v in first.items() if k.startswith("p_")},
+        head.holder, head.holder_code, head.target, head.target_code, stances=stances,
+        document=first.get("file") or "", paragraph=_number(first.get("paragraph"), int),
+        columns={k: v for k, v in first.items() if k not in CSV_COLUMNS and not k.startswith("p_")})
+
+
+SCORED_JSON = frozenset({"file", "sentence", "stance", "confidence", "stances"})
+SCORED_CSV = frozenset({"file", "sentence", "label", "confidence", "holder", "stance", "stance_confidence"})
+
+
+def from_scored_rows(rows):
+    """Records back from the rows (dicts, in order) of a table ``stance predict`` wrote: JSONL (a row a record) or
+    CSV (consecutive rows of one file and sentence make one record). A table's own columns come back as ``columns``."""
+    group: list = []
+    for row in rows:
+        if "stances" in row:
+            yield _from_json(row)
+            continue
+        if group and (row.get("file"), row.get("sentence")) != (group[0].get("file"), group[0].get("sentence")):
+            yield _from_csv(group)
+            group = []
+        group.append(row)
+    if group:
+        yield _from_csv(group)

@@ -5,19 +5,20 @@ from __future__ import annotations
 import html
 import json
 import re
+from pathlib import Path
 
-__all__ = ["model_card", "evaluation_table", "evaluation_html"]
-
-
-def _row(cells, widths) -> str:
-    return "  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+__all__ = ["model_card", "evaluation_table", "evaluation_html", "keyword_wins"]
 
 
-def table(header: list, rows: list[list]) -> str:
-    """A plain aligned text table."""
+def _row(cells, widths, left: int = 1) -> str:
+    return "  ".join(str(c).ljust(w) if i < left else str(c).rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+
+
+def table(header: list, rows: list[list], left: int = 1) -> str:
+    """A plain aligned text table: the first ``left`` columns aligned left, the others right."""
     widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
-    lines = [_row(header, widths), _row(["-" * w for w in widths], widths)]
-    return "\n".join(lines + [_row(r, widths) for r in rows])
+    lines = [_row(header, widths, left), _row(["-" * w for w in widths], widths, left)]
+    return "\n".join(lines + [_row(r, widths, left) for r in rows])
 
 
 def _f(x) -> str:
@@ -46,14 +47,57 @@ def per_class_table(s: dict) -> str:
                  [[c, _f(v["precision"]), _f(v["recall"]), _f(v["f1"]), v["support"]] for c, v in s["per_class"].items()])
 
 
+def keyword_wins(report: dict) -> list[str]:
+    """One plain sentence for each score of the report (cross-validation, held-out, fixed test) on which the keyword
+    rule gets a higher macro F1 than the model."""
+    checks = []
+    if report.get("evaluation"):
+        checks.append(("grouped cross-validation", report["evaluation"]))
+    if report.get("heldout"):
+        checks.append(("the held-out world news", report["heldout"]))
+    if report.get("test"):
+        checks.append((f"the test table {report['test']['file']}", report["test"]))
+    return [f"the keyword rule beats the model on {where}: macro F1 {s['keyword']['macro_f1']:.3f} against "
+            f"{s['model']['macro_f1']:.3f}; a word list does better than this model there"
+            for where, s in checks if s["keyword"]["macro_f1"] > s["model"]["macro_f1"]]
+
+
+def _test_title(t: dict) -> str:
+    seen = t.get("in_training")
+    return (f"Fixed test split: {t['file']}, {t['model']['n']} sentences scored once by the model fitted on all the "
+            "training rows" + (f"; {seen} of them are training sentences too, so in-sample" if seen else ""))
+
+
+def _beside(report: dict) -> dict[str, dict]:
+    """Cross-validated and fixed-split scores side by side (the test's rows only when there is a test)."""
+    ev, t = report.get("evaluation"), report.get("test")
+    rows = {}
+    if ev:
+        rows.update({"model, cross-validated": ev["model"]} if t else {"model": ev["model"]})
+    if t:
+        rows["model, test"] = t["model"]
+    if ev:
+        rows["majority class" + (", cross-validated" if t else "")] = ev["majority"]
+    if t and t.get("majority"):
+        rows["majority class, test"] = t["majority"]
+    if ev:
+        rows["keyword rule" + (", cross-validated" if t else "")] = ev["keyword"]
+    if t:
+        rows["keyword rule, test"] = t["keyword"]
+    return rows
+
+
 def evaluation_table(report: dict) -> str:
     """The whole evaluation report as text."""
     ev = report["evaluation"]
-    parts = [f"Grouped cross-validation: {ev['model']['n']} sentences, {ev['groups']} articles, {ev['folds']} folds "
-             "(no article on both sides of a split)", "",
-             scores_table({"model": ev["model"], "majority class": ev["majority"], "keyword rule": ev["keyword"]}),
-             "", "Model, per class:", per_class_table(ev["model"]), "", "Model, confusion matrix:",
-             confusion_table(ev["model"])]
+    parts = [f"Warning: {w}" for w in keyword_wins(report)]
+    parts += [f"Grouped cross-validation: {ev['model']['n']} sentences, {ev['groups']} articles, {ev['folds']} folds "
+              "(no article on both sides of a split)"]
+    if report.get("test"):
+        parts += [_test_title(report["test"])]
+    parts += ["", scores_table(_beside(report)),
+              "", "Model, per class:", per_class_table(ev["model"]), "", "Model, confusion matrix:",
+              confusion_table(ev["model"])]
     if report.get("by_source"):
         parts += ["", "Model by source (out-of-fold):",
                   scores_table({k: v for k, v in report["by_source"].items()})]
@@ -127,7 +171,8 @@ def model_card(meta: dict) -> str:
     for note in meta.get("notes", []):
         lines.append(f"- Note: {note}")
     if ev:
-        lines += ["", "## Cross-validated quality", "", "```",
+        test = " and the fixed test split" if meta["evaluation"].get("test") else ""
+        lines += ["", f"## Cross-validated quality{test}", "", "```",
                   evaluation_table(meta["evaluation"]), "```"]
     lines += ["", "## Training files (sha256)", ""]
     lines += [f"- `{k}` {v}" for k, v in sorted(meta.get("training_files", {}).items())]
@@ -141,6 +186,7 @@ body{font:15px/1.5 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#1d2
 h1{font-size:1.5em;margin:.2em 0}h2{font-size:1.15em;margin-top:1.6em;border-bottom:1px solid #dde;padding-bottom:.2em}
 table{border-collapse:collapse;margin:.6em 0}td,th{padding:.25em .6em;border-bottom:1px solid #e4e6ea;text-align:right}
 th:first-child,td:first-child{text-align:left}.muted{color:#667}
+.warn{background:#fde3d3;border-left:4px solid #C04F00;padding:.5em .8em}
 """
 
 
@@ -289,10 +335,11 @@ def evaluation_html(report: dict, title: str = "stance: evaluation") -> str:
     """One self-contained page: scores beside the baselines, the confusion matrix and the learning curve."""
     ev = report["evaluation"]
     body = [f"<h1>{html.escape(title)}</h1>",
+            *(f'<p class="warn"><b>Warning:</b> {html.escape(w)}</p>' for w in keyword_wins(report)),
             f'<p class="muted">Grouped cross-validation over {ev["model"]["n"]} sentences from {ev["groups"]} articles, '
-            f'{ev["folds"]} folds; no article is on both sides of a split.</p>',
-            "<h2>Model against baselines</h2>",
-            _html_scores({"model": ev["model"], "majority class": ev["majority"], "keyword rule": ev["keyword"]}),
+            f'{ev["folds"]} folds; no article is on both sides of a split.'
+            + (f" {html.escape(_test_title(report['test']))}." if report.get("test") else "") + "</p>",
+            "<h2>Model against baselines</h2>", _html_scores(_beside(report)),
             "<h2>Confusion matrix (model)</h2>", _svg_confusion(ev["model"])]
     if report.get("target_handling"):
         th = report["target_handling"]
@@ -351,7 +398,18 @@ _ARTICLE_STYLE = """
 --text:Charter,"Bitstream Charter","Sitka Text",Cambria,Georgia,"Times New Roman",serif}
 *{box-sizing:border-box}
 body{margin:0;background:#fbfaf8;color:var(--ink);font:16px/1.5 var(--ui)}
-.page{max-width:47rem;margin:0 auto;padding:2.2rem 1.2rem 4rem}
+.page{margin:0 auto;padding:1.8rem clamp(1rem,2.5vw,2.5rem) 4rem}
+.cols>.who{max-width:60rem}.doc{max-width:60rem}
+@media (min-width:70rem){.cols{display:grid;grid-template-columns:minmax(26rem,2fr) minmax(0,3fr);gap:2.2rem;
+align-items:start}.cols>.who{position:sticky;top:0;max-height:100vh;overflow-y:auto;overflow-x:hidden;padding-bottom:1rem}
+.cols>.who h2{margin-top:.4rem}.docs>.doc:first-child{margin-top:.4rem}}
+.controls{display:flex;flex-wrap:wrap;gap:.5rem 1.6rem;align-items:center;margin:0 0 1rem;padding:.5rem .9rem;
+background:#fff;border:1px solid var(--rule);border-radius:8px;font-size:.9rem}
+.controls[hidden]{display:none}.controls label{white-space:nowrap;cursor:pointer}
+.controls .boxes{display:flex;flex-wrap:wrap;gap:.2rem .8rem;align-items:center}
+.controls input[type=range]{vertical-align:middle;width:9rem}.controls .shown{color:var(--muted)}
+.s.out{background:none!important;text-decoration:none!important;opacity:.38}.s.out>.tag{display:none}
+.strip a.out{opacity:.2}
 header h1{font-size:1.6rem;line-height:1.2;margin:0 0 .3rem;letter-spacing:-.01em}
 .meta{color:var(--muted);margin:0 0 1rem}
 h2{font-size:1.1rem;margin:2rem 0 .6rem}
@@ -367,8 +425,8 @@ font-size:.92rem}
 .summary th{font-weight:600;text-align:left;white-space:nowrap;color:var(--muted);font-size:.8rem;
 text-transform:uppercase;letter-spacing:.04em;border-bottom:1px solid var(--rule);padding:.5rem .7rem}
 .summary td{padding:.55rem .8rem 0;vertical-align:top;text-align:left;font-weight:600}
-.summary .n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap;width:8rem}
-.summary th:nth-child(2){width:8rem}.summary th:nth-child(1),.summary th:nth-child(3){width:32%}
+.summary .n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap;width:5.6rem}
+.summary th.n{white-space:normal}.summary th:nth-child(2){width:7.6rem}
 .summary tr.ex td{font:400 .95rem/1.45 var(--text);color:#3a4048;padding:.15rem .8rem .6rem;
 border-bottom:1px solid #eef0f2}
 .summary a{color:inherit;text-decoration:none;border-bottom:1px solid #c9ced4}
@@ -423,6 +481,53 @@ document.addEventListener('click',function(e){
   if(s&&!s.classList.toggle('open'))s.blur();});
 document.addEventListener('keydown',function(e){if(e.key==='Escape')
   document.querySelectorAll('.s.open').forEach(function(o){o.classList.remove('open');o.blur()});});
+</script>"""
+
+
+_FILTER_SCRIPT = r"""<script>
+(function(){
+var D=JSON.parse(document.getElementById('data').textContent),form=document.getElementById('controls');
+if(!form)return;form.hidden=false;
+var q=new URLSearchParams(location.search),boxes=form.querySelectorAll('input[name=stance]');
+if(q.has('stance')){var want=q.get('stance').split(',');boxes.forEach(function(b){b.checked=want.indexOf(b.value)>=0})}
+if(q.has('min')){var m=parseFloat(q.get('min'))||0;form.elements.min.value=m<=1?m*100:m}
+if(q.has('view')){var v0=form.querySelector('input[name=view][value="'+q.get('view')+'"]');if(v0)v0.checked=true}
+function esc(t){return String(t).replace(/[&<>"]/g,function(c){return{'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;'}[c]})}
+function row(c){return '<tr class="cell"><td>'+esc(c.h)+'</td><td>'+(D.tags[c.st]||esc(c.st))+'</td><td>'
+ +(c.t?esc(c.t):'<span class=muted>no target</span>')+'</td><td class="n">'+c.n+'</td><td class="n">'
+ +Math.round(100*c.w/c.n)+'%</td></tr><tr class="ex"><td colspan="5"><a href="#'+c.a+'">'+esc(c.x)+'</a></td></tr>'}
+function apply(){
+ var chosen={},all=true;boxes.forEach(function(b){if(b.checked)chosen[b.value]=1;else all=false});
+ var min=form.elements.min.value/100,v=form.querySelector('input[name=view]:checked'),states=!v||v.value==='states';
+ document.getElementById('minout').textContent=Math.round(min*100)+'%';
+ var cells={},shown=0;
+ D.sentences.forEach(function(r){
+  var keep=!(r.c<min)&&(all||chosen[r.l]||r.s.some(function(a){return chosen[a[2]]}));
+  shown+=keep?1:0;
+  var el=document.getElementById(r.a);if(el)el.classList.toggle('out',!keep);
+  var st=document.querySelector('.strip a[data-for="'+r.a+'"]');if(st)st.classList.toggle('out',!keep);
+  if(r.l==='none'||r.c<min)return;
+  r.s.forEach(function(a){
+   if(!a[0]||!(all||chosen[a[2]]))return;
+   var h=states?a[4]:a[0],t=states?a[5]:a[1];if(t&&t===h)return;
+   var k=h+'\u0000'+t+'\u0000'+a[2],c=cells[k];
+   if(!c)cells[k]={h:h,t:t,st:a[2],n:1,w:a[3],b:a[3],x:r.t,a:r.a};
+   else{c.n++;c.w+=a[3];if(a[3]>c.b){c.b=a[3];c.x=r.t;c.a=r.a}}});});
+ var list=Object.keys(cells).map(function(k){return cells[k]});
+ function cmp(a,b){return a<b?-1:a>b?1:0}
+ list.sort(function(a,b){return b.n-a.n||Math.round(1e4*b.w)-Math.round(1e4*a.w)||cmp(a.h,b.h)||cmp(a.t,b.t)
+  ||cmp(a.st,b.st)});
+ var th=D.head,out;
+ if(!list.length)out='<p class="none-found">No actor stance found.</p>';
+ else{out='<table class="summary">'+th+'<tbody>'+list.slice(0,D.rows).map(row).join('')+'</tbody></table>';
+  if(list.length>D.rows)out+='<details class="more"><summary>Show '+(list.length-D.rows)+' more</summary>'
+   +'<table class="summary">'+th.replace('<thead>','<thead class="hidden">')+'<tbody>'
+   +list.slice(D.rows).map(row).join('')+'</tbody></table></details>'}
+ document.getElementById('summary').innerHTML=out;
+ var rolled=document.getElementById('rolled');if(rolled)rolled.hidden=!states;
+ document.getElementById('shown').textContent=shown+' of '+D.sentences.length+' sentences shown';}
+form.addEventListener('input',apply);form.addEventListener('change',apply);apply();
+})();
 </script>"""
 
 
@@ -534,18 +639,76 @@ def _paragraphs(recs: list[dict]) -> list[list[dict]]:
     return groups
 
 
+def _summary_rows(cells: list[dict], looks, anchors: dict) -> str:
+    """The rows of the "who stands where" table (the static page; the script renders the same from the data)."""
+    rows = []
+    for c in cells:
+        example = c["example"] if len(c["example"]) <= 150 else c["example"][:147].rsplit(" ", 1)[0] + " …"
+        doc = anchors.get(c.get("example_file"))
+        link = (f'<a href="#d{doc}-s{c["example_sentence"]}">{html.escape(example)}</a>'
+                if doc is not None and c.get("example_sentence") is not None else html.escape(example))
+        rows.append(f'<tr class="cell"><td>{html.escape(c["holder"])}</td><td>{_tag(c["stance"], looks)}</td>'
+                    f'<td>{html.escape(c["target"]) or "<span class=muted>no target</span>"}</td>'
+                    f'<td class="n">{c["count"]}</td>'
+                    f'<td class="n">{c["mean_confidence"]:.0%}</td></tr>'
+                    f'<tr class="ex"><td colspan="5">{link}</td></tr>')
+    return rows
+
+
+_SUMMARY_HEAD = ('<thead><tr><th>Holder</th><th>Stance</th><th>Target</th><th class="n">Sentences</th>'
+                 '<th class="n">Mean conf.</th></tr></thead>')
+
+
+def _summary_table(rows: list[str]) -> str:
+    if not rows:
+        return '<p class="none-found">No actor stance found.</p>'
+    out = f'<table class="summary">{_SUMMARY_HEAD}<tbody>{"".join(rows[:_SUMMARY_ROWS])}</tbody></table>'
+    if len(rows) > _SUMMARY_ROWS:  # the rest folded away, so the article stays near the top; no JavaScript needed
+        out += (f'<details class="more"><summary>Show {len(rows) - _SUMMARY_ROWS} more</summary>'
+                f'<table class="summary">{_SUMMARY_HEAD.replace("<thead>", "<thead class=hidden>")}'
+                f'<tbody>{"".join(rows[_SUMMARY_ROWS:])}</tbody></table></details>')
+    return out
+
+
+def _page_data(docs, registry, looks) -> str:
+    """What the page's script filters and counts, as JSON safe inside <script>: per sentence its anchor, stance,
+    confidence, text (cut as the table shows it) and actor stances (holder, target, stance, confidence, and the
+    holder's and target's state); the tag of each stance."""
+    sentences = []
+    roll = registry.roll_up if registry is not None else (lambda name: name)
+    for d, (_, recs) in enumerate(docs):
+        for r in recs:
+            text = r.text if len(r.text) <= 150 else r.text[:147].rsplit(" ", 1)[0] + " …"
+            sentences.append({"a": f"d{d}-s{r.index}", "l": r.label,
+                              "c": round(r.confidence, 6), "t": text,
+                              "s": [[a.holder, a.target or "", a.stance, round(a.confidence, 6), roll(a.holder),
+                                     roll(a.target) if a.target else ""] for a in r.stances]})
+    data = {"sentences": sentences, "tags": {label: _tag(label, looks) for label in looks}, "rows": _SUMMARY_ROWS,
+            "head": _SUMMARY_HEAD}
+    return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace("&", "\\u0026")
+
+
 def predictions_html(docs, registry=None, title: str = "Stance report") -> str:
-    """One self-contained page (no network, no external assets; JavaScript optional): who stands where on top, then
-    each article with every sentence tinted, labelled and underlined by its stance and its holders and targets marked;
-    hover, focus or click a sentence for its actor stances, probabilities and the n-grams that drove the decision.
+    """One self-contained page (no network, no external assets): who stands where beside the articles on a wide
+    window (above them on a narrow one), then each article with every sentence tinted, labelled and underlined by its
+    stance and its holders and targets marked; hover, focus or click a sentence for its actor stances, probabilities
+    and the n-grams that drove the decision.
+
+    With JavaScript the page also filters, without a server: by stance and by minimum confidence (sentences left out
+    are greyed, the summary is counted again over the rest as ``stance summarize`` with ``--stance`` and
+    ``--min-confidence`` counts it), and switches the summary between actors and their states (with a registry). The
+    query string sets them too: ``report.html?stance=condemn,hedge&min=0.6&view=actors``.
 
     ``docs`` are (name, records) pairs, records :class:`stance.records.SentenceStance` (their paragraphs are kept)."""
     from stance.summary import summarize
 
-    cells = summarize([r for _, recs in docs for r in recs], registry)
-    docs = [(name, [r.to_dict() for r in recs]) for name, recs in docs]
-    all_records = [r for _, recs in docs for r in recs]
+    records = [r for _, recs in docs for r in recs]
+    cells = summarize(records, registry)
+    dicts = [(name, [r.to_dict() for r in recs]) for name, recs in docs]
+    all_records = [r for _, recs in dicts for r in recs]
     looks = _looks(_label_order(all_records))
+    data = _page_data(docs, registry, looks)
+    docs = dicts
     css = "".join(f".{cls}{{--c:{c};--bg:{bg};--u:{deco}}}" for cls, c, bg, _, deco in looks.values())
     anchors = {file: i for i, (name, recs) in enumerate(docs) for file in (name, *(r.get("file") for r in recs))}
 
@@ -559,47 +722,193 @@ def predictions_html(docs, registry=None, title: str = "Stance report") -> str:
     legend += ('<span><span class="key holder">holder</span> and <span class="key target">target</span> '
                '</span><span class="hint">Hover over, tap or click a sentence for details.</span>')
 
-    rows = []
-    for c in cells:
-        example = c["example"] if len(c["example"]) <= 150 else c["example"][:147].rsplit(" ", 1)[0] + " …"
-        doc = anchors.get(c.get("example_file"))
-        link = (f'<a href="#d{doc}-s{c["example_sentence"]}">{html.escape(example)}</a>'
-                if doc is not None and c.get("example_sentence") is not None else html.escape(example))
-        rows.append(f'<tr class="cell"><td>{html.escape(c["holder"])}</td><td>{_tag(c["stance"], looks)}</td>'
-                    f'<td>{html.escape(c["target"]) or "<span class=muted>no target</span>"}</td>'
-                    f'<td class="n">{c["count"]}</td>'
-                    f'<td class="n">{c["mean_confidence"]:.0%}</td></tr>'
-                    f'<tr class="ex"><td colspan="5">{link}</td></tr>')
-    head = ('<thead><tr><th>Holder</th><th>Stance</th><th>Target</th><th class="n">Sentences</th>'
-            '<th class="n">Mean conf.</th></tr></thead>')
-    summary = f'<table class="summary">{head}<tbody>{"".join(rows[:_SUMMARY_ROWS])}</tbody></table>'
-    if len(rows) > _SUMMARY_ROWS:  # the rest folded away, so the article stays near the top; no JavaScript needed
-        summary += (f'<details class="more"><summary>Show {len(rows) - _SUMMARY_ROWS} more</summary>'
-                    f'<table class="summary">{head.replace("<thead>", "<thead class=hidden>")}'
-                    f'<tbody>{"".join(rows[_SUMMARY_ROWS:])}</tbody></table></details>')
-    if not rows:
-        summary = '<p class="none-found">No actor stance found.</p>'
-    rolled = " People and ministries are counted with the state they belong to." if registry is not None else ""
+    boxes = "".join(f'<label><input type="checkbox" name="stance" value="{html.escape(label)}" checked> '
+                    f'{_tag(label, looks)}</label>' for label in looks)
+    views = ('<span class="views">Summary by <label><input type="radio" name="view" value="states" checked> '
+             'states</label> <label><input type="radio" name="view" value="actors"> actors</label></span>'
+             if registry is not None else "")
+    controls = (f'<form class="controls" id="controls" hidden><span class="boxes">Show {boxes}</span>'
+                '<label class="conf">minimum confidence <input type="range" name="min" min="0" max="100" step="5" '
+                f'value="0"> <output id="minout">0%</output></label>{views}'
+                '<span class="shown" id="shown"></span></form>')
 
-    body = [f'<header><h1>{html.escape(title)}</h1><p class="meta">{meta}</p></header>',
-            f'<div class="legend">{legend}</div>',
-            f'<section><h2>Who stands where</h2>{summary}'
-            f'<p class="meta" style="margin-top:.5rem;font-size:.85rem">Each row counts the sentences in which the '
-            f'holder takes that stance toward the target, with the one the model is surest of; click it to read it in '
-            f'context.{rolled}</p></section>']
+    rolled = (' <span id="rolled">People and ministries are counted with the state they belong to.</span>'
+              if registry is not None else "")
+    who = (f'<section class="who"><h2>Who stands where</h2><div id="summary">'
+           f'{_summary_table(_summary_rows(cells, looks, anchors))}</div>'
+           f'<p class="meta" style="margin-top:.5rem;font-size:.85rem">Each row counts the sentences in which the '
+           f'holder takes that stance toward the target, with the one the model is surest of; click it to read it in '
+           f'context.{rolled}</p></section>')
+    articles = []
     for d, (name, recs) in enumerate(docs):
         anchor = {id(r): f'd{d}-s{r.get("sentence", i)}' for i, r in enumerate(recs)}
-        strip = "".join(f'<a class="{looks[r["stance"]][0]}" href="#{anchor[id(r)]}" '
+        strip = "".join(f'<a class="{looks[r["stance"]][0]}" href="#{anchor[id(r)]}" data-for="{anchor[id(r)]}" '
                         f'title="{html.escape(r["stance"])}: {html.escape(r["text"][:80])}"></a>' for r in recs)
         paragraphs = "".join(
             "<p>" + " ".join(_sentence(r, anchor[id(r)], looks, registry) for r in group) + "</p>"
             for group in _paragraphs(recs))
-        body.append(f'<section class="doc" id="d{d}"><h2>{html.escape(str(name))} · {len(recs)} sentences</h2>'
-                    f'<nav class="strip" aria-label="sentences by stance">{strip}</nav>'
-                    f'<div class="article">{paragraphs}</div></section>')
-    body.append('<footer>Stances come from a statistical model and a rule-based actor finder: read them as pointers '
-                'to sentences worth checking, not as facts. Percentages are the model\'s probabilities.</footer>')
+        articles.append(f'<section class="doc" id="d{d}"><h2>{html.escape(str(name))} · {len(recs)} sentences</h2>'
+                        f'<nav class="strip" aria-label="sentences by stance">{strip}</nav>'
+                        f'<div class="article">{paragraphs}</div></section>')
+    body = [f'<header><h1>{html.escape(title)}</h1><p class="meta">{meta}</p></header>',
+            f'<div class="legend">{legend}</div>', controls,
+            f'<div class="cols">{who}<div class="docs">{"".join(articles)}</div></div>',
+            '<footer>Stances come from a statistical model and a rule-based actor finder: read them as pointers '
+            'to sentences worth checking, not as facts. Percentages are the model\'s probabilities.</footer>']
     return (f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width,initial-scale=1"><title>{html.escape(title)}</title>'
             f"<style>{_ARTICLE_STYLE}{css}</style></head><body><main class=\"page\">{''.join(body)}</main>"
-            f"{_SCRIPT}</body></html>\n")
+            f'<script type="application/json" id="data">{data}</script>'
+            f"{_SCRIPT}{_FILTER_SCRIPT}</body></html>\n")
+
+
+# --- stances over time (stance summarize --format html) --------------------------------------------------------------
+
+_OVER_TIME_STYLE = """
+:root{color-scheme:light;--ink:#1f2328;--muted:#5b626b;--rule:#e3e5e8}
+*{box-sizing:border-box}
+body{margin:0;background:#fbfaf8;color:var(--ink);font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
+main{padding:1.4rem 1.6rem 3rem}
+h1{font-size:1.5rem;margin:0 0 .3rem}.meta{color:var(--muted);margin:0 0 .8rem}
+.legend{display:flex;flex-wrap:wrap;gap:.3rem 1.4rem;align-items:center;margin:0 0 1rem;font-size:.9rem}
+.legend svg{vertical-align:middle;margin-right:.3rem}
+.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(310px,1fr));gap:.9rem}
+.pair{background:#fff;border:1px solid var(--rule);border-radius:8px;padding:.55rem .7rem .3rem}
+.pair h2{font-size:.95rem;line-height:1.35;min-height:2.7em;margin:0;font-weight:600;overflow-wrap:anywhere}
+.pair .n{color:var(--muted);font-weight:400;font-size:.85rem}
+.pair svg{display:block;width:100%;height:auto}
+details{margin-top:1.6rem}summary{cursor:pointer;color:var(--muted)}
+table{border-collapse:collapse;margin:.6rem 0;font-size:.88rem}td,th{padding:.2rem .6rem;border-bottom:1px solid #e4e6ea;
+text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
+footer{margin-top:1.6rem;color:var(--muted);font-size:.85rem}
+"""
+_DASH = {"support": "", "condemn": "7 3", "hedge": "2 3"}
+_OVER_TIME_PAIRS = 48
+
+
+def _over_time_svg(xs: list[str], series: dict[str, list[int]], looks, bars: bool = False) -> str:
+    """One small chart: a line per stance over ``xs`` (date bins), or with ``bars`` a bar per stance in each of
+    ``xs`` (values without an order, such as documents); its own y scale (0 to the largest count, both labelled)."""
+    w, h, left, right, top, bottom = 320, 150, 30, 10, 10, 34
+    peak = max((v for vals in series.values() for v in vals), default=0) or 1
+    inner = w - left - right
+    band = inner / max(len(xs), 1)
+    if bars:
+        px = lambda i: left + band * (i + 0.5)  # noqa: E731
+    else:
+        step = inner / max(len(xs) - 1, 1)
+        px = lambda i: left + (step * i if len(xs) > 1 else inner / 2)  # noqa: E731
+    py = lambda v: h - bottom - (h - top - bottom) * v / peak  # noqa: E731
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" font-family="sans-serif" '
+             f'font-size="10" role="img" aria-label="sentences per stance over {len(xs)} '
+             f'{"groups" if bars else "bins"}">',
+             f'<line x1="{left}" y1="{py(0):.1f}" x2="{w - right}" y2="{py(0):.1f}" stroke="#889"/>',
+             f'<line x1="{left}" y1="{py(peak):.1f}" x2="{w - right}" y2="{py(peak):.1f}" stroke="#eef"/>',
+             f'<text x="{left - 4}" y="{py(0) + 3:.1f}" text-anchor="end">0</text>',
+             f'<text x="{left - 4}" y="{py(peak) + 3:.1f}" text-anchor="end">{peak}</text>']
+    ticks = list(range(len(xs))) if len(xs) <= (6 if bars else 2) else sorted({0, len(xs) - 1, (len(xs) - 1) // 2})
+    room = max(int((band if len(ticks) == len(xs) else inner / len(ticks)) / 6), 3)  # characters a label may take
+    for i in ticks:
+        label = xs[i] if len(xs[i]) <= room else xs[i][:room - 1] + "…"
+        edge = not bars and len(xs) > 1
+        anchor = "start" if edge and i == 0 else "end" if edge and i == len(xs) - 1 else "middle"
+        parts.append(f'<line x1="{px(i):.1f}" y1="{py(0):.1f}" x2="{px(i):.1f}" y2="{py(0) + 4:.1f}" stroke="#889"/>')
+        parts.append(f'<text x="{px(i):.1f}" y="{py(0) + 15:.1f}" text-anchor="{anchor}">{html.escape(label)}'
+                     f"<title>{html.escape(xs[i])}</title></text>")
+    for k, (stance, vals) in enumerate(series.items()):
+        colour = looks[stance][1]
+        dash = _DASH.get(stance, "4 2")
+        if bars:
+            bw = band * 0.8 / len(series)
+            for i, v in enumerate(vals):
+                if v:
+                    x = left + band * i + band * 0.1 + bw * k
+                    parts.append(f'<rect x="{x:.1f}" y="{py(v):.1f}" width="{bw:.1f}" height="{py(0) - py(v):.1f}" '
+                                 f'fill="{colour}"><title>{html.escape(xs[i])}: {v} {html.escape(stance)}</title>'
+                                 "</rect>")
+            continue
+        if len(xs) > 1:
+            pts = " ".join(f"{px(i):.1f},{py(v):.1f}" for i, v in enumerate(vals))
+            parts.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="1.8"'
+                         + (f' stroke-dasharray="{dash}"' if dash else "") + "/>")
+        for i, v in enumerate(vals):
+            if v:
+                parts.append(f'<circle cx="{px(i):.1f}" cy="{py(v):.1f}" r="2.6" fill="{colour}">'
+                             f'<title>{html.escape(xs[i])}: {v} {html.escape(stance)}</title></circle>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def over_time_html(cells: list[dict], groups: list[str], order: list[tuple], bin: str | None = None,
+                   rolled_up: bool = False, title: str | None = None) -> str:
+    """One self-contained page (no network, no assets, no script) of ``stance summarize --format html``: a small
+    chart per holder -> target pair (the most frequent first), sentences per stance over the first group's values
+    (``order``: :meth:`stance.summary.Summary.groups`), every date bin from the first to the last when the first
+    group is ``date`` (``bin``), empty bins included, drawn as lines; other groups (documents, a column's values) as
+    bars; the counts in a table below."""
+    from stance.summary import NO_DATE, bins_between
+
+    first = groups[0] if groups else None
+    title = title or ("Stances over time" if bin else f"Stances by {first}" if first else "Stances")
+    if first is None:
+        xs = ["all"]
+    else:
+        seen = list(dict.fromkeys(g[0] for g in order))
+        dated = [x for x in seen if x != NO_DATE]
+        xs = bins_between(dated[0], dated[-1], bin) if bin and dated else dated if bin else seen
+        if bin and NO_DATE in seen:
+            xs.append(NO_DATE)
+    rest = groups[1:]
+    pairs: dict[tuple, dict[str, list[int]]] = {}
+    totals: dict[tuple, int] = {}
+    where = {x: i for i, x in enumerate(xs)}
+    stances_seen = []
+    for c in cells:
+        key = (c["holder"], c["target"], *(c[g] for g in rest))
+        x = where.get(c[first]) if first else 0
+        if x is None:
+            continue
+        series = pairs.setdefault(key, {})
+        series.setdefault(c["stance"], [0] * len(xs))[x] += c["count"]
+        totals[key] = totals.get(key, 0) + c["count"]
+        if c["stance"] not in stances_seen:
+            stances_seen.append(c["stance"])
+    looks = _looks(_label_order([{"stance": s} for s in stances_seen]))
+    ranked = sorted(pairs, key=lambda k: (-totals[k], k))
+    shown = [Path(x).name or x if first == "document" else x for x in xs]  # a document by its file name
+    panels = []
+    for key in ranked[:_OVER_TIME_PAIRS]:
+        holder, target, *more = key
+        series = {s: pairs[key][s] for s in looks if s in pairs[key]}
+        extra = "".join(f" · {html.escape(g)} {html.escape(str(v))}" for g, v in zip(rest, more))
+        panels.append(f'<section class="pair"><h2>{html.escape(holder)} → '
+                      f'{html.escape(target) if target else "<i>no target</i>"}{extra} '
+                      f'<span class="n">{totals[key]} sentence{"s" * (totals[key] != 1)}</span></h2>'
+                      f'{_over_time_svg(shown, series, looks, bars=not bin)}'
+                      "</section>")
+    legend = "".join(
+        f'<span><svg width="34" height="10" aria-hidden="true"><line x1="0" y1="5" x2="34" y2="5" '
+        f'stroke="{looks[s][1]}" stroke-width="2.2"' + (f' stroke-dasharray="{_DASH.get(s, "4 2")}"'
+                                                       if _DASH.get(s, "4 2") else "")
+        + f'/></svg>{html.escape(s)}</span>' for s in looks)
+    what = (f"per {bin}" if bin else f"per {html.escape(first)}") if first else "over all inputs"
+    n = sum(totals.values())
+    more = (f" The {len(ranked) - _OVER_TIME_PAIRS} less frequent pairs are in the table only."
+            if len(ranked) > _OVER_TIME_PAIRS else "")
+    meta = (f"{n} actor stances in {len(pairs)} holder → target pairs, counted {what}"
+            + (", people and ministries rolled up to their state" if rolled_up else "") + ". "
+            "Each chart has its own scale (0 to its largest count)." + more)
+    head = "".join(f"<th>{html.escape(g)}</th>" for g in groups)
+    rows = "".join("<tr>" + "".join(f"<td>{html.escape(str(c[g]))}</td>" for g in groups)
+                   + f'<td>{html.escape(c["holder"])}</td><td>{html.escape(c["target"])}</td>'
+                   f'<td>{html.escape(c["stance"])}</td><td class="n">{c["count"]}</td>'
+                   f'<td class="n">{c["mean_confidence"]:.2f}</td></tr>' for c in cells)
+    body = (f'<main><h1>{html.escape(title)}</h1><p class="meta">{meta}</p><div class="legend">{legend}</div>'
+            f'<div class="grid">{"".join(panels) or "<p>No actor stance found.</p>"}</div>'
+            f"<details><summary>Every count ({len(cells)} rows)</summary><table><tr>{head}<th>holder</th>"
+            f'<th>target</th><th>stance</th><th class="n">sentences</th><th class="n">mean conf.</th></tr>{rows}'
+            "</table></details><footer>Stances come from a statistical model and a rule-based actor finder: read "
+            "them as pointers to sentences worth checking, not as facts.</footer></main>")
+    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width,initial-scale=1"><title>{html.escape(title)}</title>'
+            f"<style>{_OVER_TIME_STYLE}</style></head><body>{body}</body></html>\n")

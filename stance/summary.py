@@ -1,10 +1,79 @@
-"""Who stands where: roll sentence results up into holder x target x stance cells, as running counts."""
+"""Who stands where: roll sentence results up into holder x target x stance cells, as running counts, optionally
+per group (the document, a date bin, any column of the input table)."""
 
 from __future__ import annotations
 
+import datetime as _dt
+
 from stance.actors import Registry
 
-__all__ = ["Summary", "summarize", "Filter", "STANCES"]
+__all__ = ["Summary", "summarize", "Filter", "STANCES", "BINS", "date_bin", "bins_between"]
+
+BINS = ("day", "week", "month", "year")
+NO_DATE = "(no date)"
+
+
+def _parse_date(value) -> _dt.date | None:
+    """A date from an ISO 8601 string (``2022-02-24``, ``2022-02-24T10:00:00Z``), a datetime or a date; None when it
+    is none of these."""
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    text = str(value or "").strip()
+    if not text:
+        return None
+    try:
+        return _dt.date.fromisoformat(text[:10])
+    except ValueError:
+        pass
+    try:
+        return _dt.datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+    except ValueError:
+        return None
+
+
+def date_bin(value, bin: str = "month") -> str | None:
+    """The bin ``value`` (a date) falls in, as a sortable label: ``2022-02-24`` (day), the Monday starting its ISO
+    week (week), ``2022-02`` (month), ``2022`` (year); None when ``value`` is not a date.
+
+    >>> date_bin("2022-02-24", "week"), date_bin("2022-02-24T09:00:00Z", "month"), date_bin("soon", "month")
+    ('2022-02-21', '2022-02', None)
+    """
+    d = _parse_date(value)
+    if d is None:
+        return None
+    if bin == "day":
+        return d.isoformat()
+    if bin == "week":
+        return (d - _dt.timedelta(days=d.weekday())).isoformat()
+    if bin == "month":
+        return f"{d.year:04d}-{d.month:02d}"
+    if bin == "year":
+        return f"{d.year:04d}"
+    raise ValueError(f"unknown bin {bin!r} (expected one of {', '.join(BINS)})")
+
+
+def bins_between(first: str, last: str, bin: str) -> list[str]:
+    """Every bin label from ``first`` to ``last`` (labels of :func:`date_bin`), empty bins included.
+
+    >>> bins_between("2021-11", "2022-02", "month")
+    ['2021-11', '2021-12', '2022-01', '2022-02']
+    """
+    if bin == "year":
+        return [str(y) for y in range(int(first), int(last) + 1)]
+    if bin == "month":
+        (y, m), end, out = map(int, first.split("-")), tuple(map(int, last.split("-"))), []
+        while (y, m) <= end:
+            out.append(f"{y:04d}-{m:02d}")
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+        return out
+    step = _dt.timedelta(days=7 if bin == "week" else 1)
+    d, end, out = _dt.date.fromisoformat(first), _dt.date.fromisoformat(last), []
+    while d <= end:
+        out.append(d.isoformat())
+        d += step
+    return out
 
 STANCES = ("support", "condemn", "hedge", "none")  # as stance.corpus.STANCES, without importing pandas at predict
 
@@ -46,18 +115,47 @@ class Summary:
     example sentence. With a ``registry``, people and bodies are rolled up to the state they belong to (a person the
     registry lacks, by the state code the finder gave her: "Ghanaian President Jane Doe" -> Ghana). A sentence
     counts once for each actor stance it expresses; stances without a holder, and self-targets after roll-up (a
-    minister toward the state, an actor toward itself), are left out."""
+    minister toward the state, an actor toward itself), are left out.
 
-    def __init__(self, registry: Registry | None = None, keep: Filter | None = None):
+    ``by`` names groups the cells are counted in, in order: ``document`` (the input), ``date`` (the bin, :data:`BINS`,
+    of each record's ``date_column``; a record without a date goes to ``(no date)``, counted in ``undated``) or any
+    other column of the input table (its value as a string). Each cell then carries those names as keys."""
+
+    def __init__(self, registry: Registry | None = None, keep: Filter | None = None, by=(), date_column: str = "date",
+                 bin: str = "month"):
+        if bin not in BINS:
+            raise ValueError(f"unknown bin {bin!r} (expected one of {', '.join(BINS)})")
         self.registry = registry
         self.keep = keep
-        self._cells: dict[tuple[str, str, str], list] = {}
+        self.by, self.date_column, self.bin = list(by), date_column, bin
+        self.undated = 0
+        self.found: set[str] = set()  # the group columns some record has
+        self._cells: dict[tuple, list] = {}
+        self._groups: dict[tuple, None] = {}
+
+    def _group(self, rec) -> tuple:
+        out = []
+        for name in self.by:
+            if name == "document":
+                out.append(rec.document)
+            elif name == "date":
+                label = date_bin(rec.columns.get(self.date_column), self.bin)
+                self.undated += label is None
+                out.append(label or NO_DATE)
+            else:
+                value = rec.columns.get(name)
+                if value is not None:
+                    self.found.add(name)
+                out.append("" if value is None else str(value))
+        return tuple(out)
 
     def add(self, rec) -> None:
         if rec.label == "none":
             return
         if self.keep is not None and rec.confidence < self.keep.min_confidence:
             return
+        group = self._group(rec) if self.by else ()
+        self._groups.setdefault(group)
         for a in rec.stances:
             if not a.holder or (self.keep is not None and not self.keep.stance_ok(a)):
                 continue
@@ -67,22 +165,32 @@ class Summary:
                 target = self.registry.roll_up(target, a.target_code) if target else ""
             if target and target == holder:
                 continue
-            cell = self._cells.get((holder, target, a.stance))
+            cell = self._cells.get((group, holder, target, a.stance))
             if cell is None:
-                self._cells[(holder, target, a.stance)] = [1, a.confidence, a.confidence, rec.text, rec.document,
-                                                           rec.index]
+                self._cells[(group, holder, target, a.stance)] = [1, a.confidence, a.confidence, rec.text,
+                                                                  rec.document, rec.index]
             else:
                 cell[0] += 1
                 cell[1] += a.confidence
                 if a.confidence > cell[2]:
                     cell[2:] = [a.confidence, rec.text, rec.document, rec.index]
 
+    def groups(self) -> list[tuple]:
+        """The groups seen, in order: dates in time order (undated last), other values as first seen."""
+        order = {g: i for i, g in enumerate(self._groups)}
+        return sorted(self._groups, key=lambda g: tuple(
+            ((v == NO_DATE, v) if name == "date" else (False, order[g])) for name, v in zip(self.by, g)))
+
     def cells(self) -> list[dict]:
-        out = [{"holder": holder, "target": target, "stance": stance, "count": n,
+        """The cells: group keys first (as :meth:`groups` orders them), then the most frequent first."""
+        rank = {g: i for i, g in enumerate(self.groups())}
+        out = [{**dict(zip(self.by, group)), "holder": holder, "target": target, "stance": stance, "count": n,
                 "mean_confidence": round(total / n, 4), "weight": round(total, 4), "example": text,
-                "example_file": document, "example_sentence": index}
-               for (holder, target, stance), (n, total, _, text, document, index) in self._cells.items()]
-        out.sort(key=lambda c: (-c["count"], -c["weight"], c["holder"], c["target"], c["stance"]))
+                "example_file": document, "example_sentence": index, "_group": rank[group]}
+               for (group, holder, target, stance), (n, total, _, text, document, index) in self._cells.items()]
+        out.sort(key=lambda c: (c["_group"], -c["count"], -c["weight"], c["holder"], c["target"], c["stance"]))
+        for c in out:
+            del c["_group"]
         return out
 
 

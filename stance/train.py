@@ -150,14 +150,26 @@ def heldout_report(tune, held, params, random_state: int = 0, registry=None, tem
 
 
 def train_project(root: str | Path = ".", out: str | Path = "models/stance", datasets=None, n_jobs: int = 2,
-                  log: Callable[[str], None] = lambda s: None) -> tuple[StanceClassifier, dict]:
-    """The default model: every project label (seeds, plus NewsMTSC when its dataset folder is there).
+                  log: Callable[[str], None] = lambda s: None, add=(), test: str | Path | None = None,
+                  text_column: str = "text", label_column: str = "label") -> tuple[StanceClassifier, dict]:
+    """The default model: every project label (seeds, plus NewsMTSC when its dataset folder is there), plus the rows
+    of the user's label tables ``add`` (:func:`stance.corpus.add_user_labels`: the user's row wins on a sentence both
+    label).
 
     The settings search, grouped cross-validation and the leave-one-source-out figures use the tuning sentences
     only: the held-out world-news documents (``heldout``) are scored once, by a model fitted on the rest with the
-    chosen settings (``report["heldout"]``). The saved model is then fitted on every sentence."""
+    chosen settings (``report["heldout"]``). The saved model is then fitted on every sentence and, with ``test`` (a
+    table with ``text_column`` and ``label_column``), scored once on it (``report["test"]``)."""
+    from stance.actors import Registry
+    from stance.corpus import add_user_labels
+
     root = Path(root)
+    if test:
+        read_table(test, [text_column, label_column], label_column=label_column)  # refuse it before any work
     corpus = load_project(root, datasets)
+    if add:
+        corpus = add_user_labels(corpus, add, Registry.load(root / "labels" / "actors.csv"), root=root,
+                                 datasets=datasets, text_column=text_column)
     for note in corpus.notes:
         log(note)
     s = corpus.sentences
@@ -167,8 +179,6 @@ def train_project(root: str | Path = ".", out: str | Path = "models/stance", dat
     tune, held = s[~held_mask], s[held_mask]
     log(f"tuning on {len(tune)} sentences; {len(held)} held-out sentences ({held['group'].nunique()} documents) "
         "kept out of every tuning step")
-    from stance.actors import Registry
-
     registry = Registry.load(root / "labels" / "actors.csv")  # whose names mask_actors masks (not a setting)
     kept: dict = {}
     report = evaluation_report(tune["text"], tune["label"], tune["group"], sources=list(tune["source"]),
@@ -190,7 +200,12 @@ def train_project(root: str | Path = ".", out: str | Path = "models/stance", dat
     clf.registry = registry
     clf.fit(list(s["text"]), list(s["label"]))
     clf.compact_.temperature = report["calibration"]["temperature"]
-    meta = _metadata(report, corpus.files, Counter(s["label"]), corpus.notes, name="stance (project labels)")
+    if test:
+        report["test"] = test_report(clf, test, text_column, label_column, None, train_labels=list(s["label"]),
+                                     train_texts=list(s["text"]))
+        corpus.files[str(test)] = sha256(test)
+    meta = _metadata(report, corpus.files, Counter(s["label"]), corpus.notes,
+                     name="stance (project labels" + (" + " + ", ".join(Path(a).name for a in add) if add else "") + ")")
     meta["sources"] = {k: int(v) for k, v in Counter(s["source"]).items()}
     meta["heldout_sentences"] = int(len(held))
     clf.save(out, meta, registry_file=root / "labels" / "actors.csv", files=_pictures(report))
@@ -286,14 +301,16 @@ def fixed_split_report(texts, labels, test_path, text_column, label_column, targ
     """Settings searched by grouped CV on the training table, then one fit scored on the fixed test table."""
     report = evaluation_report(texts, labels, groups, targets=targets, n_jobs=n_jobs, log=log, curve=False)
     clf = StanceClassifier(**(report["params"] or {})).fit(texts, labels, targets)
-    report["test"] = test_report(clf, test_path, text_column, label_column, target_column, train_labels=labels)
+    report["test"] = test_report(clf, test_path, text_column, label_column, target_column, train_labels=labels,
+                                 train_texts=texts)
     return report
 
 
 def test_report(clf: StanceClassifier, test_path, text_column: str, label_column: str, target_column: str | None,
-                train_labels=None) -> dict:
+                train_labels=None, train_texts=None) -> dict:
     """A fitted model scored once on a fixed test table, beside the keyword rule (and, given the training labels,
-    the majority class)."""
+    the majority class). Given the training texts, ``in_training`` counts the test rows whose text (spaces aside) the
+    model was trained on: there the test score is in-sample."""
     from stance.evaluate import KeywordBaseline
 
     test = read_table(test_path, [text_column, label_column, target_column], label_column=label_column)
@@ -303,12 +320,15 @@ def test_report(clf: StanceClassifier, test_path, text_column: str, label_column
     proba = np.zeros((len(texts), len(classes)))
     proba[:, [classes.index(str(c)) for c in clf.classes_]] = clf.predict_proba(texts, targets)
     keyword = KeywordBaseline().predict(texts)  # its stance names may lie outside a custom label set
-    out = {"file": str(test_path),
+    out = {"file": str(test_path), "n": len(texts),
            "model": scores(labels, [classes[i] for i in proba.argmax(axis=1)], classes, proba),
            "keyword": scores(labels, keyword, sorted(set(classes) | set(keyword)))}
     if train_labels is not None:
         values, counts = np.unique(list(train_labels), return_counts=True)
         out["majority"] = scores(labels, [values[np.argmax(counts)]] * len(labels), classes)
+    if train_texts is not None:
+        seen = {" ".join(str(t).split()) for t in train_texts}
+        out["in_training"] = sum(" ".join(t.split()) in seen for t in texts)
     return out
 
 

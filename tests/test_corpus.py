@@ -78,3 +78,93 @@ def test_read_table_keeps_line_numbers_and_reads_what_prediction_reads(tmp_path)
         read_table(tmp_path / "t.json", ["text", "doc"])
     with pytest.raises(InputError, match="nope.csv: no such file"):
         read_table(tmp_path / "nope.csv", ["text"])
+
+
+# --- a user's label table added to the project's (stance train --add) ----------------------------------------------
+
+def _user_table(path, rows):
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=["doc", "sentence", "start", "end", "holder", "target", "stance", "sha1"],
+                           extrasaction="ignore")
+        w.writeheader()
+        w.writerows(rows)
+
+
+def test_user_labels_are_added_and_win_on_the_same_sentence(project_copy, registry, tmp_path):
+    import hashlib
+
+    from stance.corpus import add_user_labels
+
+    project = load_project(project_copy, tmp_path / "no-datasets")
+    seed = "000_cab028f7baf9d51c.txt"
+    s1 = split_sentences(read_document(project_copy / "seeds" / seed)[0])[1]  # labelled support by the project
+    before = project.sentences[project.sentences["text"] == s1.text]
+    assert list(before["label"]) == ["support"]
+    news = tmp_path / "news.txt"
+    news.write_text("Russia condemned the strikes on Iran. Oil prices rose on Monday.\n", encoding="utf-8")
+    mine = tmp_path / "mine.csv"
+    _user_table(mine, [
+        {"doc": str(project_copy / "seeds" / seed), "sentence": 1, "start": s1.start, "end": s1.end,
+         "holder": "Vladimir Putin", "target": "Iran", "stance": "hedge",
+         "sha1": hashlib.sha1(s1.text.encode()).hexdigest()},
+        {"doc": "news.txt", "sentence": 0, "holder": "Russia", "target": "Iran", "stance": "condemn"},  # beside mine
+        {"doc": str(news), "sentence": 1, "holder": "", "target": "", "stance": "none"}])
+    merged = add_user_labels(project, [mine], registry, root=project_copy, datasets=tmp_path / "no-datasets")
+    after = merged.sentences[merged.sentences["text"] == s1.text]
+    assert list(after["label"]) == ["hedge"] and list(after["group"]) == [seed]  # the seed's article, one group
+    rows = merged.rows[merged.rows["text"] == s1.text]
+    assert list(zip(rows["holder"], rows["target"], rows["stance"])) == [("Vladimir Putin", "Iran", "hedge")]
+    assert len(merged.sentences) == len(project.sentences) + 2  # one relabelled, two new
+    texts = dict(zip(merged.sentences["text"], merged.sentences["label"]))
+    assert texts["Russia condemned the strikes on Iran."] == "condemn" and texts["Oil prices rose on Monday."] == "none"
+    assert str(mine) in merged.files
+    assert any("3 sentences (3 rows): 2 added, 1 already labelled" in n for n in merged.notes)
+
+
+def test_user_label_of_a_repeated_text_relabels_every_copy_in_place(project_copy, registry, tmp_path):
+    """A text labelled in several places (boilerplate, here by an earlier table) takes the later table's label
+    everywhere and keeps its places; the later copy is not added again."""
+    from stance.corpus import add_user_labels
+
+    project = load_project(project_copy, tmp_path / "no-datasets")
+    text = "Oil prices rose on Monday."
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (tmp_path / name).write_text(text + "\n", encoding="utf-8")
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    _user_table(first, [{"doc": d, "sentence": 0, "holder": "", "target": "", "stance": "none"} for d in ("a.txt", "b.txt")])
+    _user_table(second, [{"doc": "c.txt", "sentence": 0, "holder": "Russia", "target": "Iran", "stance": "hedge"}])
+    merged = add_user_labels(project, [first, second], registry, root=project_copy)
+    copies = merged.sentences[merged.sentences["text"] == text]
+    assert sorted(copies["group"]) == ["a.txt", "b.txt"] and set(copies["label"]) == {"hedge"}
+    assert len(merged.sentences) == len(project.sentences) + 2
+    assert any("1 already labelled (by the project or an earlier table), whose 2 sentences" in n for n in merged.notes)
+
+
+@pytest.mark.parametrize("row, message", [
+    ({"doc": "gone.txt", "sentence": 0, "stance": "none"}, "cannot find document 'gone.txt'"),
+    ({"doc": "news.txt", "sentence": 5, "stance": "none"}, "news.txt has no sentence 5 (it has 1)"),
+    ({"doc": "news.txt", "sentence": 0, "start": 0, "end": 9, "stance": "none"}, "offsets 0-9 do not match"),
+    ({"doc": "news.txt", "sentence": 0, "stance": "none", "sha1": "0" * 40}, "sha1 differs"),
+    ({"doc": "news.txt", "sentence": 0, "holder": "Atlantis", "stance": "condemn"}, "unknown actor 'Atlantis'"),
+])
+def test_bad_user_label_rows_name_the_file_and_line(registry, tmp_path, row, message):
+    from stance.corpus import load_user_labels
+
+    (tmp_path / "news.txt").write_text("Russia condemned the strikes on Iran.\n", encoding="utf-8")
+    mine = tmp_path / "mine.csv"
+    _user_table(mine, [{"holder": "", "target": "", **row}])
+    with pytest.raises(InputError) as e:
+        load_user_labels(mine, registry, {}, root=tmp_path)
+    assert str(e.value).startswith(f"{mine}:2: ") and message in str(e.value)
+
+
+def test_user_labels_of_table_rows_read_the_text_column(registry, tmp_path):
+    from stance.corpus import load_user_labels
+
+    table = tmp_path / "rows.csv"
+    table.write_text("id,body\n1,Oil prices rose on Monday.\n2,Russia condemned the strikes on Iran.\n")
+    mine = tmp_path / "mine.csv"
+    _user_table(mine, [{"doc": str(table), "sentence": 1, "start": 0, "end": 37, "holder": "Russia",
+                        "target": "Iran", "stance": "condemn"}])
+    rows = load_user_labels(mine, registry, {}, root=tmp_path, text_column="body")
+    assert list(rows["text"]) == ["Russia condemned the strikes on Iran."] and list(rows["doc"]) == [str(table)]

@@ -180,3 +180,83 @@ def test_seed_page_renders_in_chromium(seed_page, seed_sentences, tmp_path):
     dom = r.stdout.decode("utf-8")
     assert len(re.findall(r"<[^>]*\bdata-sentence=", dom)) == len(seed_sentences)
     assert_sentences_in_order(dom, seed_sentences)
+
+
+# --- stances over time: `stance summarize --format html` --------------------------------------------------------------
+
+def test_over_time_page_draws_every_month_and_renders(tiny_model, tmp_path):
+    import json
+
+    rows = [("2022-01-10", "Russia condemned the strikes on Iran."), ("2022-04-02", "Russia stands firmly with Iran."),
+            ("2022-04-12", "Moscow denounced the attack on Iran as illegal."), ("2022-01-11", "Iran praised Moscow.")]
+    table = tmp_path / "dated.jsonl"
+    table.write_text("".join(json.dumps({"date": d, "text": t}) + "\n" for d, t in rows))
+    scored = tmp_path / "scored.jsonl"
+    r = subprocess.run([*stance_cmd(), "predict", str(table), "--text-column", "text", "--model", str(tiny_model)],
+                       capture_output=True, cwd=ROOT, timeout=300)
+    scored.write_bytes(r.stdout)
+    r = subprocess.run([*stance_cmd(), "summarize", str(scored), "--by", "date", "--bin", "month", "-f", "html",
+                        "--model", str(tiny_model)], capture_output=True, cwd=ROOT, timeout=300)
+    assert r.returncode == 0, r.stderr.decode()
+    page = r.stdout.decode()
+    pairs = re.findall(r'<section class="pair"><h2>(.*?) <span', page)
+    assert visible_text(pairs[0]) == "Russia → Iran" and "Iran → Russia" in map(visible_text, pairs)
+    russia_iran = page.split('<section class="pair">')[1]
+    lines = re.findall(r'<polyline points="([^"]+)"', russia_iran)
+    assert len(lines) == 2 and all(len(pts.split()) == 4 for pts in lines)  # Jan..Apr, Feb and March empty
+    assert "<script" not in page and not re.search(r"https?://(?!www\.w3\.org/2000/svg)", page)
+    path = tmp_path / "over_time.html"
+    path.write_text(page, encoding="utf-8")
+    exe = chromium()
+    shot = screenshot(exe, path, tmp_path / "over_time.png")
+    if os.environ.get("STANCE_SCREENSHOT_OVER_TIME"):
+        Path(os.environ["STANCE_SCREENSHOT_OVER_TIME"]).write_bytes(shot)
+    assert png_size(shot) == (WIDTH, HEIGHT)
+    dom = run_chromium(exe, tmp_path / "dom.profile", "--dump-dom", path.as_uri()).stdout.decode()
+    assert len(re.findall(r'<section class="pair">', dom)) == len(pairs)
+
+
+# --- the report's filters and views, run by the page's own script in Chromium ---------------------------------------
+
+def dom_summary(dom: str) -> list[tuple[str, str, str, int]]:
+    """(holder, target, stance, sentences) of every row of the rendered "who stands where" table, folded rows too."""
+    out = []
+    for row in re.findall(r'<tr class="cell">(.*?)</tr>', dom.split('id="summary"', 1)[1].split("</section>")[0], re.S):
+        holder, stance, target, n, _ = (visible_text(c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S))
+        out.append((holder, "" if target == "no target" else target, stance.split()[-1], int(n)))
+    return out
+
+
+@pytest.mark.parametrize("query, stances, min_confidence, view", [
+    ("", None, 0.0, "states"),
+    ("?view=actors", None, 0.0, "actors"),
+    ("?stance=condemn,hedge&min=0.6&view=actors", ["condemn", "hedge"], 0.6, "actors"),
+    ("?stance=support&min=0.8", ["support"], 0.8, "states"),
+])
+def test_report_filters_and_views_in_chromium(seed_page, tiny_model, registry, tmp_path, query, stances,
+                                              min_confidence, view):
+    """The page's script counts the summary again as `stance summarize --stance --min-confidence [--by affiliation]`
+    counts it, and greys exactly the sentences that filter leaves out."""
+    from stance.records import from_scored_rows
+    from stance.summary import Filter, Summary
+    import json
+
+    r = subprocess.run([*stance_cmd(), "predict", str(SEED), "--model", str(tiny_model), "-f", "jsonl"],
+                       capture_output=True, text=True, cwd=ROOT, timeout=300)
+    records = list(from_scored_rows(json.loads(line) for line in r.stdout.splitlines()))
+    keep = Filter(stance=stances, min_confidence=min_confidence)
+    summary = Summary(registry if view == "states" else None, keep)
+    for rec in records:
+        summary.add(rec)
+    want = [(c["holder"], c["target"], c["stance"], c["count"]) for c in summary.cells()]
+    exe = chromium()
+    r = run_chromium(exe, tmp_path / "dom.profile", "--dump-dom", seed_page.as_uri() + query)
+    dom = r.stdout.decode("utf-8")
+    got = dom_summary(dom)
+    assert sorted(got) == sorted(want) and [g[3] for g in got] == sorted((g[3] for g in got), reverse=True)
+    assert want or stances  # the unfiltered page has rows to compare
+    out = set(re.findall(r'<span class="s [^"]*\bout\b[^"]*" id="([^"]+)"', dom))
+    assert out == {f"d0-s{rec.index}" for rec in records if not keep.keep(rec)}
+    assert f"{len(records) - len(out)} of {len(records)} sentences shown" in dom
+    if stances or view == "actors":
+        assert set(got) != set(dom_summary(seed_page.read_text(encoding="utf-8")))  # the filter changed something

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 import os
 import select
 import signal
@@ -231,3 +232,61 @@ def test_predict_format_labels_writes_the_label_table(tiny_model, doc):
     assert {g["sentence"] for g in got} == {str(i) for i in range(6)}
     assert all((g["stance"] == "none") == (g["holder"] == "") for g in got)
     assert any(g["holder"] == "Russia" and g["stance"] == "condemn" for g in got)
+
+
+def test_predicted_labels_corrected_and_fed_back_with_add(tiny_model, doc, project_copy, tmp_path):
+    """The round trip: predict --format labels, correct a row, train --add; the correction is what the model learns,
+    and --test shows its fixed-split scores beside cross-validation, on stderr, in the model card and the page."""
+    r = subprocess.run([*stance_cmd(), "predict", str(doc), "--model", str(tiny_model), "--format", "labels"],
+                       capture_output=True, text=True, cwd=ROOT, timeout=300)
+    got = list(csv.DictReader(io.StringIO(r.stdout)))
+    oil = next(g for g in got if g["sentence"] == "3")  # "Oil prices rose on Monday."
+    assert oil["stance"] == "none"
+    oil.update(holder="Russia", target="Iran", stance="hedge")  # a (deliberately odd) correction
+    mine = tmp_path / "mine.csv"
+    with open(mine, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(got[0]))
+        w.writeheader()
+        w.writerows(got)
+    test = tmp_path / "test.csv"
+    test.write_text("text,label\n" + "".join(f'"{t}",{y}\n' for t, y in TINY), encoding="utf-8")
+    model = tmp_path / "m"
+    r = subprocess.run([*stance_cmd(), "train", "--root", str(project_copy), "--datasets", str(tmp_path / "none"),
+                        "--add", str(mine), "--test", str(test), "--out", str(model), "--jobs", "1"],
+                       capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert r.returncode == 0, r.stderr[-3000:]
+    meta = json.loads((model / "metadata.json").read_text())
+    assert str(mine) in meta["training_files"] and str(test) in meta["training_files"]
+    assert any(f"{mine}: 6 sentences" in n for n in meta["notes"])
+    assert meta["evaluation"]["test"]["model"]["n"] == len(TINY)
+    for text in (r.stderr, (model / "README.md").read_text(), (model / "evaluation.html").read_text()):
+        assert "model, cross-validated" in text and "model, test" in text and "keyword rule, test" in text
+    from stance import StanceClassifier
+
+    # the model was fitted on the corrected row (in-sample): it learnt the correction, not the proposal
+    assert StanceClassifier.load(model).predict(["Oil prices rose on Monday."])[0].label == "hedge"
+
+
+def test_add_with_data_is_a_usage_error(tmp_path):
+    (tmp_path / "d.csv").write_text("text,label\na,b\n")
+    r = subprocess.run([*stance_cmd(), "train", "--data", str(tmp_path / "d.csv"), "--add", str(tmp_path / "d.csv"),
+                        "--out", str(tmp_path / "m")], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert r.returncode == 2 and "--add adds rows to the project's labels" in r.stderr
+
+
+def test_label_a_table_of_documents_with_split(tiny_model, tmp_path, registry):
+    """--split: the rows of a table of whole documents are labelled sentence by sentence, and the answers resolve
+    again for train --add (TABLE#ROW)."""
+    from stance.corpus import load_user_labels
+
+    table = tmp_path / "statements.jsonl"
+    table.write_text(json.dumps({"date": "2022-02-24", "text": "Russia condemned the strikes on Iran. Oil prices rose "
+                                 "on Monday."}) + "\n")
+    out = tmp_path / "mine.csv"
+    r = label(tiny_model, table, out, "n\nn\n", "--text-column", "text", "--split")
+    assert r.returncode == 0, r.stderr
+    got = rows(out)
+    assert sorted((g["doc"], g["sentence"], g["stance"]) for g in got) == [(f"{table}#0", "0", "none"),
+                                                                            (f"{table}#0", "1", "none")]
+    resolved = load_user_labels(out, registry, {}, root=tmp_path, text_column="text")
+    assert set(resolved["text"]) == {"Russia condemned the strikes on Iran.", "Oil prices rose on Monday."}
