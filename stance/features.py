@@ -14,14 +14,17 @@ routing) and scores with numpy alone: no scikit-learn, no scipy, no pickle. Its 
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import math
 import re
+from functools import lru_cache
+from importlib import resources
 
 import numpy as np
 
-__all__ = ["Masker", "ROLE", "DEFAULT_PARAMS", "FEATURES", "fold", "normalise_target", "normalise_targets", "documents", "route",
+__all__ = ["Masker", "ROLE", "Cues", "cue_lists", "DEFAULT_PARAMS", "FEATURES", "fold", "normalise_target", "normalise_targets", "documents", "route",
            "build_pipeline", "TargetPipelines", "CompactModel", "Scorer", "scale",
            "fit_temperature"]
 
@@ -33,6 +36,7 @@ DEFAULT_PARAMS = {
     "min_df": 1,
     "sublinear_tf": True,
     "mask_actors": False,
+    "cues": False,
 }
 FEATURES = ("word", "char", "word+char")
 FORMAT = 3  # model.npz: every model's arrays plus a JSON layout (format 1 and 2 were joblib pickles)
@@ -84,6 +88,14 @@ class Masker:
         for alias in self.aliases:
             index.setdefault(re.match(r"\w+", alias).group(0), []).append(alias)
         self._index = {k: tuple(sorted(v, key=len, reverse=True)) for k, v in index.items()}
+        self._memo: dict[str, str] | None = None  # text -> fold(text), when remembering (training)
+
+    def remember(self) -> Masker:
+        """Keep every :meth:`fold` result in memory, so that the folds and settings of one training run mask each
+        text once (the masker :func:`stance.model.masker_for` builds for fitting does; a loaded model's does not)."""
+        if self._memo is None:
+            self._memo = {}
+        return self
 
     def __eq__(self, other) -> bool:
         return isinstance(other, Masker) and (self.aliases, self.keep) == (other.aliases, other.keep)
@@ -142,7 +154,79 @@ class Masker:
 
     def fold(self, text: str) -> str:
         """The masked, folded text the features see: :func:`fold` of the text around ``ACTOR`` tokens."""
+        memo = self._memo
+        if memo is not None:
+            hit = memo.get(text)
+            if hit is None:
+                hit = _ROLES.sub(ROLE, fold(self._marked(text)))
+                if len(memo) < 500_000:
+                    memo[text] = hit
+            return hit
         return _ROLES.sub(ROLE, fold(self._marked(text)))
+
+
+@lru_cache(maxsize=1)
+def cue_lists() -> dict[str, tuple[str, ...]]:
+    """``stance/cues.csv``: stance -> its cue phrases (matched as word prefixes: "condemn" finds "condemned"), and
+    ``negation`` -> the words and phrases that negate a cue after them (matched as whole words: "refused to")."""
+    out: dict[str, list[str]] = {}
+    with resources.files("stance").joinpath("cues.csv").open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            out.setdefault(row["stance"], []).append(row["cue"])
+    return {k: tuple(v) for k, v in out.items()}
+
+
+_CLAUSE_END = re.compile(r"[,;:.!?()\"]|\b(?:but|while|whereas|although|though)\b")
+
+
+class Cues:
+    """Stance-cue terms of a (folded) text, negation-aware: each cue phrase of a stance (``cues``) found in the text
+    gives the term ``cue: <stance>``, or ``cue: not <stance>`` when a ``negators`` word or phrase stands in the same
+    clause within ``window`` characters before it ("refused to condemn", "stopped short of condemning", "did not
+    welcome"). The lists are data (``stance/cues.csv``), saved in ``model.npz`` with the model that uses them.
+
+    >>> c = Cues({"condemn": ["condemn"], "support": ["welcom"]}, ["not", "refused"])
+    >>> c.terms("actor condemned it, but did not welcome the plan; actor refused to condemn.")
+    ['cue: condemn', 'cue: not support', 'cue: not condemn']
+    """
+
+    def __init__(self, cues: dict, negators=(), window: int = 40, prep=None):
+        self.cues = {k: sorted(set(v)) for k, v in sorted(cues.items()) if v}
+        self.negators = sorted(set(negators))
+        self.window = int(window)
+        self.prep = prep  # the pipeline's analyser reads raw documents: prep folds (and masks) them first
+        alt = lambda words: "|".join(map(re.escape, sorted(words, key=len, reverse=True)))  # noqa: E731
+        names = {f"c{i}": stance for i, stance in enumerate(self.cues)}
+        self._names = names
+        self._cue = re.compile(r"\b(?:" + "|".join(f"(?P<{g}>{alt(self.cues[st])})" for g, st in names.items()) + ")")
+        self._negator = re.compile(r"(?<![\w'])(?:" + alt(self.negators) + r")(?![\w'])") if self.negators else None
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Cues) and self.layout() == other.layout()
+
+    def layout(self) -> dict:
+        return {"cues": self.cues, "negators": self.negators, "window": self.window}
+
+    def terms(self, text: str) -> list[str]:
+        """The cue terms of a folded text, in order of the cues' places."""
+        out = []
+        for m in self._cue.finditer(text):
+            stance = self._names[m.lastgroup]
+            before = text[max(0, m.start() - self.window): m.start()]
+            ends = [e.end() for e in _CLAUSE_END.finditer(before)]
+            before = before[ends[-1]:] if ends else before
+            negated = self._negator is not None and self._negator.search(before) is not None
+            out.append(f"cue: not {stance}" if negated else f"cue: {stance}")
+        return out
+
+    def __call__(self, doc) -> list[str]:
+        """The pipeline's analyser: the terms of a document (a text or a (text, target) pair), folded by ``prep``."""
+        return self.terms(self.prep(doc) if self.prep is not None else fold(doc if isinstance(doc, str) else doc[0]))
+
+    @classmethod
+    def default(cls, prep=None) -> Cues:
+        lists = cue_lists()
+        return cls({k: v for k, v in lists.items() if k != "negation"}, lists.get("negation", ()), prep=prep)
 
 
 def normalise_target(value) -> str | None:
@@ -231,6 +315,9 @@ def build_pipeline(params: dict | None = None, random_state: int = 0, with_targe
         parts.append(("char", TfidfVectorizer(preprocessor=prep, analyzer="char_wb",
                                               ngram_range=tuple(p["char_ngrams"]), min_df=p["min_df"],
                                               sublinear_tf=p["sublinear_tf"])))
+    if p.get("cues"):
+        parts.append(("cues", TfidfVectorizer(analyzer=Cues.default(prep), lowercase=False,
+                                              sublinear_tf=p["sublinear_tf"])))
     if with_target:
         parts.append(("target", TfidfVectorizer(analyzer=_target_terms, lowercase=False)))
     return Pipeline([
@@ -308,8 +395,11 @@ class CompactModel:
         for name, vec in pipeline.named_steps["features"].transformer_list:
             if isinstance(vec.preprocessor, MaskedText):
                 masker = vec.preprocessor.masker
+            cues = None
             if vec.analyzer is _target_terms:
                 analyzer = "target"
+            elif isinstance(vec.analyzer, Cues):
+                analyzer, cues = "cues", vec.analyzer
             elif (vec.preprocessor is _text or isinstance(vec.preprocessor, MaskedText)) and vec.analyzer in ("word", "char_wb") and (
                     vec.analyzer != "word" or vec.token_pattern == _TOKEN.pattern):
                 analyzer = vec.analyzer
@@ -319,7 +409,7 @@ class CompactModel:
                 raise ValueError(f"feature block {name!r} has settings the numpy scorer does not reproduce")
             parts.append({"name": name, "analyzer": analyzer, "ngram_range": tuple(vec.ngram_range),
                           "sublinear_tf": bool(vec.sublinear_tf), "vocabulary": dict(vec.vocabulary_),
-                          "idf": np.asarray(vec.idf_, dtype=np.float64), "offset": offset})
+                          "idf": np.asarray(vec.idf_, dtype=np.float64), "offset": offset, "cues": cues})
             offset += len(vec.idf_)
         clf = pipeline.named_steps["classifier"]
         return cls(clf.classes_, clf.coef_, clf.intercept_, parts, masker)
@@ -336,7 +426,8 @@ class CompactModel:
             sep = next(chr(c) for c in range(1, 0x110000) if not any(chr(c) in t for t in terms))
             layout["parts"].append({"name": part["name"], "analyzer": part["analyzer"],
                                     "ngram_range": list(part["ngram_range"]), "sublinear_tf": part["sublinear_tf"],
-                                    "offset": part["offset"], "sep": sep})
+                                    "offset": part["offset"], "sep": sep,
+                                    **({"cues": part["cues"].layout()} if part.get("cues") is not None else {})})
             out[f"{prefix}p{j}.idf"] = part["idf"]
             out[f"{prefix}p{j}.terms"] = np.frombuffer(sep.join(terms).encode("utf-8"), dtype=np.uint8)
         return layout, out
@@ -352,7 +443,8 @@ class CompactModel:
                 raise ValueError(f"block {p['name']!r}: {len(terms)} terms for {len(idf)} idf weights")
             parts.append({"name": p["name"], "analyzer": p["analyzer"], "ngram_range": tuple(p["ngram_range"]),
                           "sublinear_tf": bool(p["sublinear_tf"]), "vocabulary": dict(zip(terms, range(len(terms)))),
-                          "idf": idf, "offset": int(p["offset"])})
+                          "idf": idf, "offset": int(p["offset"]),
+                          "cues": Cues(**p["cues"]) if p["analyzer"] == "cues" else None})
         mask = layout.get("mask")
         masker = None if mask is None else Masker(mask["aliases"], mask["keep"])
         return cls(layout["classes"], arrays[f"{prefix}coef"], arrays[f"{prefix}intercept"], parts, masker)
@@ -363,6 +455,8 @@ class CompactModel:
         vocab = part["vocabulary"]
         if part["analyzer"] == "target":
             return [[vocab[target]]] if target is not None and target in vocab else []
+        if part["analyzer"] == "cues":
+            return [[j for j in map(vocab.get, part["cues"].terms(text)) if j is not None]]
         lo, hi = part["ngram_range"]
         if part["analyzer"] == "word":
             tokens = _TOKEN.findall(text)
@@ -446,7 +540,7 @@ class CompactModel:
         if getattr(self, "_names", None) is None:
             names = np.empty(self.width, dtype=object)
             for part in self.parts:
-                wrap = {"word": "{}", "char_wb": "‹{}›", "target": "target={}"}[part["analyzer"]]
+                wrap = {"word": "{}", "char_wb": "‹{}›", "target": "target={}", "cues": "[{}]"}[part["analyzer"]]
                 for term, j in part["vocabulary"].items():
                     names[part["offset"] + j] = wrap.format(term)
             self._names = names
