@@ -23,7 +23,7 @@ __all__ = ["scores", "grouped_folds", "cross_val_proba", "KeywordBaseline", "eva
 TARGET_HANDLING = {False: "target-aware features", True: "a model per target value"}
 
 SEARCH_START = {"features": "word", "word_ngrams": (1, 2), "C": 10.0, "min_df": 2, "sublinear_tf": True,
-                "mask_actors": True, "cues": True}
+                "mask_actors": True, "cues": True, "negation": True}
 SEARCH_GRID = [
     # (name, value) changes tried one at a time from the current best: a bounded coordinate search. Word n-grams
     # only: a character block costs several times a word block to fit (measured on the default labels) and, over the
@@ -32,6 +32,7 @@ SEARCH_GRID = [
     # the search stays small so `make train` fits in a minute.
     ("C", [3.0, 10.0]),
     ("cues", [True, False]),  # negation-aware stance-cue terms of stance/cues.csv beside the n-grams (issue 13)
+    ("negation", [True, False]),  # the two words after a negator marked not_<word> in the word n-grams
     ("mask_actors", [True, False]),  # actor names replaced by ACTOR (issue 13), or read as they are
 ]
 

@@ -37,6 +37,7 @@ DEFAULT_PARAMS = {
     "sublinear_tf": True,
     "mask_actors": False,
     "cues": False,
+    "negation": False,
 }
 FEATURES = ("word", "char", "word+char")
 FORMAT = 3  # model.npz: every model's arrays plus a JSON layout (format 1 and 2 were joblib pickles)
@@ -176,6 +177,7 @@ def cue_lists() -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
+_SCOPE_WORD = re.compile(r"(?u)\b\w\w+\b")  # the word block's tokens
 _CLAUSE_END = re.compile(r"[,;:.!?()\"]|\b(?:but|while|whereas|although|though)\b")
 
 
@@ -190,27 +192,29 @@ class Cues:
     ['cue: condemn', 'cue: not support', 'cue: not condemn']
     """
 
-    def __init__(self, cues: dict, negators=(), window: int = 40, prep=None):
+    def __init__(self, cues: dict, negators=(), window: int = 40, scope: int = 2, prep=None):
         self.cues = {k: sorted(set(v)) for k, v in sorted(cues.items()) if v}
         self.negators = sorted(set(negators))
         self.window = int(window)
+        self.scope = int(scope)
         self.prep = prep  # the pipeline's analyser reads raw documents: prep folds (and masks) them first
         alt = lambda words: "|".join(map(re.escape, sorted(words, key=len, reverse=True)))  # noqa: E731
         names = {f"c{i}": stance for i, stance in enumerate(self.cues)}
         self._names = names
-        self._cue = re.compile(r"\b(?:" + "|".join(f"(?P<{g}>{alt(self.cues[st])})" for g, st in names.items()) + ")")
+        self._cue = re.compile(r"\b(?:" + "|".join(f"(?P<{g}>{alt(self.cues[st])})" for g, st in names.items())
+                               + ")") if names else None
         self._negator = re.compile(r"(?<![\w'])(?:" + alt(self.negators) + r")(?![\w'])") if self.negators else None
 
     def __eq__(self, other) -> bool:
         return isinstance(other, Cues) and self.layout() == other.layout()
 
     def layout(self) -> dict:
-        return {"cues": self.cues, "negators": self.negators, "window": self.window}
+        return {"cues": self.cues, "negators": self.negators, "window": self.window, "scope": self.scope}
 
     def terms(self, text: str) -> list[str]:
         """The cue terms of a folded text, in order of the cues' places."""
         out = []
-        for m in self._cue.finditer(text):
+        for m in self._cue.finditer(text) if self._cue is not None else ():
             stance = self._names[m.lastgroup]
             before = text[max(0, m.start() - self.window): m.start()]
             ends = [e.end() for e in _CLAUSE_END.finditer(before)]
@@ -218,6 +222,29 @@ class Cues:
             negated = self._negator is not None and self._negator.search(before) is not None
             out.append(f"cue: not {stance}" if negated else f"cue: {stance}")
         return out
+
+    def mark(self, text: str) -> str:
+        """``text`` with the ``scope`` words after a negator (within its clause) written ``not_<word>``; the role
+        token ``ACTOR`` stays as it is but counts. A scope of 2 words scored best in grouped CV on the default labels
+        (0.600 macro F1, against 0.599 for 3 and 0.597 for the whole clause).
+
+        >>> Cues({}, ["refused", "not"]).mark("actor refused to condemn the strikes, but did not say why.")
+        'actor refused not_to not_condemn the strikes, but did not not_say not_why.'
+        """
+        if self._negator is None:
+            return text
+        pieces, last = [], 0
+        for m in self._negator.finditer(text):
+            if m.start() < last:
+                continue
+            stop = _CLAUSE_END.search(text, m.end())
+            end = stop.start() if stop else len(text)
+            pieces.append(text[last:m.end()])
+            pieces.append(_SCOPE_WORD.sub(lambda w: w.group(0) if w.group(0) == ROLE else "not_" + w.group(0),
+                                          text[m.end():end], count=self.scope))
+            last = end
+        pieces.append(text[last:])
+        return "".join(pieces)
 
     def __call__(self, doc) -> list[str]:
         """The pipeline's analyser: the terms of a document (a text or a (text, target) pair), folded by ``prep``."""
@@ -288,6 +315,17 @@ class MaskedText:
         return self.masker.fold(doc if isinstance(doc, str) else doc[0])
 
 
+class NegatedText:
+    """The word block's input with ``negation``: the folded (and masked) text of ``prep`` with the words in a
+    negation's scope marked (:meth:`Cues.mark`), so "did not condemn" and "condemned" give different n-grams."""
+
+    def __init__(self, prep, cues: Cues):
+        self.prep, self.cues = prep, cues
+
+    def __call__(self, doc) -> str:
+        return self.cues.mark(self.prep(doc))
+
+
 def _target_terms(doc) -> list[str]:
     """The target block's one feature: the document's target value, if any."""
     return [] if isinstance(doc, str) or doc[1] is None else [doc[1]]
@@ -309,7 +347,8 @@ def build_pipeline(params: dict | None = None, random_state: int = 0, with_targe
     parts = []
     prep = MaskedText(masker if masker is not None else Masker()) if p.get("mask_actors") else _text
     if "word" in p["features"].split("+"):
-        parts.append(("word", TfidfVectorizer(preprocessor=prep, ngram_range=tuple(p["word_ngrams"]),
+        parts.append(("word", TfidfVectorizer(preprocessor=NegatedText(prep, Cues.default()) if p.get("negation")
+                                              else prep, ngram_range=tuple(p["word_ngrams"]),
                                               min_df=p["min_df"], sublinear_tf=p["sublinear_tf"])))
     if "char" in p["features"].split("+"):
         parts.append(("char", TfidfVectorizer(preprocessor=prep, analyzer="char_wb",
@@ -374,6 +413,16 @@ def _char_wb(word: str, lo: int, hi: int) -> list[str]:
     return out
 
 
+class _Preprocessed:
+    """A vectoriser seen with another preprocessor (a :class:`NegatedText`'s inner one), for reading its settings."""
+
+    def __init__(self, vec, preprocessor):
+        self._vec, self.preprocessor = vec, preprocessor
+
+    def __getattr__(self, name):
+        return getattr(self._vec, name)
+
+
 class CompactModel:
     """Arrays that reproduce one fitted ``Pipeline(FeatureUnion(TfidfVectorizer...), LogisticRegression)``."""
 
@@ -393,6 +442,9 @@ class CompactModel:
         """Read the arrays out of a fitted pipeline built by :func:`build_pipeline`."""
         parts, offset, masker = [], 0, None
         for name, vec in pipeline.named_steps["features"].transformer_list:
+            negation = None
+            if isinstance(vec.preprocessor, NegatedText):
+                vec, negation = _Preprocessed(vec, vec.preprocessor.prep), vec.preprocessor.cues
             if isinstance(vec.preprocessor, MaskedText):
                 masker = vec.preprocessor.masker
             cues = None
@@ -409,7 +461,7 @@ class CompactModel:
                 raise ValueError(f"feature block {name!r} has settings the numpy scorer does not reproduce")
             parts.append({"name": name, "analyzer": analyzer, "ngram_range": tuple(vec.ngram_range),
                           "sublinear_tf": bool(vec.sublinear_tf), "vocabulary": dict(vec.vocabulary_),
-                          "idf": np.asarray(vec.idf_, dtype=np.float64), "offset": offset, "cues": cues})
+                          "idf": np.asarray(vec.idf_, dtype=np.float64), "offset": offset, "cues": cues, "negation": negation})
             offset += len(vec.idf_)
         clf = pipeline.named_steps["classifier"]
         return cls(clf.classes_, clf.coef_, clf.intercept_, parts, masker)
@@ -427,7 +479,9 @@ class CompactModel:
             layout["parts"].append({"name": part["name"], "analyzer": part["analyzer"],
                                     "ngram_range": list(part["ngram_range"]), "sublinear_tf": part["sublinear_tf"],
                                     "offset": part["offset"], "sep": sep,
-                                    **({"cues": part["cues"].layout()} if part.get("cues") is not None else {})})
+                                    **({"cues": part["cues"].layout()} if part.get("cues") is not None else {}),
+                                    **({"negation": part["negation"].layout()} if part.get("negation") is not None
+                                       else {})})
             out[f"{prefix}p{j}.idf"] = part["idf"]
             out[f"{prefix}p{j}.terms"] = np.frombuffer(sep.join(terms).encode("utf-8"), dtype=np.uint8)
         return layout, out
@@ -444,7 +498,8 @@ class CompactModel:
             parts.append({"name": p["name"], "analyzer": p["analyzer"], "ngram_range": tuple(p["ngram_range"]),
                           "sublinear_tf": bool(p["sublinear_tf"]), "vocabulary": dict(zip(terms, range(len(terms)))),
                           "idf": idf, "offset": int(p["offset"]),
-                          "cues": Cues(**p["cues"]) if p["analyzer"] == "cues" else None})
+                          "cues": Cues(**p["cues"]) if p["analyzer"] == "cues" else None,
+                          "negation": Cues(**p["negation"]) if p.get("negation") else None})
         mask = layout.get("mask")
         masker = None if mask is None else Masker(mask["aliases"], mask["keep"])
         return cls(layout["classes"], arrays[f"{prefix}coef"], arrays[f"{prefix}intercept"], parts, masker)
@@ -482,7 +537,8 @@ class CompactModel:
         folded = [fold(t) for t in texts] if self.masker is None else [self.masker.fold(t) for t in texts]
         for k, part in enumerate(self.parts):
             pieces, sizes = [], []
-            for text, target in zip(folded, targets):
+            marked = [part["negation"].mark(t) for t in folded] if part.get("negation") is not None else folded
+            for text, target in zip(marked, targets):
                 found = self._columns(k, part, text, target)
                 pieces.extend(found)
                 sizes.append(sum(map(len, found)))

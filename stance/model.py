@@ -150,7 +150,7 @@ class StanceClassifier:
     registry: Registry | None = None
 
     def __init__(self, *, features="word+char", word_ngrams=(1, 2), char_ngrams=(2, 5), C=3.0, min_df=1,
-                 sublinear_tf=True, mask_actors=False, cues=False, per_target=False, random_state=0):
+                 sublinear_tf=True, mask_actors=False, cues=False, negation=False, per_target=False, random_state=0):
         self.features = features
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams
@@ -159,6 +159,7 @@ class StanceClassifier:
         self.sublinear_tf = sublinear_tf
         self.mask_actors = mask_actors
         self.cues = cues
+        self.negation = negation
         self.per_target = per_target
         self.random_state = random_state
 
@@ -208,7 +209,7 @@ class StanceClassifier:
         m = p["min_df"]
         if isinstance(m, bool) or not ((isinstance(m, Integral) and m >= 1) or (isinstance(m, Real) and 0 < m <= 1)):
             raise ValueError(f"min_df must be a count >= 1 or a share in (0, 1], not {m!r}")
-        for name in ("sublinear_tf", "mask_actors", "cues", "per_target"):
+        for name in ("sublinear_tf", "mask_actors", "cues", "negation", "per_target"):
             if not isinstance(p[name], (bool, np.bool_)):
                 raise ValueError(f"{name} must be True or False, not {p[name]!r}")
         if p["random_state"] is not None and (isinstance(p["random_state"], bool)
@@ -238,9 +239,10 @@ class StanceClassifier:
         p = self._checked_params()
         settings = {k: v for k, v in p.items() if k not in ("per_target", "random_state")}
         with_target = any(t is not None for t in targets)
+        import sklearn.linear_model  # noqa: F401 - loads scipy's BLAS first: threadpool_limits limits loaded ones
         from threadpoolctl import threadpool_limits
 
-        with threadpool_limits(limits=1):  # one BLAS/OpenMP thread: several times faster on a shared machine
+        with threadpool_limits(limits=1):  # one BLAS/OpenMP thread per fit: several times faster on a shared machine
             masker = masker_for(self.registry) if p["mask_actors"] else None
             fallback = build_pipeline(settings, p["random_state"], with_target, masker).fit(list(zip(texts, targets)), labels)
             pipeline = fallback

@@ -186,10 +186,12 @@ def train_project(root: str | Path = ".", out: str | Path = "models/stance", dat
             f"(keyword {report['heldout']['keyword']['macro_f1']:.3f}); "
             + ", ".join(f"{k} {v['model']['macro_f1']:.3f}" for k, v in report["heldout"]["by_source"].items()))
     log(f"cross-source and held-out scores in {time.perf_counter() - t:.1f}s")
+    t = time.perf_counter()
     clf = StanceClassifier(**(report["params"] or {}))
     clf.registry = registry
     clf.fit(list(s["text"]), list(s["label"]))
     clf.compact_.temperature = report["calibration"]["temperature"]
+    log(f"fitted the saved model on all {len(s)} sentences in {time.perf_counter() - t:.1f}s")
     meta = _metadata(report, corpus.files, Counter(s["label"]), corpus.notes, name="stance (project labels)")
     meta["sources"] = {k: int(v) for k, v in Counter(s["source"]).items()}
     meta["heldout_sentences"] = int(len(held))
