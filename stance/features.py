@@ -61,6 +61,7 @@ _CAPITALISED = re.compile(r"[A-Z][\w'’-]*")
 _RUN = re.compile(r"[A-Z][\w'’-]*(?:[ \t]+(?:[A-Z][\w'’-]*|(?:al|bin|ibn|de|van|von|der|da|el)(?=[ \t]+[A-Z])))*")
 _ROLES = re.compile(r"\x00(?:[\s,]*(?:and|&)?[\s]*\x00)*")  # adjacent masks (and "X and Y") read as one role token
 _MARK = "\x00"
+_POSSESSIVE = re.compile(ROLE + r"'s?(?!\w)")  # "ACTOR's decision": the possessive reads as one role token, ACTOR_s
 _THE = re.compile(r"(?:(?<=\s)|^)[Tt]he[ \t]+$")
 
 
@@ -159,11 +160,11 @@ class Masker:
         if memo is not None:
             hit = memo.get(text)
             if hit is None:
-                hit = _ROLES.sub(ROLE, fold(self._marked(text)))
+                hit = _POSSESSIVE.sub(ROLE + "_s", _ROLES.sub(ROLE, fold(self._marked(text))))
                 if len(memo) < 500_000:
                     memo[text] = hit
             return hit
-        return _ROLES.sub(ROLE, fold(self._marked(text)))
+        return _POSSESSIVE.sub(ROLE + "_s", _ROLES.sub(ROLE, fold(self._marked(text))))
 
 
 @lru_cache(maxsize=1)
@@ -240,7 +241,7 @@ class Cues:
             stop = _CLAUSE_END.search(text, m.end())
             end = stop.start() if stop else len(text)
             pieces.append(text[last:m.end()])
-            pieces.append(_SCOPE_WORD.sub(lambda w: w.group(0) if w.group(0) == ROLE else "not_" + w.group(0),
+            pieces.append(_SCOPE_WORD.sub(lambda w: w.group(0) if w.group(0).startswith(ROLE) else "not_" + w.group(0),
                                           text[m.end():end], count=self.scope))
             last = end
         pieces.append(text[last:])
