@@ -288,8 +288,11 @@ def learning_curve(texts, labels, groups, params=None, fractions=(0.1, 0.25, 0.5
         proba = np.zeros((len(texts), len(classes)))
         from joblib import Parallel, delayed
 
-        results = Parallel(n_jobs=n_jobs)(
-            delayed(_fit_fold)(texts, labels, targets, params, random_state, tr, te, classes) for tr, te in sub_folds)
+        try:
+            results = Parallel(n_jobs=n_jobs)(
+                delayed(_fit_fold)(texts, labels, targets, params, random_state, tr, te, classes) for tr, te in sub_folds)
+        except ValueError:  # too few sentences for these settings (min_df 2 leaves no n-gram): no point here
+            continue
         tested = np.concatenate([te for _, te in sub_folds])
         for test, p in results:
             proba[test] = p

@@ -186,11 +186,13 @@ class Cues:
     """Stance-cue terms of a (folded) text, negation-aware: each cue phrase of a stance (``cues``) found in the text
     gives the term ``cue: <stance>``, or ``cue: not <stance>`` when a ``negators`` word or phrase stands in the same
     clause within ``window`` characters before it ("refused to condemn", "stopped short of condemning", "did not
-    welcome"). The lists are data (``stance/cues.csv``), saved in ``model.npz`` with the model that uses them.
+    welcome"); a text without any cue gives ``cue: none``. The lists are data (``stance/cues.csv``), saved in ``model.npz`` with the model that uses them.
 
     >>> c = Cues({"condemn": ["condemn"], "support": ["welcom"]}, ["not", "refused"])
     >>> c.terms("actor condemned it, but did not welcome the plan; actor refused to condemn.")
     ['cue: condemn', 'cue: not support', 'cue: not condemn']
+    >>> c.terms("actor met actor.")
+    ['cue: none']
     """
 
     def __init__(self, cues: dict, negators=(), window: int = 40, scope: int = 2, prep=None):
@@ -222,7 +224,7 @@ class Cues:
             before = before[ends[-1]:] if ends else before
             negated = self._negator is not None and self._negator.search(before) is not None
             out.append(f"cue: not {stance}" if negated else f"cue: {stance}")
-        return out
+        return out or ["cue: none"]
 
     def mark(self, text: str) -> str:
         """``text`` with the ``scope`` words after a negator (within its clause) written ``not_<word>``; the role
