@@ -14,14 +14,17 @@ routing) and scores with numpy alone: no scikit-learn, no scipy, no pickle. Its 
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import math
 import re
+from functools import lru_cache
+from importlib import resources
 
 import numpy as np
 
-__all__ = ["Masker", "ROLE", "DEFAULT_PARAMS", "FEATURES", "fold", "normalise_target", "normalise_targets", "documents", "route",
+__all__ = ["Masker", "ROLE", "Cues", "cue_lists", "DEFAULT_PARAMS", "FEATURES", "fold", "normalise_target", "normalise_targets", "documents", "route",
            "build_pipeline", "TargetPipelines", "CompactModel", "Scorer", "scale",
            "fit_temperature"]
 
@@ -33,6 +36,8 @@ DEFAULT_PARAMS = {
     "min_df": 1,
     "sublinear_tf": True,
     "mask_actors": False,
+    "cues": False,
+    "negation": False,
 }
 FEATURES = ("word", "char", "word+char")
 FORMAT = 3  # model.npz: every model's arrays plus a JSON layout (format 1 and 2 were joblib pickles)
@@ -56,6 +61,7 @@ _CAPITALISED = re.compile(r"[A-Z][\w'’-]*")
 _RUN = re.compile(r"[A-Z][\w'’-]*(?:[ \t]+(?:[A-Z][\w'’-]*|(?:al|bin|ibn|de|van|von|der|da|el)(?=[ \t]+[A-Z])))*")
 _ROLES = re.compile(r"\x00(?:[\s,]*(?:and|&)?[\s]*\x00)*")  # adjacent masks (and "X and Y") read as one role token
 _MARK = "\x00"
+_POSSESSIVE = re.compile(ROLE + r"'s?(?!\w)")  # "ACTOR's decision": the possessive reads as one role token, ACTOR_s
 _THE = re.compile(r"(?:(?<=\s)|^)[Tt]he[ \t]+$")
 
 
@@ -84,6 +90,14 @@ class Masker:
         for alias in self.aliases:
             index.setdefault(re.match(r"\w+", alias).group(0), []).append(alias)
         self._index = {k: tuple(sorted(v, key=len, reverse=True)) for k, v in index.items()}
+        self._memo: dict[str, str] | None = None  # text -> fold(text), when remembering (training)
+
+    def remember(self) -> Masker:
+        """Keep every :meth:`fold` result in memory, so that the folds and settings of one training run mask each
+        text once (the masker :func:`stance.model.masker_for` builds for fitting does; a loaded model's does not)."""
+        if self._memo is None:
+            self._memo = {}
+        return self
 
     def __eq__(self, other) -> bool:
         return isinstance(other, Masker) and (self.aliases, self.keep) == (other.aliases, other.keep)
@@ -142,7 +156,107 @@ class Masker:
 
     def fold(self, text: str) -> str:
         """The masked, folded text the features see: :func:`fold` of the text around ``ACTOR`` tokens."""
-        return _ROLES.sub(ROLE, fold(self._marked(text)))
+        memo = self._memo
+        if memo is not None:
+            hit = memo.get(text)
+            if hit is None:
+                hit = _POSSESSIVE.sub(ROLE + "_s", _ROLES.sub(ROLE, fold(self._marked(text))))
+                if len(memo) < 500_000:
+                    memo[text] = hit
+            return hit
+        return _POSSESSIVE.sub(ROLE + "_s", _ROLES.sub(ROLE, fold(self._marked(text))))
+
+
+@lru_cache(maxsize=1)
+def cue_lists() -> dict[str, tuple[str, ...]]:
+    """``stance/cues.csv``: stance -> its cue phrases (matched as word prefixes: "condemn" finds "condemned"), and
+    ``negation`` -> the words and phrases that negate a cue after them (matched as whole words: "refused to")."""
+    out: dict[str, list[str]] = {}
+    with resources.files("stance").joinpath("cues.csv").open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            out.setdefault(row["stance"], []).append(row["cue"])
+    return {k: tuple(v) for k, v in out.items()}
+
+
+_SCOPE_WORD = re.compile(r"(?u)\b\w\w+\b")  # the word block's tokens
+_CLAUSE_END = re.compile(r"[,;:.!?()\"]|\b(?:but|while|whereas|although|though)\b")
+
+
+class Cues:
+    """Stance-cue terms of a (folded) text, negation-aware: each cue phrase of a stance (``cues``) found in the text
+    gives the term ``cue: <stance>``, or ``cue: not <stance>`` when a ``negators`` word or phrase stands in the same
+    clause within ``window`` characters before it ("refused to condemn", "stopped short of condemning", "did not
+    welcome"); a text without any cue gives ``cue: none``. The lists are data (``stance/cues.csv``), saved in ``model.npz`` with the model that uses them.
+
+    >>> c = Cues({"condemn": ["condemn"], "support": ["welcom"]}, ["not", "refused"])
+    >>> c.terms("actor condemned it, but did not welcome the plan; actor refused to condemn.")
+    ['cue: condemn', 'cue: not support', 'cue: not condemn']
+    >>> c.terms("actor met actor.")
+    ['cue: none']
+    """
+
+    def __init__(self, cues: dict, negators=(), window: int = 40, scope: int = 2, prep=None):
+        self.cues = {k: sorted(set(v)) for k, v in sorted(cues.items()) if v}
+        self.negators = sorted(set(negators))
+        self.window = int(window)
+        self.scope = int(scope)
+        self.prep = prep  # the pipeline's analyser reads raw documents: prep folds (and masks) them first
+        alt = lambda words: "|".join(map(re.escape, sorted(words, key=len, reverse=True)))  # noqa: E731
+        names = {f"c{i}": stance for i, stance in enumerate(self.cues)}
+        self._names = names
+        self._cue = re.compile(r"\b(?:" + "|".join(f"(?P<{g}>{alt(self.cues[st])})" for g, st in names.items())
+                               + ")") if names else None
+        self._negator = re.compile(r"(?<![\w'])(?:" + alt(self.negators) + r")(?![\w'])") if self.negators else None
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Cues) and self.layout() == other.layout()
+
+    def layout(self) -> dict:
+        return {"cues": self.cues, "negators": self.negators, "window": self.window, "scope": self.scope}
+
+    def terms(self, text: str) -> list[str]:
+        """The cue terms of a folded text, in order of the cues' places."""
+        out = []
+        for m in self._cue.finditer(text) if self._cue is not None else ():
+            stance = self._names[m.lastgroup]
+            before = text[max(0, m.start() - self.window): m.start()]
+            ends = [e.end() for e in _CLAUSE_END.finditer(before)]
+            before = before[ends[-1]:] if ends else before
+            negated = self._negator is not None and self._negator.search(before) is not None
+            out.append(f"cue: not {stance}" if negated else f"cue: {stance}")
+        return out or ["cue: none"]
+
+    def mark(self, text: str) -> str:
+        """``text`` with the ``scope`` words after a negator (within its clause) written ``not_<word>``; the role
+        token ``ACTOR`` stays as it is but counts. A scope of 2 words scored best in grouped CV on the default labels
+        (0.600 macro F1, against 0.599 for 3 and 0.597 for the whole clause).
+
+        >>> Cues({}, ["refused", "not"]).mark("actor refused to condemn the strikes, but did not say why.")
+        'actor refused not_to not_condemn the strikes, but did not not_say not_why.'
+        """
+        if self._negator is None:
+            return text
+        pieces, last = [], 0
+        for m in self._negator.finditer(text):
+            if m.start() < last:
+                continue
+            stop = _CLAUSE_END.search(text, m.end())
+            end = stop.start() if stop else len(text)
+            pieces.append(text[last:m.end()])
+            pieces.append(_SCOPE_WORD.sub(lambda w: w.group(0) if w.group(0).startswith(ROLE) else "not_" + w.group(0),
+                                          text[m.end():end], count=self.scope))
+            last = end
+        pieces.append(text[last:])
+        return "".join(pieces)
+
+    def __call__(self, doc) -> list[str]:
+        """The pipeline's analyser: the terms of a document (a text or a (text, target) pair), folded by ``prep``."""
+        return self.terms(self.prep(doc) if self.prep is not None else fold(doc if isinstance(doc, str) else doc[0]))
+
+    @classmethod
+    def default(cls, prep=None) -> Cues:
+        lists = cue_lists()
+        return cls({k: v for k, v in lists.items() if k != "negation"}, lists.get("negation", ()), prep=prep)
 
 
 def normalise_target(value) -> str | None:
@@ -204,6 +318,17 @@ class MaskedText:
         return self.masker.fold(doc if isinstance(doc, str) else doc[0])
 
 
+class NegatedText:
+    """The word block's input with ``negation``: the folded (and masked) text of ``prep`` with the words in a
+    negation's scope marked (:meth:`Cues.mark`), so "did not condemn" and "condemned" give different n-grams."""
+
+    def __init__(self, prep, cues: Cues):
+        self.prep, self.cues = prep, cues
+
+    def __call__(self, doc) -> str:
+        return self.cues.mark(self.prep(doc))
+
+
 def _target_terms(doc) -> list[str]:
     """The target block's one feature: the document's target value, if any."""
     return [] if isinstance(doc, str) or doc[1] is None else [doc[1]]
@@ -225,11 +350,15 @@ def build_pipeline(params: dict | None = None, random_state: int = 0, with_targe
     parts = []
     prep = MaskedText(masker if masker is not None else Masker()) if p.get("mask_actors") else _text
     if "word" in p["features"].split("+"):
-        parts.append(("word", TfidfVectorizer(preprocessor=prep, ngram_range=tuple(p["word_ngrams"]),
+        parts.append(("word", TfidfVectorizer(preprocessor=NegatedText(prep, Cues.default()) if p.get("negation")
+                                              else prep, ngram_range=tuple(p["word_ngrams"]),
                                               min_df=p["min_df"], sublinear_tf=p["sublinear_tf"])))
     if "char" in p["features"].split("+"):
         parts.append(("char", TfidfVectorizer(preprocessor=prep, analyzer="char_wb",
                                               ngram_range=tuple(p["char_ngrams"]), min_df=p["min_df"],
+                                              sublinear_tf=p["sublinear_tf"])))
+    if p.get("cues"):
+        parts.append(("cues", TfidfVectorizer(analyzer=Cues.default(prep), lowercase=False,
                                               sublinear_tf=p["sublinear_tf"])))
     if with_target:
         parts.append(("target", TfidfVectorizer(analyzer=_target_terms, lowercase=False)))
@@ -287,6 +416,16 @@ def _char_wb(word: str, lo: int, hi: int) -> list[str]:
     return out
 
 
+class _Preprocessed:
+    """A vectoriser seen with another preprocessor (a :class:`NegatedText`'s inner one), for reading its settings."""
+
+    def __init__(self, vec, preprocessor):
+        self._vec, self.preprocessor = vec, preprocessor
+
+    def __getattr__(self, name):
+        return getattr(self._vec, name)
+
+
 class CompactModel:
     """Arrays that reproduce one fitted ``Pipeline(FeatureUnion(TfidfVectorizer...), LogisticRegression)``."""
 
@@ -306,10 +445,16 @@ class CompactModel:
         """Read the arrays out of a fitted pipeline built by :func:`build_pipeline`."""
         parts, offset, masker = [], 0, None
         for name, vec in pipeline.named_steps["features"].transformer_list:
+            negation = None
+            if isinstance(vec.preprocessor, NegatedText):
+                vec, negation = _Preprocessed(vec, vec.preprocessor.prep), vec.preprocessor.cues
             if isinstance(vec.preprocessor, MaskedText):
                 masker = vec.preprocessor.masker
+            cues = None
             if vec.analyzer is _target_terms:
                 analyzer = "target"
+            elif isinstance(vec.analyzer, Cues):
+                analyzer, cues = "cues", vec.analyzer
             elif (vec.preprocessor is _text or isinstance(vec.preprocessor, MaskedText)) and vec.analyzer in ("word", "char_wb") and (
                     vec.analyzer != "word" or vec.token_pattern == _TOKEN.pattern):
                 analyzer = vec.analyzer
@@ -319,7 +464,7 @@ class CompactModel:
                 raise ValueError(f"feature block {name!r} has settings the numpy scorer does not reproduce")
             parts.append({"name": name, "analyzer": analyzer, "ngram_range": tuple(vec.ngram_range),
                           "sublinear_tf": bool(vec.sublinear_tf), "vocabulary": dict(vec.vocabulary_),
-                          "idf": np.asarray(vec.idf_, dtype=np.float64), "offset": offset})
+                          "idf": np.asarray(vec.idf_, dtype=np.float64), "offset": offset, "cues": cues, "negation": negation})
             offset += len(vec.idf_)
         clf = pipeline.named_steps["classifier"]
         return cls(clf.classes_, clf.coef_, clf.intercept_, parts, masker)
@@ -336,7 +481,10 @@ class CompactModel:
             sep = next(chr(c) for c in range(1, 0x110000) if not any(chr(c) in t for t in terms))
             layout["parts"].append({"name": part["name"], "analyzer": part["analyzer"],
                                     "ngram_range": list(part["ngram_range"]), "sublinear_tf": part["sublinear_tf"],
-                                    "offset": part["offset"], "sep": sep})
+                                    "offset": part["offset"], "sep": sep,
+                                    **({"cues": part["cues"].layout()} if part.get("cues") is not None else {}),
+                                    **({"negation": part["negation"].layout()} if part.get("negation") is not None
+                                       else {})})
             out[f"{prefix}p{j}.idf"] = part["idf"]
             out[f"{prefix}p{j}.terms"] = np.frombuffer(sep.join(terms).encode("utf-8"), dtype=np.uint8)
         return layout, out
@@ -352,7 +500,9 @@ class CompactModel:
                 raise ValueError(f"block {p['name']!r}: {len(terms)} terms for {len(idf)} idf weights")
             parts.append({"name": p["name"], "analyzer": p["analyzer"], "ngram_range": tuple(p["ngram_range"]),
                           "sublinear_tf": bool(p["sublinear_tf"]), "vocabulary": dict(zip(terms, range(len(terms)))),
-                          "idf": idf, "offset": int(p["offset"])})
+                          "idf": idf, "offset": int(p["offset"]),
+                          "cues": Cues(**p["cues"]) if p["analyzer"] == "cues" else None,
+                          "negation": Cues(**p["negation"]) if p.get("negation") else None})
         mask = layout.get("mask")
         masker = None if mask is None else Masker(mask["aliases"], mask["keep"])
         return cls(layout["classes"], arrays[f"{prefix}coef"], arrays[f"{prefix}intercept"], parts, masker)
@@ -363,6 +513,8 @@ class CompactModel:
         vocab = part["vocabulary"]
         if part["analyzer"] == "target":
             return [[vocab[target]]] if target is not None and target in vocab else []
+        if part["analyzer"] == "cues":
+            return [[j for j in map(vocab.get, part["cues"].terms(text)) if j is not None]]
         lo, hi = part["ngram_range"]
         if part["analyzer"] == "word":
             tokens = _TOKEN.findall(text)
@@ -388,7 +540,8 @@ class CompactModel:
         folded = [fold(t) for t in texts] if self.masker is None else [self.masker.fold(t) for t in texts]
         for k, part in enumerate(self.parts):
             pieces, sizes = [], []
-            for text, target in zip(folded, targets):
+            marked = [part["negation"].mark(t) for t in folded] if part.get("negation") is not None else folded
+            for text, target in zip(marked, targets):
                 found = self._columns(k, part, text, target)
                 pieces.extend(found)
                 sizes.append(sum(map(len, found)))
@@ -446,7 +599,7 @@ class CompactModel:
         if getattr(self, "_names", None) is None:
             names = np.empty(self.width, dtype=object)
             for part in self.parts:
-                wrap = {"word": "{}", "char_wb": "‹{}›", "target": "target={}"}[part["analyzer"]]
+                wrap = {"word": "{}", "char_wb": "‹{}›", "target": "target={}", "cues": "[{}]"}[part["analyzer"]]
                 for term, j in part["vocabulary"].items():
                     names[part["offset"] + j] = wrap.format(term)
             self._names = names

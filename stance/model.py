@@ -85,21 +85,22 @@ _KEEP_KINDS = ("not_a_name", "pronoun", "title_pronoun", "speech_verb", "judgeme
 
 def masker_for(registry: Registry | None) -> Masker:
     """The actor masker for a registry (its names and aliases; capitalisation alone without one), keeping the function
-    words of ``holder_words.csv`` (the kinds in ``_KEEP_KINDS``). Built once per registry."""
-    key = id(registry)
-    hit = _MASKERS.get(key)
-    if hit is not None and hit[0] is registry:
-        return hit[1]
+    words of ``holder_words.csv`` (the kinds in ``_KEEP_KINDS``). Built once per registry content in a process (a
+    cross-validation worker receives a copy of the registry with every fold) and remembering what it masked
+    (:meth:`Masker.remember`), so each training text is masked once per process."""
+    aliases = () if registry is None else tuple(x for a in registry.actors.values() for x in (a.name, *a.aliases))
+    hit = _MASKERS.get(aliases)
+    if hit is not None:
+        return hit
     import csv
     import io
     from importlib import resources
 
     rows = csv.DictReader(io.StringIO(resources.files("stance").joinpath("holder_words.csv").read_text("utf-8")))
     keep = [r["word"] for r in rows if r["kind"] in _KEEP_KINDS]
-    aliases = [] if registry is None else [x for a in registry.actors.values() for x in (a.name, *a.aliases)]
-    masker = Masker(aliases, keep)
+    masker = Masker(aliases, keep).remember()
     _MASKERS.clear()
-    _MASKERS[key] = (registry, masker)
+    _MASKERS[aliases] = masker
     return masker
 
 
@@ -128,7 +129,9 @@ class StanceClassifier:
 
     Every parameter is keyword-only and mirrors a ``stance train`` setting: ``features`` ("word", "char" or
     "word+char"), ``word_ngrams`` and ``char_ngrams`` (low, high), ``C`` (> 0), ``min_df`` (a count >= 1 or a share
-    in (0, 1]), ``sublinear_tf``, ``random_state``; ``per_target`` fits a model per target value (see :meth:`fit`),
+    in (0, 1]), ``sublinear_tf``, ``mask_actors`` (actor mentions read as ``ACTOR``), ``cues`` (negation-aware
+    stance-cue terms of ``stance/cues.csv`` beside the n-grams), ``negation`` (the two words after a negator read as
+    ``not_<word>`` in the word n-grams), ``random_state``; ``per_target`` fits a model per target value (see :meth:`fit`),
     which ``stance train --target-column`` chooses by cross-validation. They are checked when fitting.
 
     It follows scikit-learn's estimator protocol (``get_params``/``set_params`` from the signature, ``fit``,
@@ -150,7 +153,7 @@ class StanceClassifier:
     registry: Registry | None = None
 
     def __init__(self, *, features="word+char", word_ngrams=(1, 2), char_ngrams=(2, 5), C=3.0, min_df=1,
-                 sublinear_tf=True, mask_actors=False, per_target=False, random_state=0):
+                 sublinear_tf=True, mask_actors=False, cues=False, negation=False, per_target=False, random_state=0):
         self.features = features
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams
@@ -158,6 +161,8 @@ class StanceClassifier:
         self.min_df = min_df
         self.sublinear_tf = sublinear_tf
         self.mask_actors = mask_actors
+        self.cues = cues
+        self.negation = negation
         self.per_target = per_target
         self.random_state = random_state
 
@@ -207,7 +212,7 @@ class StanceClassifier:
         m = p["min_df"]
         if isinstance(m, bool) or not ((isinstance(m, Integral) and m >= 1) or (isinstance(m, Real) and 0 < m <= 1)):
             raise ValueError(f"min_df must be a count >= 1 or a share in (0, 1], not {m!r}")
-        for name in ("sublinear_tf", "mask_actors", "per_target"):
+        for name in ("sublinear_tf", "mask_actors", "cues", "negation", "per_target"):
             if not isinstance(p[name], (bool, np.bool_)):
                 raise ValueError(f"{name} must be True or False, not {p[name]!r}")
         if p["random_state"] is not None and (isinstance(p["random_state"], bool)
@@ -237,21 +242,25 @@ class StanceClassifier:
         p = self._checked_params()
         settings = {k: v for k, v in p.items() if k not in ("per_target", "random_state")}
         with_target = any(t is not None for t in targets)
-        masker = masker_for(self.registry) if p["mask_actors"] else None
-        fallback = build_pipeline(settings, p["random_state"], with_target, masker).fit(list(zip(texts, targets)), labels)
-        pipeline = fallback
-        if p["per_target"]:
-            pipes = {}
-            known = {t for t in targets if t is not None}
-            for target, rows in sorted(route(targets, known).items(), key=lambda kv: str(kv[0])):
-                y = [labels[i] for i in rows]
-                if target is None or len(set(y)) < 2:
-                    continue
-                try:
-                    pipes[target] = build_pipeline(settings, p["random_state"], masker=masker).fit([texts[i] for i in rows], y)
-                except ValueError:  # no n-gram to learn from in this target's texts: the fallback scores them
-                    continue
-            pipeline = TargetPipelines(fallback, pipes)
+        import sklearn.linear_model  # noqa: F401 - loads scipy's BLAS first: threadpool_limits limits loaded ones
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(limits=1):  # one BLAS/OpenMP thread per fit: several times faster on a shared machine
+            masker = masker_for(self.registry) if p["mask_actors"] else None
+            fallback = build_pipeline(settings, p["random_state"], with_target, masker).fit(list(zip(texts, targets)), labels)
+            pipeline = fallback
+            if p["per_target"]:
+                pipes = {}
+                known = {t for t in targets if t is not None}
+                for target, rows in sorted(route(targets, known).items(), key=lambda kv: str(kv[0])):
+                    y = [labels[i] for i in rows]
+                    if target is None or len(set(y)) < 2:
+                        continue
+                    try:
+                        pipes[target] = build_pipeline(settings, p["random_state"], masker=masker).fit([texts[i] for i in rows], y)
+                    except ValueError:  # no n-gram to learn from in this target's texts: the fallback scores them
+                        continue
+                pipeline = TargetPipelines(fallback, pipes)
         self._pipeline, self._pipeline_file = pipeline, None
         self._set_scorer(Scorer.from_pipeline(pipeline))
         self.target_column_ = target_column

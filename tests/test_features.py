@@ -18,7 +18,8 @@ def _seed_sentences() -> list[str]:
     {},  # the default: word (1, 2) + char_wb (2, 5), sublinear tf
     {"features": "word", "word_ngrams": (1, 3), "sublinear_tf": False, "min_df": 2},
     {"features": "char", "char_ngrams": (3, 6), "C": 0.3},
-], ids=["word+char", "word", "char"])
+    {"features": "word", "min_df": 2, "cues": True},  # the searched start: stance-cue terms beside the words
+], ids=["word+char", "word", "char", "word+cues"])
 def test_compact_path_equals_the_pipeline_on_every_seed_sentence(params, registry, tmp_path):
     from stance.corpus import load_project
 
@@ -114,6 +115,19 @@ def test_masked_model_scorer_equals_the_pipeline_and_names_do_not_matter(registr
     assert np.abs(StanceClassifier.load(tmp_path / "m").predict_proba(texts) - reference).max() < 1e-9
     a, b = clf.predict_proba(["Japan condemned Iran's missile test.", "Kenya condemned Brazil's missile test."])
     assert np.abs(a - b).max() < 1e-12  # registered names are one token, whoever they are
+
+
+def test_cue_terms_are_negation_aware_within_a_clause_and_read_from_cues_csv():
+    from stance.features import Cues, cue_lists
+
+    cues = Cues.default()
+    assert set(cue_lists()) >= {"condemn", "support", "hedge", "negation"}
+    assert cues.terms("actor condemned the strikes.") == ["cue: condemn"]
+    assert cues.terms("actor refused to condemn actor.") == ["cue: not condemn"]
+    assert cues.terms("actor did not welcome the plan.") == ["cue: not support"]
+    assert cues.terms("actor stopped short of condemning actor.") == ["cue: hedge", "cue: not condemn"]
+    # a negation in another clause does not reach the cue
+    assert cues.terms("actor did not attend, but condemned the strikes.") == ["cue: condemn"]
 
 
 def test_temperature_scaling_is_saved_and_applied_by_the_scorer(tmp_path):

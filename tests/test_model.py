@@ -139,7 +139,7 @@ def test_parameters_are_keyword_only_validated_and_derived_from_the_signature():
     with pytest.raises(TypeError):
         StanceClassifier("word")
     assert set(StanceClassifier().get_params()) == {"features", "word_ngrams", "char_ngrams", "C", "min_df",
-                                                    "sublinear_tf", "mask_actors", "per_target", "random_state"}
+                                                    "sublinear_tf", "mask_actors", "cues", "negation", "per_target", "random_state"}
     texts, labels = map(list, zip(*TINY))
     for bad in ({"features": "words"}, {"features": "char+word+x"}, {"C": 0}, {"C": "3"}, {"min_df": 0},
                 {"word_ngrams": (2, 1)}, {"char_ngrams": 3}, {"per_target": "yes"}, {"sublinear_tf": 1}):
