@@ -86,10 +86,11 @@ class Registry:
             m = _WORD_CHAR.match(alias)
             key = re.match(r"\w+", alias).group(0) if m else alias[0]
             index.setdefault(key, []).append(alias)
-        # one alias: compared in place; several: one small pattern, longest first, so a failed word costs one call
-        # (compiled on first use: most first words never occur in a given text, and start-up time matters)
-        self._index: dict[str, str | tuple[str, ...] | re.Pattern] = {
-            key: found[0] if len(found) == 1 else tuple(sorted(found, key=len, reverse=True))
+        # one alias: compared in place; several: their lengths, longest first, and the set of them, so a word costs
+        # one slice and one set lookup per distinct length (no regex to compile: start-up time matters)
+        self._index: dict[str, str | tuple[tuple[int, ...], frozenset[str]]] = {
+            key: found[0] if len(found) == 1 else (tuple(sorted({len(a) for a in found}, reverse=True)),
+                                                   frozenset(found))
             for key, found in index.items()}
         # Where a mention may start: a word opening with A-Z or a digit, or one of the few other first words
         # ("the Kremlin", "@handle"); other words are skipped by the regex engine rather than looked up.
@@ -250,13 +251,17 @@ class Registry:
                 if not text.startswith(found, start) or stop < size and _WORD_CHAR.match(text, stop):
                     continue
                 alias = found
-            else:
-                if type(found) is tuple:
-                    found = index[m.group(0)] = re.compile("(?:" + "|".join(map(re.escape, found)) + r")(?!\w)")
-                hit = found.match(text, start)
-                if hit is None:
+            else:  # the longest alias that is written here and not followed by a word character
+                lengths, names = found
+                for n in lengths:
+                    stop = start + n
+                    if stop > size or stop < size and (text[stop].isalnum() or text[stop] == "_"):
+                        continue  # (str.isalnum() or "_" is what \w matches)
+                    alias = text[start:stop]
+                    if alias in names:
+                        break
+                else:
                     continue
-                alias, stop = hit.group(0), hit.end()
             out.append(Mention(start, stop, by_alias[alias], alias))
             end = stop
         return out

@@ -83,7 +83,12 @@ class Masker:
         index: dict[str, list[str]] = {}
         for alias in self.aliases:
             index.setdefault(re.match(r"\w+", alias).group(0), []).append(alias)
-        self._index = {k: tuple(sorted(v, key=len, reverse=True)) for k, v in index.items()}
+        # an alias's first word -> the lengths of its aliases, longest first, and the set of them (as in
+        # stance.actors.Registry); only words that can be first words are visited: capitalised ones and the few others
+        self._index = {k: (tuple(sorted({len(a) for a in v}, reverse=True)), frozenset(v)) for k, v in index.items()}
+        others = sorted((k for k in index if not re.match(r"[A-Z0-9]", k)), key=len, reverse=True)
+        self._scan = re.compile(r"(?<![\w.])(?:[A-Z0-9]\w*" + "".join("|" + re.escape(k) + r"(?!\w)" for k in others)
+                                + ")")
 
     def __eq__(self, other) -> bool:
         return isinstance(other, Masker) and (self.aliases, self.keep) == (other.aliases, other.keep)
@@ -96,32 +101,39 @@ class Masker:
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """The ``[start, end)`` spans of the mentions the masker replaces, in order."""
-        out, end, size = [], 0, len(text)
-        for m in _WORD.finditer(text):
+        out, end, size, index = [], 0, len(text), self._index
+        for m in self._scan.finditer(text):
+            found = index.get(m.group(0))
+            if found is None:
+                continue
             start = m.start()
             if start < end:
                 continue
-            for alias in self._index.get(m.group(0), ()):
-                stop = start + len(alias)
-                if text.startswith(alias, start) and not (stop < size and (text[stop].isalnum() or text[stop] == "_")):
+            for n in found[0]:  # the longest alias written here and not followed by a word character
+                stop = start + n
+                if stop <= size and not (stop < size and (text[stop].isalnum() or text[stop] == "_")) \
+                        and text[start:stop] in found[1]:
                     out.append((start, stop))
                     end = stop
                     break
-        names, last = [], 0
+        names, last, keep = [], 0, self._keep
+        lead = size - len(text.lstrip(" \t\"'“‘(["))  # a run starting at or before this is at the start of the text
         for a, b in [*out, (size, size)]:
             for run in _RUN.finditer(text, last, a):
-                words = [(w.start(), w.end()) for w in _CAPITALISED.finditer(text, run.start(), run.end())]
-                while words and text[words[0][0]:words[0][1]].lower().rstrip("'’s") in self._keep \
-                        or words and text[words[0][0]:words[0][1]].lower() in self._keep:
+                if " " in run.group(0) or "\t" in run.group(0):
+                    words = [(w.start(), w.end()) for w in _CAPITALISED.finditer(text, run.start(), run.end())]
+                else:  # one word: the run itself
+                    words = [run.span()]
+                while words and text[words[0][0]:words[0][1]].lower().rstrip("'’s") in keep \
+                        or words and text[words[0][0]:words[0][1]].lower() in keep:
                     words.pop(0)
-                while words and text[words[-1][0]:words[-1][1]].lower() in self._keep:
+                while words and text[words[-1][0]:words[-1][1]].lower() in keep:
                     words.pop()
                 if not words:
                     continue
                 first = words[0][0]
-                if not text[:first].strip(" \t\"'“‘(["):  # at the start of the text: only a run of two words or more
-                    if len(words) < 2:
-                        continue
+                if first <= lead and len(words) < 2:  # at the start of the text: only a run of two words or more
+                    continue
                 names.append((first, words[-1][1]))
             last = b
         return sorted(out + names)
