@@ -66,6 +66,33 @@ class Mention(NamedTuple):
 
 
 _WORD_CHAR = re.compile(r"\w")
+_NEXT_WORD = re.compile(r"\W*(\w+)")
+
+
+def _by_next_word(aliases: list[str], skip: int) -> dict[str, tuple[tuple[int, ...], frozenset[str]]]:
+    """Aliases that share a first word (``skip`` characters long), by their second word ("" for none): each
+    group's lengths, longest first, and the set of its aliases."""
+    groups: dict[str, list[str]] = {}
+    for alias in aliases:
+        m = _NEXT_WORD.match(alias, skip)
+        groups.setdefault(m.group(1) if m else "", []).append(alias)
+    return {w: (tuple(sorted({len(a) for a in g}, reverse=True)), frozenset(g)) for w, g in groups.items()}
+
+
+def _longest(groups: dict, text: str, start: int, after: int) -> int:
+    """The end of the longest alias of ``groups`` (:func:`_by_next_word`) written at ``start`` and not followed by a
+    word character, or -1; ``after``: where the first word ends in ``text``. Only the aliases whose second word is
+    the text's next word, and those without one, can be written there."""
+    nxt = _NEXT_WORD.match(text, after)
+    size = len(text)
+    for group in (groups.get(nxt.group(1)) if nxt is not None else None, groups.get("")):
+        if group is not None:
+            for n in group[0]:
+                stop = start + n  # str.isalnum() or "_" is what \w matches
+                if stop <= size and not (stop < size and (text[stop].isalnum() or text[stop] == "_")) \
+                        and text[start:stop] in group[1]:
+                    return stop
+    return -1
 
 
 class Registry:
@@ -86,12 +113,10 @@ class Registry:
             m = _WORD_CHAR.match(alias)
             key = re.match(r"\w+", alias).group(0) if m else alias[0]
             index.setdefault(key, []).append(alias)
-        # one alias: compared in place; several: their lengths, longest first, and the set of them, so a word costs
-        # one slice and one set lookup per distinct length (no regex to compile: start-up time matters)
-        self._index: dict[str, str | tuple[tuple[int, ...], frozenset[str]]] = {
-            key: found[0] if len(found) == 1 else (tuple(sorted({len(a) for a in found}, reverse=True)),
-                                                   frozenset(found))
-            for key, found in index.items()}
+        # one alias: compared in place; several: grouped by their second word (:func:`_by_next_word`), so a word
+        # costs a dict lookup and a few slices (no regex to compile: start-up time matters)
+        self._index: dict[str, str | dict] = {
+            key: found[0] if len(found) == 1 else _by_next_word(found, len(key)) for key, found in index.items()}
         # Where a mention may start: a word opening with A-Z or a digit, or one of the few other first words
         # ("the Kremlin", "@handle"); other words are skipped by the regex engine rather than looked up.
         others = sorted((k for k in index if not re.match(r"[A-Z0-9]", k)), key=len, reverse=True)
@@ -251,17 +276,11 @@ class Registry:
                 if not text.startswith(found, start) or stop < size and _WORD_CHAR.match(text, stop):
                     continue
                 alias = found
-            else:  # the longest alias that is written here and not followed by a word character
-                lengths, names = found
-                for n in lengths:
-                    stop = start + n
-                    if stop > size or stop < size and (text[stop].isalnum() or text[stop] == "_"):
-                        continue  # (str.isalnum() or "_" is what \w matches)
-                    alias = text[start:stop]
-                    if alias in names:
-                        break
-                else:
+            else:
+                stop = _longest(found, text, start, m.end())
+                if stop < 0:
                     continue
+                alias = text[start:stop]
             out.append(Mention(start, stop, by_alias[alias], alias))
             end = stop
         return out

@@ -59,6 +59,35 @@ _MARK = "\x00"
 _THE = re.compile(r"(?:(?<=\s)|^)[Tt]he[ \t]+$")
 
 
+_NEXT_WORD = re.compile(r"\W*(\w+)")
+
+
+def _by_next_word(aliases: list[str], skip: int) -> dict[str, tuple[tuple[int, ...], frozenset[str]]]:
+    """Aliases that share a first word (``skip`` characters long), by their second word ("" for none): each
+    group's lengths, longest first, and the set of its aliases. (The same index as ``stance.actors``'s: this module
+    imports nothing of ours.)"""
+    groups: dict[str, list[str]] = {}
+    for alias in aliases:
+        m = _NEXT_WORD.match(alias, skip)
+        groups.setdefault(m.group(1) if m else "", []).append(alias)
+    return {w: (tuple(sorted({len(a) for a in g}, reverse=True)), frozenset(g)) for w, g in groups.items()}
+
+
+def _longest(groups: dict, text: str, start: int, after: int) -> int:
+    """The end of the longest alias of ``groups`` (:func:`_by_next_word`) written at ``start`` and not followed by a
+    word character, or -1; ``after``: where the first word ends in ``text``."""
+    nxt = _NEXT_WORD.match(text, after)
+    size = len(text)
+    for group in (groups.get(nxt.group(1)) if nxt is not None else None, groups.get("")):
+        if group is not None:
+            for n in group[0]:
+                stop = start + n  # str.isalnum() or "_" is what \w matches
+                if stop <= size and not (stop < size and (text[stop].isalnum() or text[stop] == "_")) \
+                        and text[start:stop] in group[1]:
+                    return stop
+    return -1
+
+
 class Masker:
     """Replaces actor mentions with the role token ``ACTOR`` before featurisation, so that "Japan condemned X" and
     "Kenya condemned X" give the same features.
@@ -83,9 +112,10 @@ class Masker:
         index: dict[str, list[str]] = {}
         for alias in self.aliases:
             index.setdefault(re.match(r"\w+", alias).group(0), []).append(alias)
-        # an alias's first word -> the lengths of its aliases, longest first, and the set of them (as in
-        # stance.actors.Registry); only words that can be first words are visited: capitalised ones and the few others
-        self._index = {k: (tuple(sorted({len(a) for a in v}, reverse=True)), frozenset(v)) for k, v in index.items()}
+        # an alias's first word -> its aliases by their second word, each group's lengths longest first and the set
+        # of them (as stance.actors.Registry finds mentions); only words that can be first words are visited:
+        # capitalised ones and the few others
+        self._index = {k: _by_next_word(v, len(k)) for k, v in index.items()}
         others = sorted((k for k in index if not re.match(r"[A-Z0-9]", k)), key=len, reverse=True)
         self._scan = re.compile(r"(?<![\w.])(?:[A-Z0-9]\w*" + "".join("|" + re.escape(k) + r"(?!\w)" for k in others)
                                 + ")")
@@ -109,13 +139,10 @@ class Masker:
             start = m.start()
             if start < end:
                 continue
-            for n in found[0]:  # the longest alias written here and not followed by a word character
-                stop = start + n
-                if stop <= size and not (stop < size and (text[stop].isalnum() or text[stop] == "_")) \
-                        and text[start:stop] in found[1]:
-                    out.append((start, stop))
-                    end = stop
-                    break
+            stop = _longest(found, text, start, m.end())
+            if stop >= 0:
+                out.append((start, stop))
+                end = stop
         names, last, keep = [], 0, self._keep
         lead = size - len(text.lstrip(" \t\"'“‘(["))  # a run starting at or before this is at the start of the text
         for a, b in [*out, (size, size)]:
