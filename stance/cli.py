@@ -219,6 +219,7 @@ class _Writer:
         self.fmt, self.out, self.n, self.classes = fmt, out, 0, [str(c) for c in classes]
         self.tty = out.isatty() if hasattr(out, "isatty") else False
         self.csv_safe = csv_safe
+        self._json = json.JSONEncoder(ensure_ascii=False).encode  # what json.dumps(..., ensure_ascii=False) does
         if fmt is Format.csv:
             from stance.records import CSV_COLUMNS
 
@@ -243,9 +244,9 @@ class _Writer:
 
     def write(self, rec) -> None:
         if self.fmt is Format.jsonl:
-            self.out.write(json.dumps(rec.to_dict(), ensure_ascii=False) + "\n")
+            self.out.write(self._json(rec.to_dict()) + "\n")
         elif self.fmt is Format.json:
-            self.out.write(("[\n" if self.n == 0 else ",\n") + json.dumps(rec.to_dict(), ensure_ascii=False))
+            self.out.write(("[\n" if self.n == 0 else ",\n") + self._json(rec.to_dict()))
         elif self.fmt is Format.csv:
             for row in rec.csv_rows(self.classes):
                 self._csv.writerow({k: self._cell(v) for k, v in row.items()})

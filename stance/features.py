@@ -18,6 +18,7 @@ import io
 import json
 import math
 import re
+from itertools import chain
 
 import numpy as np
 
@@ -406,8 +407,8 @@ class CompactModel:
         if part["analyzer"] == "word":
             tokens = _TOKEN.findall(text)
             grams = list(tokens) if lo == 1 else []
-            for n in range(max(lo, 2), min(hi, len(tokens)) + 1):
-                grams.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+            for n in range(max(lo, 2), min(hi, len(tokens)) + 1):  # the n-grams in order, as tokens[i : i + n]
+                grams.extend(map(" ".join, zip(*[tokens[k:] for k in range(n)])))
             get = vocab.get
             return [[j for j in map(get, grams) if j is not None]]
         cache = self._words[k]
@@ -433,7 +434,10 @@ class CompactModel:
                 sizes.append(sum(map(len, found)))
             if not pieces or not sum(sizes):
                 continue
-            col = np.concatenate([np.asarray(c, dtype=np.int64) for c in pieces])
+            if all(type(c) is list for c in pieces):  # word and target blocks: one array from every list at once
+                col = np.fromiter(chain.from_iterable(pieces), dtype=np.int64, count=sum(sizes))
+            else:
+                col = np.concatenate([np.asarray(c, dtype=np.int64) for c in pieces])
             row = np.repeat(np.arange(len(texts), dtype=np.int64), sizes)
             width = len(part["idf"])
             keys, counts = np.unique(row * width + col, return_counts=True)
