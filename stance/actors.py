@@ -67,11 +67,14 @@ class Mention(NamedTuple):
 
 _WORD_CHAR = re.compile(r"\w")
 _NEXT_WORD = re.compile(r"\W*(\w+)")
+_FIRST_WORD = re.compile(r"\w+")
 
 
 def _by_next_word(aliases: list[str], skip: int) -> dict[str, tuple[tuple[int, ...], frozenset[str]]]:
     """Aliases that share a first word (``skip`` characters long), by their second word ("" for none): each
-    group's lengths, longest first, and the set of its aliases."""
+    group's lengths, longest first, and the set of its aliases. A few aliases make one group, ""."""
+    if len(aliases) <= 8:  # few: one group, tried whatever word follows (grouping pays only for many)
+        return {"": (tuple(sorted({len(a) for a in aliases}, reverse=True)), frozenset(aliases))}
     groups: dict[str, list[str]] = {}
     for alias in aliases:
         m = _NEXT_WORD.match(alias, skip)
@@ -82,7 +85,7 @@ def _by_next_word(aliases: list[str], skip: int) -> dict[str, tuple[tuple[int, .
 def _longest(groups: dict, text: str, start: int, after: int) -> int:
     """The end of the longest alias of ``groups`` (:func:`_by_next_word`) written at ``start`` and not followed by a
     word character, or -1; ``after``: where the first word ends in ``text``. Only the aliases whose second word is
-    the text's next word, and those without one, can be written there."""
+    the text's next word, and those without one (group ""), can be written there."""
     nxt = _NEXT_WORD.match(text, after)
     size = len(text)
     for group in (groups.get(nxt.group(1)) if nxt is not None else None, groups.get("")):
@@ -110,8 +113,8 @@ class Registry:
         # word starts, so the scan looks each word up in a dict instead of trying every alias everywhere.
         index: dict[str, list[str]] = {}
         for alias in aliases:
-            m = _WORD_CHAR.match(alias)
-            key = re.match(r"\w+", alias).group(0) if m else alias[0]
+            m = _FIRST_WORD.match(alias)
+            key = m.group(0) if m else alias[0]
             index.setdefault(key, []).append(alias)
         # one alias: compared in place; several: grouped by their second word (:func:`_by_next_word`), so a word
         # costs a dict lookup and a few slices (no regex to compile: start-up time matters)

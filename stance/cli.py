@@ -17,7 +17,6 @@ from typing import Annotated, Optional
 
 import typer
 
-from stance import __version__
 from stance.errors import InputError, ModelError
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
@@ -70,6 +69,8 @@ def _warn(message: str) -> None:
 
 def _version(value: bool) -> None:
     if value:
+        from stance import __version__  # package metadata: read only when asked (start-up time)
+
         print(f"stance {__version__}")
         raise typer.Exit()
 

@@ -61,12 +61,15 @@ _THE = re.compile(r"(?:(?<=\s)|^)[Tt]he[ \t]+$")
 
 
 _NEXT_WORD = re.compile(r"\W*(\w+)")
+_FIRST_WORD = re.compile(r"\w+")
 
 
 def _by_next_word(aliases: list[str], skip: int) -> dict[str, tuple[tuple[int, ...], frozenset[str]]]:
     """Aliases that share a first word (``skip`` characters long), by their second word ("" for none): each
-    group's lengths, longest first, and the set of its aliases. (The same index as ``stance.actors``'s: this module
+    group's lengths, longest first, and the set of its aliases. A few aliases make one group, "". (The same index as ``stance.actors``'s: this module
     imports nothing of ours.)"""
+    if len(aliases) <= 8:  # few: one group, tried whatever word follows (grouping pays only for many)
+        return {"": (tuple(sorted({len(a) for a in aliases}, reverse=True)), frozenset(aliases))}
     groups: dict[str, list[str]] = {}
     for alias in aliases:
         m = _NEXT_WORD.match(alias, skip)
@@ -112,7 +115,7 @@ class Masker:
         self._keep = frozenset(self.keep)
         index: dict[str, list[str]] = {}
         for alias in self.aliases:
-            index.setdefault(re.match(r"\w+", alias).group(0), []).append(alias)
+            index.setdefault(_FIRST_WORD.match(alias).group(0), []).append(alias)
         # an alias's first word -> its aliases by their second word, each group's lengths longest first and the set
         # of them (as stance.actors.Registry finds mentions); only words that can be first words are visited:
         # capitalised ones and the few others
