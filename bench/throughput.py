@@ -2,7 +2,7 @@
 JSONL), with one and two processes, beside the bare ``pipeline.predict_proba`` on the same pre-split sentences in the
 same run.
 
-    .venv/bin/python bench/throughput.py [--model models/stance] [--size-mb 8] [--compare CHECKOUT]
+    .venv/bin/python bench/throughput.py [--model models/stance] [--size-mb 8 | --corpus FOLDER] [--compare CHECKOUT]
 
 The corpus is a folder of article-sized files made by bench/generate.py (seed paragraphs reshuffled, fixed seed).
 `stance predict` runs as a subprocess, so its figure includes start-up and writing every record. The bare figure
@@ -30,6 +30,8 @@ def main() -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", default="models/stance")
     ap.add_argument("--size-mb", type=float, default=8)
+    ap.add_argument("--corpus", type=Path, help="score this folder of .txt files instead of a generated corpus (the "
+                    "generated one repeats the seeds' 122 sentences)")
     ap.add_argument("--compare", type=Path, help="also run `stance predict` of the code in this checkout (a "
                     "before/after in one run; its output must be the same)")
     args = ap.parse_args()
@@ -41,8 +43,11 @@ def main() -> dict:
     if not (model / "metadata.json").is_file():
         sys.exit(f"bench/throughput.py: {model}: no model; run `make train` first")
     with tempfile.TemporaryDirectory() as tmp:
-        corpus = Path(tmp) / "corpus"
-        n_docs = write_folder(corpus, int(args.size_mb * 2**20))
+        if args.corpus:
+            corpus, n_docs = args.corpus, len(list(args.corpus.glob("*.txt")))
+        else:
+            corpus = Path(tmp) / "corpus"
+            n_docs = write_folder(corpus, int(args.size_mb * 2**20))
         sentences = [s.text for f in sorted(corpus.glob("*.txt")) for s in split_sentences(f.read_text("utf-8"))]
         n = len(sentences)
         pipe = joblib.load(model / "pipeline.joblib")
@@ -72,7 +77,8 @@ def main() -> dict:
                 rate = n / seconds
                 rows[f"stance predict --jobs {jobs}{label}"] = {"sentences_per_s": round(rate),
                                                                "ratio_to_bare": round(rate / bare, 3)}
-    print(f"throughput on {n} sentences in {n_docs} generated articles ({args.size_mb:g} MB)")
+    what = f"files of {args.corpus}" if args.corpus else f"generated articles ({args.size_mb:g} MB)"
+    print(f"throughput on {n} sentences in {n_docs} {what}")
     print(f"{'path (stance predict: end to end)':48s} {'sent/s':>8s} {'/ bare':>7s}")
     for name, r in rows.items():
         print(f"{name:48s} {r['sentences_per_s']:8d} {r['ratio_to_bare']:7.2f}")
