@@ -1,10 +1,11 @@
 """Cold start: wall time of `stance predict` on a one-sentence file, beside two baselines run in the same process.
 
-    .venv/bin/python bench/cold_start.py [--model models/stance] [--runs 15]
+    .venv/bin/python bench/cold_start.py [--model models/stance] [--runs 15] [--compare CHECKOUT]
 
 Baselines: `python -c "import sklearn, joblib"` (what any scikit-learn tool pays before doing anything) and a bare
 script that joblib-loads the pipeline and calls predict_proba on the sentence (what the shortest possible tool would
-do). Each command runs --runs times, alternating, after one warm-up run each (so every command finds the files in the
+do). ``--compare`` adds `stance predict` run from another checkout's code (a before/after in the same rounds). Each
+command runs --runs times, alternating, after one warm-up run each (so every command finds the files in the
 page cache). Prints a table (median, min, max, ratio to the bare script) and one JSON line.
 """
 
@@ -31,10 +32,18 @@ def stance_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "stance"]
 
 
+def checkout_command(checkout: Path) -> list[str]:
+    """`stance` as another checkout's code has it (e.g. ``git worktree add /tmp/base main``), run by this Python
+    (``-P``: the current folder's ``stance`` does not shadow it): a before/after in one run."""
+    return ["env", f"PYTHONPATH={checkout.resolve()}", sys.executable, "-P", "-c",
+            "import sys; sys.argv[0] = 'stance'; from stance.cli import main; main()"]
+
+
 def main() -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", default="models/stance")
     ap.add_argument("--runs", type=int, default=15)
+    ap.add_argument("--compare", type=Path, help="also time `stance predict` of the code in this checkout")
     args = ap.parse_args()
     model = Path(args.model)
     if not (model / "metadata.json").is_file():
@@ -50,6 +59,9 @@ def main() -> dict:
             "stance predict (one sentence)": [*stance_command(), "predict", str(sentence), "--model", str(model),
                                               "--format", "jsonl"],
         }
+        if args.compare:
+            commands[f"same, code of {args.compare.name}"] = [*checkout_command(args.compare), "predict", str(sentence),
+                                                             "--model", str(model), "--format", "jsonl"]
         times: dict[str, list[float]] = {name: [] for name in commands}
         for round_ in range(args.runs + 1):
             for name, cmd in commands.items():

@@ -66,6 +66,36 @@ class Mention(NamedTuple):
 
 
 _WORD_CHAR = re.compile(r"\w")
+_NEXT_WORD = re.compile(r"\W*(\w+)")
+_FIRST_WORD = re.compile(r"\w+")
+
+
+def _by_next_word(aliases: list[str], skip: int) -> dict[str, tuple[tuple[int, ...], frozenset[str]]]:
+    """Aliases that share a first word (``skip`` characters long), by their second word ("" for none): each
+    group's lengths, longest first, and the set of its aliases. A few aliases make one group, ""."""
+    if len(aliases) <= 8:  # few: one group, tried whatever word follows (grouping pays only for many)
+        return {"": (tuple(sorted({len(a) for a in aliases}, reverse=True)), frozenset(aliases))}
+    groups: dict[str, list[str]] = {}
+    for alias in aliases:
+        m = _NEXT_WORD.match(alias, skip)
+        groups.setdefault(m.group(1) if m else "", []).append(alias)
+    return {w: (tuple(sorted({len(a) for a in g}, reverse=True)), frozenset(g)) for w, g in groups.items()}
+
+
+def _longest(groups: dict, text: str, start: int, after: int) -> int:
+    """The end of the longest alias of ``groups`` (:func:`_by_next_word`) written at ``start`` and not followed by a
+    word character, or -1; ``after``: where the first word ends in ``text``. Only the aliases whose second word is
+    the text's next word, and those without one (group ""), can be written there."""
+    nxt = _NEXT_WORD.match(text, after)
+    size = len(text)
+    for group in (groups.get(nxt.group(1)) if nxt is not None else None, groups.get("")):
+        if group is not None:
+            for n in group[0]:
+                stop = start + n  # str.isalnum() or "_" is what \w matches
+                if stop <= size and not (stop < size and (text[stop].isalnum() or text[stop] == "_")) \
+                        and text[start:stop] in group[1]:
+                    return stop
+    return -1
 
 
 class Registry:
@@ -83,14 +113,13 @@ class Registry:
         # word starts, so the scan looks each word up in a dict instead of trying every alias everywhere.
         index: dict[str, list[str]] = {}
         for alias in aliases:
-            m = _WORD_CHAR.match(alias)
-            key = re.match(r"\w+", alias).group(0) if m else alias[0]
+            m = _FIRST_WORD.match(alias)
+            key = m.group(0) if m else alias[0]
             index.setdefault(key, []).append(alias)
-        # one alias: compared in place; several: one small pattern, longest first, so a failed word costs one call
-        # (compiled on first use: most first words never occur in a given text, and start-up time matters)
-        self._index: dict[str, str | tuple[str, ...] | re.Pattern] = {
-            key: found[0] if len(found) == 1 else tuple(sorted(found, key=len, reverse=True))
-            for key, found in index.items()}
+        # one alias: compared in place; several: grouped by their second word (:func:`_by_next_word`), so a word
+        # costs a dict lookup and a few slices (no regex to compile: start-up time matters)
+        self._index: dict[str, str | dict] = {
+            key: found[0] if len(found) == 1 else _by_next_word(found, len(key)) for key, found in index.items()}
         # Where a mention may start: a word opening with A-Z or a digit, or one of the few other first words
         # ("the Kremlin", "@handle"); other words are skipped by the regex engine rather than looked up.
         others = sorted((k for k in index if not re.match(r"[A-Z0-9]", k)), key=len, reverse=True)
@@ -266,12 +295,10 @@ class Registry:
                     continue
                 alias = found
             else:
-                if type(found) is tuple:
-                    found = index[m.group(0)] = re.compile("(?:" + "|".join(map(re.escape, found)) + r")(?!\w)")
-                hit = found.match(text, start)
-                if hit is None:
+                stop = _longest(found, text, start, m.end())
+                if stop < 0:
                     continue
-                alias, stop = hit.group(0), hit.end()
+                alias = text[start:stop]
             out.append(Mention(start, stop, by_alias[alias], alias))
             end = stop
         return out

@@ -17,7 +17,6 @@ from typing import Annotated, Optional
 
 import typer
 
-from stance import __version__
 from stance.errors import InputError, ModelError
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
@@ -70,6 +69,8 @@ def _warn(message: str) -> None:
 
 def _version(value: bool) -> None:
     if value:
+        from stance import __version__  # package metadata: read only when asked (start-up time)
+
         print(f"stance {__version__}")
         raise typer.Exit()
 
@@ -265,6 +266,7 @@ class _Writer:
         self.fmt, self.out, self.n, self.classes = fmt, out, 0, [str(c) for c in classes]
         self.tty = out.isatty() if hasattr(out, "isatty") else False
         self.csv_safe = csv_safe
+        self._json = json.JSONEncoder(ensure_ascii=False).encode  # what json.dumps(..., ensure_ascii=False) does
         if fmt is Format.csv:
             from stance.records import CSV_COLUMNS
 
@@ -289,9 +291,9 @@ class _Writer:
 
     def write(self, rec) -> None:
         if self.fmt is Format.jsonl:
-            self.out.write(json.dumps(rec.to_dict(), ensure_ascii=False) + "\n")
+            self.out.write(self._json(rec.to_dict()) + "\n")
         elif self.fmt is Format.json:
-            self.out.write(("[\n" if self.n == 0 else ",\n") + json.dumps(rec.to_dict(), ensure_ascii=False))
+            self.out.write(("[\n" if self.n == 0 else ",\n") + self._json(rec.to_dict()))
         elif self.fmt is Format.csv:
             for row in rec.csv_rows(self.classes):
                 self._csv.writerow({k: self._cell(v) for k, v in row.items()})

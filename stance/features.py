@@ -21,6 +21,7 @@ import math
 import re
 from functools import lru_cache
 from importlib import resources
+from itertools import chain
 
 import numpy as np
 
@@ -65,6 +66,38 @@ _POSSESSIVE = re.compile(ROLE + r"'s?(?!\w)")  # "ACTOR's decision": the possess
 _THE = re.compile(r"(?:(?<=\s)|^)[Tt]he[ \t]+$")
 
 
+_NEXT_WORD = re.compile(r"\W*(\w+)")
+_FIRST_WORD = re.compile(r"\w+")
+
+
+def _by_next_word(aliases: list[str], skip: int) -> dict[str, tuple[tuple[int, ...], frozenset[str]]]:
+    """Aliases that share a first word (``skip`` characters long), by their second word ("" for none): each
+    group's lengths, longest first, and the set of its aliases. A few aliases make one group, "". (The same index as ``stance.actors``'s: this module
+    imports nothing of ours.)"""
+    if len(aliases) <= 8:  # few: one group, tried whatever word follows (grouping pays only for many)
+        return {"": (tuple(sorted({len(a) for a in aliases}, reverse=True)), frozenset(aliases))}
+    groups: dict[str, list[str]] = {}
+    for alias in aliases:
+        m = _NEXT_WORD.match(alias, skip)
+        groups.setdefault(m.group(1) if m else "", []).append(alias)
+    return {w: (tuple(sorted({len(a) for a in g}, reverse=True)), frozenset(g)) for w, g in groups.items()}
+
+
+def _longest(groups: dict, text: str, start: int, after: int) -> int:
+    """The end of the longest alias of ``groups`` (:func:`_by_next_word`) written at ``start`` and not followed by a
+    word character, or -1; ``after``: where the first word ends in ``text``."""
+    nxt = _NEXT_WORD.match(text, after)
+    size = len(text)
+    for group in (groups.get(nxt.group(1)) if nxt is not None else None, groups.get("")):
+        if group is not None:
+            for n in group[0]:
+                stop = start + n  # str.isalnum() or "_" is what \w matches
+                if stop <= size and not (stop < size and (text[stop].isalnum() or text[stop] == "_")) \
+                        and text[start:stop] in group[1]:
+                    return stop
+    return -1
+
+
 class Masker:
     """Replaces actor mentions with the role token ``ACTOR`` before featurisation, so that "Japan condemned X" and
     "Kenya condemned X" give the same features.
@@ -88,8 +121,14 @@ class Masker:
         self._keep = frozenset(self.keep)
         index: dict[str, list[str]] = {}
         for alias in self.aliases:
-            index.setdefault(re.match(r"\w+", alias).group(0), []).append(alias)
-        self._index = {k: tuple(sorted(v, key=len, reverse=True)) for k, v in index.items()}
+            index.setdefault(_FIRST_WORD.match(alias).group(0), []).append(alias)
+        # an alias's first word -> its aliases by their second word, each group's lengths longest first and the set
+        # of them (as stance.actors.Registry finds mentions); only words that can be first words are visited:
+        # capitalised ones and the few others
+        self._index = {k: _by_next_word(v, len(k)) for k, v in index.items()}
+        others = sorted((k for k in index if not re.match(r"[A-Z0-9]", k)), key=len, reverse=True)
+        self._scan = re.compile(r"(?<![\w.])(?:[A-Z0-9]\w*" + "".join("|" + re.escape(k) + r"(?!\w)" for k in others)
+                                + ")")
         self._memo: dict[str, str] | None = None  # text -> fold(text), when remembering (training)
 
     def remember(self) -> Masker:
@@ -110,32 +149,36 @@ class Masker:
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """The ``[start, end)`` spans of the mentions the masker replaces, in order."""
-        out, end, size = [], 0, len(text)
-        for m in _WORD.finditer(text):
+        out, end, size, index = [], 0, len(text), self._index
+        for m in self._scan.finditer(text):
+            found = index.get(m.group(0))
+            if found is None:
+                continue
             start = m.start()
             if start < end:
                 continue
-            for alias in self._index.get(m.group(0), ()):
-                stop = start + len(alias)
-                if text.startswith(alias, start) and not (stop < size and (text[stop].isalnum() or text[stop] == "_")):
-                    out.append((start, stop))
-                    end = stop
-                    break
-        names, last = [], 0
+            stop = _longest(found, text, start, m.end())
+            if stop >= 0:
+                out.append((start, stop))
+                end = stop
+        names, last, keep = [], 0, self._keep
+        lead = size - len(text.lstrip(" \t\"'“‘(["))  # a run starting at or before this is at the start of the text
         for a, b in [*out, (size, size)]:
             for run in _RUN.finditer(text, last, a):
-                words = [(w.start(), w.end()) for w in _CAPITALISED.finditer(text, run.start(), run.end())]
-                while words and text[words[0][0]:words[0][1]].lower().rstrip("'’s") in self._keep \
-                        or words and text[words[0][0]:words[0][1]].lower() in self._keep:
+                if " " in run.group(0) or "\t" in run.group(0):
+                    words = [(w.start(), w.end()) for w in _CAPITALISED.finditer(text, run.start(), run.end())]
+                else:  # one word: the run itself
+                    words = [run.span()]
+                while words and text[words[0][0]:words[0][1]].lower().rstrip("'’s") in keep \
+                        or words and text[words[0][0]:words[0][1]].lower() in keep:
                     words.pop(0)
-                while words and text[words[-1][0]:words[-1][1]].lower() in self._keep:
+                while words and text[words[-1][0]:words[-1][1]].lower() in keep:
                     words.pop()
                 if not words:
                     continue
                 first = words[0][0]
-                if not text[:first].strip(" \t\"'“‘(["):  # at the start of the text: only a run of two words or more
-                    if len(words) < 2:
-                        continue
+                if first <= lead and len(words) < 2:  # at the start of the text: only a run of two words or more
+                    continue
                 names.append((first, words[-1][1]))
             last = b
         return sorted(out + names)
@@ -519,8 +562,8 @@ class CompactModel:
         if part["analyzer"] == "word":
             tokens = _TOKEN.findall(text)
             grams = list(tokens) if lo == 1 else []
-            for n in range(max(lo, 2), min(hi, len(tokens)) + 1):
-                grams.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+            for n in range(max(lo, 2), min(hi, len(tokens)) + 1):  # the n-grams in order, as tokens[i : i + n]
+                grams.extend(map(" ".join, zip(*[tokens[k:] for k in range(n)])))
             get = vocab.get
             return [[j for j in map(get, grams) if j is not None]]
         cache = self._words[k]
@@ -547,7 +590,10 @@ class CompactModel:
                 sizes.append(sum(map(len, found)))
             if not pieces or not sum(sizes):
                 continue
-            col = np.concatenate([np.asarray(c, dtype=np.int64) for c in pieces])
+            if all(type(c) is list for c in pieces):  # word and target blocks: one array from every list at once
+                col = np.fromiter(chain.from_iterable(pieces), dtype=np.int64, count=sum(sizes))
+            else:
+                col = np.concatenate([np.asarray(c, dtype=np.int64) for c in pieces])
             row = np.repeat(np.arange(len(texts), dtype=np.int64), sizes)
             width = len(part["idf"])
             keys, counts = np.unique(row * width + col, return_counts=True)

@@ -316,12 +316,11 @@ class StanceClassifier:
         texts = _check_texts(texts)
         targets = normalise_targets(targets, len(texts))
         proba = self.predict_proba(texts, targets)
+        classes = [str(c) for c in self.classes_]
         out = []
-        for i, row in enumerate(proba):
-            best = int(np.argmax(row))
+        for i, (best, row) in enumerate(zip(proba.argmax(axis=1).tolist(), proba.tolist())):
             why = self.explain(texts[i], top=explain, label=self.classes_[best], target=targets[i]) if explain else ()
-            out.append(Prediction(str(self.classes_[best]), float(row[best]),
-                                  {str(c): float(p) for c, p in zip(self.classes_, row)}, why))
+            out.append(Prediction(classes[best], row[best], dict(zip(classes, row)), why))
         return out
 
     # --- explanations -------------------------------------------------------------------------------------------

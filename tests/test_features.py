@@ -141,3 +141,59 @@ def test_temperature_scaling_is_saved_and_applied_by_the_scorer(tmp_path):
     assert clf.predict_proba(texts).max() < raw.max()  # softer
     clf.save(tmp_path / "m")
     assert np.abs(StanceClassifier.load(tmp_path / "m").predict_proba(texts) - scale(raw, 2.0)).max() < 1e-9
+
+
+def _reference_spans(masker, text: str) -> list[tuple[int, int]]:
+    """The masker's spans as first written: every word looked up, each alias of its first word tried longest first,
+    the start-of-text test by stripping the text before a run."""
+    import re
+
+    word = re.compile(r"(?<![\w.])\w+")
+    capitalised = re.compile(r"[A-Z][\w'’-]*")
+    from stance.features import _RUN
+
+    index: dict = {}
+    for alias in masker.aliases:
+        index.setdefault(re.match(r"\w+", alias).group(0), []).append(alias)
+    out, end, size = [], 0, len(text)
+    for m in word.finditer(text):
+        start = m.start()
+        if start < end:
+            continue
+        for alias in sorted(index.get(m.group(0), ()), key=len, reverse=True):
+            stop = start + len(alias)
+            if text.startswith(alias, start) and not (stop < size and (text[stop].isalnum() or text[stop] == "_")):
+                out.append((start, stop))
+                end = stop
+                break
+    keep, names, last = set(masker.keep), [], 0
+    for a, b in [*out, (size, size)]:
+        for run in _RUN.finditer(text, last, a):
+            words = [(w.start(), w.end()) for w in capitalised.finditer(text, run.start(), run.end())]
+            while words and (text[words[0][0]:words[0][1]].lower().rstrip("'’s") in keep
+                             or text[words[0][0]:words[0][1]].lower() in keep):
+                words.pop(0)
+            while words and text[words[-1][0]:words[-1][1]].lower() in keep:
+                words.pop()
+            if words and (text[:words[0][0]].strip(" \t\"'“‘([") or len(words) >= 2):
+                names.append((words[0][0], words[-1][1]))
+        last = b
+    return sorted(out + names)
+
+
+def test_the_masker_finds_the_spans_of_its_reference_implementation(registry):
+    """The fast alias scan (only words that can start an alias; one set lookup per alias length) finds exactly what
+    looking every word up and trying every alias does, with the project's registry and function words."""
+    from stance.model import masker_for
+
+    masker = masker_for(registry)
+    texts = _seed_sentences() + [
+        "The Kremlin, the Kremlin’s U.S.-Iran talks; @GregAbbott_TX said Putin. President Putin!",
+        "U.S.A. Putin's Putinism, Russia-Iran, xRussia, Russia_, Russia2 Moscow.Tehran",
+        "“Kenyan President William Ruto and Ghana's President Jane Doe met the Foreign Ministry of Iran,” he said.",
+        "Éire and Österreich spoke; the government of Afghanistan, former President Trump and al Qaeda did not.",
+        "Secretary of State Antony Blinken\tand Prime Minister Narendra Modi held talks in New Delhi.", "", "A", "(U.N.",
+    ]
+    assert len(texts) > 100
+    for text in texts:
+        assert masker.spans(text) == _reference_spans(masker, text), text
