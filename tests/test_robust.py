@@ -179,12 +179,14 @@ def test_evaluate_refuses_a_missing_label_as_train_does(tmp_path, tiny_model, ce
 
 def test_duplicated_rows_are_named_and_never_score_themselves(tmp_path):
     data = tmp_path / "dup.jsonl"
-    data.write_text("".join(json.dumps({"text": t, "label": y}) + "\n" for t, y in FOUR * 3) * 50)
+    # words that say nothing of the label: only a copy of a test row on the training side could score them right
+    rows = [(f"Zorblat{i} quenk{i} mirvo{i}.", ("condemn", "hedge", "none", "support")[i % 4]) for i in range(20)]
+    data.write_text("".join(json.dumps({"text": t, "label": y}) + "\n" for t, y in rows) * 50)
     r = run("train", "--data", data, "--out", tmp_path / "m", "--jobs", "1")
     err = r.stderr.decode()
-    assert r.returncode == 0 and "1200 training sentences are duplicates" in err
+    assert r.returncode == 0 and "1000 training sentences are duplicates" in err
     model_f1 = float(err.split("cross-validated in")[1].split("macro F1 ")[1].split()[0])
-    assert model_f1 < 1.0  # a copy of a test row never sits in the training side of its fold
+    assert model_f1 < 0.6  # memorised copies would give 1.000
 
 
 def test_the_label_set_is_what_the_table_holds_and_is_printed(tmp_path):
