@@ -268,7 +268,10 @@ def main() -> None:
 
         # 19. duplicated rows
         dup = tmp / "dup.jsonl"
-        dup.write_text("".join(json.dumps({"text": t, "label": y}) + "\n" for t, y in TINY) * 50)
+        # words that say nothing of the label: only a copy of a test row on the training side could score them right
+        classes = ("condemn", "hedge", "none", "support")
+        nonsense = [(f"Zorblat{i} quenk{i} mirvo{i}.", classes[i % 4]) for i in range(20)]
+        dup.write_text("".join(json.dumps({"text": t, "label": y}) + "\n" for t, y in nonsense) * 50)
         p, err, _, _ = run(["train", "--data", dup, "--out", tmp / "m19", "--jobs", "1"])
         c.add("19 train on 50 copies of each row", "warns about duplicates, no 1.000 F1", p, err,
               p.returncode == 0 and "duplicate" in err.lower() and "macro F1 1.000" not in err)
