@@ -297,9 +297,21 @@ def predict(
     stance_: StanceOpt = None,
     min_confidence: MinConfidenceOpt = 0.0,
     actors: ActorsOpt = None,
+    scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Score on Dask: a scheduler address "
+                                                     "(tcp://host:8786) or local (a LocalCluster of --jobs workers); "
+                                                     "writes partition files under --out. Needs stance[dask].",
+                                                     show_default=False)] = None,
+    out_dir: Annotated[Optional[Path], typer.Option("--out", "-o", help="With --scheduler: the folder for "
+                                                    "part-NNNNN.jsonl files and manifest.json; run again with the "
+                                                    "same --out to resume.", show_default=False)] = None,
+    partition_mb: Annotated[float, typer.Option("--partition-mb", min=0.0, help="With --scheduler: about this many "
+                                                "MB of input files per partition (a larger file is one).")] = 8.0,
 ) -> None:
     """Score documents sentence by sentence: stance, confidence, probabilities, holder and target."""
     console = _console(ctx)
+    if scheduler is not None or out_dir is not None:
+        return _predict_on_cluster(console, inputs, model, fmt, text_column, explain, pattern, jobs, holder, target,
+                                   stance_, min_confidence, actors, scheduler, out_dir, partition_mb)
     out = _stdout()
     fmt = fmt or (Format.table if out.isatty() else Format.jsonl)
     clf = _with_actors(_load(model, console), actors)
@@ -328,6 +340,58 @@ def predict(
             writer.write(rec)
         writer.close()
     console.log(f"stance: done in {time.perf_counter() - console._start:.2f} s")
+    inputs_.finish("scored")
+
+
+def _usage(message: str) -> None:
+    _say(f"stance: error: {message}")
+    raise typer.Exit(2)
+
+
+def _predict_on_cluster(console, inputs, model, fmt, text_column, explain, pattern, jobs, holder, target, stance_,
+                        min_confidence, actors, scheduler, out_dir, partition_mb) -> None:
+    """``predict --scheduler ... --out DIR``: score on a Dask cluster into partition files (stance.distributed)."""
+    if scheduler is None:
+        _usage("--out writes the partition files of a --scheduler run; without --scheduler the records go to stdout")
+    if out_dir is None:
+        _usage("--scheduler needs --out DIR, the folder for the partition files")
+    if fmt not in (None, Format.jsonl):
+        _usage(f"--scheduler writes JSONL partition files; --format {fmt.value} is not available with it")
+    try:
+        from stance import distributed
+    except ImportError as e:
+        _fail(f"--scheduler needs Dask ({e}): pip install 'stance[dask]'")
+    keep = _filter(holder, target, stance_, min_confidence)
+    clf = _with_actors(_load(model, console), actors)
+    inputs_ = _Inputs(inputs, pattern)
+    options = {"text_column": text_column, "explain": 5 if explain else 0,
+               "filter": {"holder": holder, "target": target, "stance": stance_, "min_confidence": min_confidence}
+               if keep.active else {}}
+    records = 0
+
+    def done(summary):
+        nonlocal records
+        records += summary["records"]
+        console.log(f"stance: part-{summary['partition']:05d}.jsonl: {summary['records']:,} records")
+        console.progress(records, unit="records")
+
+    try:
+        plan = distributed.plan(inputs_.items, distributed.model_identity(clf, actors), options,
+                                int(partition_mb * 2**20))
+        with distributed.connect(scheduler, jobs, quiet=not console.verbose) as client:
+            outcome = distributed.score_corpus(clf, plan, out_dir, client, on_done=done)
+    except (InputError, distributed.ClusterError) as e:
+        _fail(str(e))
+    console.progress(records, unit="records", done=True)
+    for message in outcome.warnings:
+        _warn(message)
+    for name, message in outcome.input_errors:
+        inputs_.error(name, message)
+    if outcome.worker_peak_mb:
+        console.log("stance: workers' peak memory: " + ", ".join(f"{mb:,.0f} MB" for mb in
+                                                                  outcome.worker_peak_mb.values()))
+    _say(f"stance: {outcome.scored} partitions scored ({outcome.records:,} records), {outcome.skipped} already "
+         f"complete; {len(plan.partitions)} partition files in {out_dir}")
     inputs_.finish("scored")
 
 
