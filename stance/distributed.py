@@ -221,7 +221,7 @@ def connect(scheduler: str, n_workers: int = 2, quiet: bool = True, timeout_s: f
     level = logging.CRITICAL if quiet else logging.WARNING
     logging.getLogger("distributed").setLevel(level)
     if scheduler == "local":
-        with LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None,
+        with LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                           silence_logs=level) as cluster, Client(cluster) as client:
             yield client
         return
@@ -291,7 +291,10 @@ def score_corpus(clf, the_plan: Plan, out: str | Path, client, *,
                         on_done(summary)
                 elif future.status == "error":
                     error = future.exception()
-                    failed[number] = (f"{type(error).__name__}: {error}".strip().splitlines() or ["error"])[0]
+                    failed[number] = (f"KilledWorker: the workers that ran it died (more often than dask's "
+                                      f"distributed.scheduler.allowed-failures allows)"
+                                      if type(error).__name__ == "KilledWorker" else
+                                      (f"{type(error).__name__}: {error}".strip().splitlines() or ["error"])[0])
                 else:
                     failed[number] = future.status
                 future.release()
