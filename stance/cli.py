@@ -305,7 +305,7 @@ def predict(
                                                     "part-NNNNN.jsonl files and manifest.json; run again with the "
                                                     "same --out to resume.", show_default=False)] = None,
     partition_mb: Annotated[float, typer.Option("--partition-mb", min=0.0, help="With --scheduler: about this many "
-                                                "MB of input files per partition (a larger file is one).")] = 8.0,
+                                                "MB of input files per partition (a larger file is one).")] = 4.0,
 ) -> None:
     """Score documents sentence by sentence: stance, confidence, probabilities, holder and target."""
     console = _console(ctx)

@@ -30,7 +30,7 @@ from stance.errors import InputError
 
 __all__ = ["ClusterError", "Plan", "Outcome", "plan", "score_corpus", "connect", "score_frame", "PARTITION_BYTES"]
 
-PARTITION_BYTES = 8 << 20
+PARTITION_BYTES = 4 << 20
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
 
