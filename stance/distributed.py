@@ -21,6 +21,7 @@ import contextlib
 import dataclasses
 import json
 import os
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -53,7 +54,7 @@ class Plan:
 
     def key(self) -> dict:
         return {"format": FORMAT_VERSION, "model": self.model, "options": self.options,
-                "partitions": [[[name, size, mtime] for name, _, size, mtime in p] for p in self.partitions]}
+                "partitions": [[list(i) for i in p] for p in self.partitions]}
 
 
 @dataclasses.dataclass
@@ -254,11 +255,12 @@ def _check_workers(client, wait_s: float = 60) -> None:
 
 
 def score_corpus(clf, the_plan: Plan, out: str | Path, client, *,
-                 on_done: Callable[[dict], None] = lambda summary: None) -> Outcome:
+                 on_done: Callable[[dict], None] = lambda summary: None, save_every_s: float = 2.0) -> Outcome:
     """Score the partitions of ``the_plan`` that ``out`` does not hold complete yet, on ``client``'s cluster.
 
     Returns an :class:`Outcome` once every partition is complete; raises :class:`ClusterError` naming the partitions
-    (and their inputs) that were not scored, after recording the complete ones, so the same call resumes."""
+    (and their inputs) that were not scored, after recording the complete ones, so the same call resumes. The
+    manifest is saved at most every ``save_every_s`` seconds and at the end (and on an interruption)."""
     import dask.bag as db
     from distributed import as_completed
 
@@ -277,6 +279,7 @@ def score_corpus(clf, the_plan: Plan, out: str | Path, client, *,
         futures = client.compute(bag.to_delayed())
         which = {f.key: number for f, (number, _) in zip(futures, todo)}
         failed: dict[int, str] = {}
+        saved = time.monotonic()
         try:
             for future in as_completed(futures):
                 number = which[future.key]
@@ -287,8 +290,10 @@ def score_corpus(clf, the_plan: Plan, out: str | Path, client, *,
                         outcome.records += summary["records"]
                         outcome.input_errors.extend(summary["errors"])
                         outcome.warnings.extend(summary["warnings"])
-                        _save_manifest(out, the_plan, done)
                         on_done(summary)
+                    if time.monotonic() - saved > save_every_s:  # a partition done but not saved is redone
+                        _save_manifest(out, the_plan, done)
+                        saved = time.monotonic()
                 elif future.status == "error":
                     error = future.exception()
                     failed[number] = (f"KilledWorker: the workers that ran it died (more often than dask's "
@@ -298,6 +303,9 @@ def score_corpus(clf, the_plan: Plan, out: str | Path, client, *,
                 else:
                     failed[number] = future.status
                 future.release()
+        except OSError as e:  # the scheduler went away (distributed's CommClosedError is an OSError)
+            lost = (str(e).strip().splitlines() or [type(e).__name__])[0]
+            failed.update({number: f"lost the scheduler: {lost}" for number, _ in todo if number not in done})
         finally:
             _save_manifest(out, the_plan, done)
             for leftover in out.glob(".part-*.tmp-*"):

@@ -1,7 +1,7 @@
 """Distributed scoring: `stance predict` with --jobs 1, --jobs 2 (joblib) and --scheduler local --jobs 2 (a Dask
 LocalCluster of two worker processes writing partition files), on generated corpora of several sizes, in one run.
 
-    .venv/bin/python bench/distributed.py [--model models/stance] [--sizes-mb 22.5,67.5,225]
+    .venv/bin/python bench/cluster.py [--model models/stance] [--sizes-mb 22.5,67.5,225]
 
 Each corpus is a folder of article-sized files made by bench/generate.py (seed paragraphs reshuffled, fixed seed);
 225 MB holds about a million sentences. Every command runs as a subprocess, end to end: start-up (and for Dask the
@@ -64,7 +64,7 @@ def run(cmd: list[str], stdout) -> dict:
     reader.join()
     err = b"".join(stderr).decode(errors="replace")
     if proc.returncode:
-        sys.exit(f"bench/distributed.py: {' '.join(cmd)} exited with {proc.returncode}: {err[-2000:]}")
+        sys.exit(f"bench/cluster.py: {' '.join(cmd)} exited with {proc.returncode}: {err[-2000:]}")
     children = [kb for p, kb in per_pid.items() if p != proc.pid]
     worker = max(children) if children else per_pid.get(proc.pid, 0)
     return {"seconds": seconds, "peak_total_mb": total_peak / 1024, "peak_worker_mb": worker / 1024, "stderr": err}
@@ -87,7 +87,7 @@ def main() -> dict:
     args = ap.parse_args()
     model = Path(args.model)
     if not (model / "metadata.json").is_file():
-        sys.exit(f"bench/distributed.py: {model}: no model; run `make train` first")
+        sys.exit(f"bench/cluster.py: {model}: no model; run `make train` first")
     load = os.getloadavg()
     sizes = [float(s) for s in args.sizes_mb.split(",")]
     stance = [*stance_command(), "predict"]
@@ -117,7 +117,7 @@ def main() -> dict:
             rows[name]["workers_report"] = reported[-1].partition("memory: ")[2] if reported else ""
             shutil.rmtree(out_dir)
             if len(set(digests.values())) != 1:
-                sys.exit(f"bench/distributed.py: outputs differ at {size:g} MB: {digests}")
+                sys.exit(f"bench/cluster.py: outputs differ at {size:g} MB: {digests}")
             base = rows["--jobs 1"]["seconds"]
             for r in rows.values():
                 r.pop("stderr")
