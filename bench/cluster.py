@@ -1,10 +1,11 @@
 """Distributed scoring: `stance predict` with --jobs 1, --jobs 2 (joblib) and --scheduler local --jobs 2 (a Dask
 LocalCluster of two worker processes writing partition files), on generated corpora of several sizes, in one run.
 
-    .venv/bin/python bench/cluster.py [--model models/stance] [--sizes-mb 22.5,67.5,225]
+    .venv/bin/python bench/cluster.py [--model models/stance] [--sizes-mb 11.25,22.5,45]
 
 Each corpus is a folder of article-sized files made by bench/generate.py (seed paragraphs reshuffled, fixed seed);
-225 MB holds about a million sentences. Every command runs as a subprocess, end to end: start-up (and for Dask the
+1 MB holds about 4,500 sentences, 225 MB about a million (`--sizes-mb 225`: about 15 minutes a command on an idle
+2-core machine; the default sizes fit a loaded one). Every command runs as a subprocess, end to end: start-up (and for Dask the
 cluster's start-up), reading, scoring, writing every record (JSONL to a file; the Dask run's partition files under
 --out). Memory: resident memory (RSS) of every process of the command's tree, from /proc every 0.25 s; "per worker"
 is the largest peak of one scoring process (the command itself for --jobs 1, else the largest child). The three
@@ -82,7 +83,7 @@ def sha256_of(paths) -> str:
 def main() -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", default="models/stance")
-    ap.add_argument("--sizes-mb", default="22.5,67.5,225", help="Corpus sizes (MB of text), comma-separated.")
+    ap.add_argument("--sizes-mb", default="11.25,22.5,45", help="Corpus sizes (MB of text), comma-separated.")
     ap.add_argument("--tmp", default=None, help="Folder for corpora and outputs (default: the system temp folder).")
     args = ap.parse_args()
     model = Path(args.model)
@@ -111,7 +112,7 @@ def main() -> dict:
             name = "Dask LocalCluster, 2 workers"
             rows[name] = run([*stance_command(), "-v", "predict", *common, "--scheduler", "local", "--jobs", "2",
                               "--out", str(out_dir)], subprocess.DEVNULL)
-            manifest = json.loads((out_dir / "manifest.json").read_text())
+            manifest = json.loads((out_dir / "_manifest.json").read_text())
             digests[name] = sha256_of(out_dir / p for p in manifest["parts"])
             reported = [line for line in rows[name]["stderr"].splitlines() if "workers' peak memory" in line]
             rows[name]["workers_report"] = reported[-1].partition("memory: ")[2] if reported else ""

@@ -31,6 +31,7 @@ class Format(str, Enum):
     csv = "csv"
     html = "html"
     labels = "labels"
+    parquet = "parquet"
 
 
 class EvalFormat(str, Enum):
@@ -284,7 +285,8 @@ def predict(
     model: ModelOpt = Path("models/stance"),
     fmt: Annotated[Optional[Format], typer.Option("--format", "-f", help="Output format (default: table on a terminal, "
                                                   "jsonl otherwise); labels: the label-table format of `stance "
-                                                  "label`, one row per actor stance, to correct and train on.")] = None,
+                                                  "label`, one row per actor stance, to correct and train on; "
+                                                  "parquet: with --scheduler only.")] = None,
     text_column: TextColumnOpt = None,
     explain: Annotated[bool, typer.Option("--explain", help="Add the n-grams that drove each decision.")] = False,
     pattern: GlobOpt = "*.txt",
@@ -309,7 +311,7 @@ def predict(
 ) -> None:
     """Score documents sentence by sentence: stance, confidence, probabilities, holder and target."""
     console = _console(ctx)
-    if scheduler is not None or out_dir is not None:
+    if scheduler is not None or out_dir is not None or fmt is Format.parquet:
         return _predict_on_cluster(console, inputs, model, fmt, text_column, explain, pattern, jobs, holder, target,
                                    stance_, min_confidence, actors, scheduler, out_dir, partition_mb)
     out = _stdout()
@@ -352,19 +354,23 @@ def _predict_on_cluster(console, inputs, model, fmt, text_column, explain, patte
                         min_confidence, actors, scheduler, out_dir, partition_mb) -> None:
     """``predict --scheduler ... --out DIR``: score on a Dask cluster into partition files (stance.distributed)."""
     if scheduler is None:
-        _usage("--out writes the partition files of a --scheduler run; without --scheduler the records go to stdout")
+        _usage("--out and --format parquet write the partition files of a --scheduler run; without --scheduler the "
+               "records go to stdout")
     if out_dir is None:
         _usage("--scheduler needs --out DIR, the folder for the partition files")
-    if fmt not in (None, Format.jsonl):
-        _usage(f"--scheduler writes JSONL partition files; --format {fmt.value} is not available with it")
+    if fmt not in (None, Format.jsonl, Format.parquet):
+        _usage(f"--scheduler writes JSONL or Parquet partition files; --format {fmt.value} is not available with it")
     try:
         from stance import distributed
+        if fmt is Format.parquet:
+            import pyarrow.parquet  # noqa: F401
     except ImportError as e:
-        _fail(f"--scheduler needs Dask ({e}): pip install 'stance[dask]'")
+        _fail(f"--scheduler{' --format parquet' if fmt is Format.parquet else ''} needs Dask ({e}): pip install "
+              "'stance[dask]'")
     keep = _filter(holder, target, stance_, min_confidence)
     clf = _with_actors(_load(model, console), actors)
     inputs_ = _Inputs(inputs, pattern)
-    options = {"text_column": text_column, "explain": 5 if explain else 0,
+    options = {"format": (fmt or Format.jsonl).value, "text_column": text_column, "explain": 5 if explain else 0,
                "filter": {"holder": holder, "target": target, "stance": stance_, "min_confidence": min_confidence}
                if keep.active else {}}
     records = 0

@@ -4,11 +4,12 @@ The inputs (documents, and tables with a text column) are cut into partitions of
 ``partition_bytes`` each (a larger file is a partition of its own), and scored as a :mod:`dask.bag` with one
 partition of work per partition file. The model is sent once to every worker (``Client.scatter(broadcast=True)``:
 a few MB of arrays). Each worker streams its partition's records to a temporary file in ``out`` and renames it
-(``os.replace``) to ``part-NNNNN.jsonl``, so a partition file is either whole or absent: a worker killed midway
-leaves only a temporary file, the scheduler runs the partition again elsewhere, and no record is lost or written
-twice. ``out/manifest.json`` lists the partitions (their inputs with sizes and times, the model, the options) and
-which are complete; a run with the same ``out`` skips those. Records are those of ``stance predict --format jsonl``
-and carry the order key (``file``, ``sentence``): the partition files read in order are byte for byte its output.
+(``os.replace``) to ``part-NNNNN.jsonl`` (or ``.parquet``), so a partition file is either whole or absent: a worker
+killed midway leaves only a temporary file, the scheduler runs the partition again elsewhere, and no record is lost or
+written twice. ``out/_manifest.json`` lists the partitions (their inputs with sizes and times, the model, the
+options) and which are complete; a run with the same ``out`` skips those. Records are those of ``stance predict
+--format jsonl`` and carry the order key (``file``, ``sentence``): the JSONL partition files read in order are byte
+for byte its output.
 
 Tables already in a Dask DataFrame are scored row by row with :func:`score_frame` (``map_partitions``).
 
@@ -32,7 +33,7 @@ from stance.errors import InputError
 __all__ = ["ClusterError", "Plan", "Outcome", "plan", "score_corpus", "connect", "score_frame", "PARTITION_BYTES"]
 
 PARTITION_BYTES = 4 << 20
-MANIFEST = "manifest.json"
+MANIFEST = "_manifest.json"  # "_": Parquet readers (pyarrow datasets) skip it
 FORMAT_VERSION = 1
 
 
@@ -50,7 +51,7 @@ class Plan:
     options: dict
 
     def part(self, number: int) -> str:
-        return f"part-{number:05d}.jsonl"
+        return part_name(number, self.options)
 
     def key(self) -> dict:
         return {"format": FORMAT_VERSION, "model": self.model, "options": self.options,
@@ -68,6 +69,10 @@ class Outcome:
     input_errors: list[list[str]] = dataclasses.field(default_factory=list)
     warnings: list[str] = dataclasses.field(default_factory=list)
     worker_peak_mb: dict[str, float] = dataclasses.field(default_factory=dict)
+
+
+def part_name(number: int, options: dict) -> str:
+    return f"part-{number:05d}.{options['format']}"
 
 
 def model_identity(clf, actors: str | Path | None = None) -> dict:
@@ -121,37 +126,120 @@ def _worker_version() -> str:
     return __version__
 
 
+class _Jsonl:
+    """Records as ``stance predict --format jsonl`` writes them."""
+
+    def __init__(self, path: Path, clf, options: dict):
+        self.f = open(path, "w", encoding="utf-8")
+
+    def write(self, rec) -> None:
+        self.f.write(json.dumps(rec.to_dict(), ensure_ascii=False) + "\n")
+
+    def close(self) -> None:
+        self.f.flush()
+        os.fsync(self.f.fileno())
+        self.f.close()
+
+    def abort(self) -> None:
+        self.f.close()
+
+
+def parquet_schema(classes, explain: bool, table: bool):
+    """The one schema of every Parquet partition of a run: the record's fields (``stances`` and ``explanation`` as
+    lists of structs) and, for tables, ``row``: the row's other columns as JSON text, values exactly as read."""
+    import pyarrow as pa
+
+    text = pa.string()
+    stance = pa.struct([("holder", text), ("holder_code", text), ("target", text), ("target_code", text),
+                        ("stance", text), ("confidence", pa.float64())])
+    fields = [("file", text), ("sentence", pa.int64()), ("start", pa.int64()), ("end", pa.int64()),
+              ("paragraph", pa.int64()), ("text", text), ("stance", text), ("confidence", pa.float64()),
+              *((f"p_{c}", pa.float64()) for c in classes), ("holder", text), ("holder_code", text),
+              ("target", text), ("target_code", text), ("stances", pa.list_(stance))]
+    if explain:
+        fields.append(("explanation", pa.list_(pa.struct([("ngram", text), ("weight", pa.float64())]))))
+    if table:
+        fields.append(("row", text))
+    return pa.schema(fields)
+
+
+class _Parquet:
+    """Records in row groups of ``batch`` under :func:`parquet_schema` (pyarrow)."""
+
+    def __init__(self, path: Path, clf, options: dict, batch: int = 8192):
+        import pyarrow.parquet as pq
+
+        self.classes = [str(c) for c in clf.classes_]
+        self.schema = parquet_schema(self.classes, bool(options["explain"]), bool(options["text_column"]))
+        self.path, self.batch, self.rows = path, batch, []
+        self.writer = pq.ParquetWriter(path, self.schema)
+
+    def write(self, rec) -> None:
+        d = rec.to_dict()
+        row = {k: d[k] for k in ("file", "sentence", "start", "end", "paragraph", "text", "stance", "confidence",
+                                 "holder", "holder_code", "target", "target_code", "stances")}
+        row.update({f"p_{c}": d.get(f"p_{c}") for c in self.classes})
+        if "explanation" in self.schema.names:
+            row["explanation"] = [{"ngram": n, "weight": w} for n, w in d.get("explanation", [])]
+        if "row" in self.schema.names:
+            row["row"] = json.dumps(dict(rec.columns), ensure_ascii=False) if rec.columns else None
+        self.rows.append(row)
+        if len(self.rows) >= self.batch:
+            self._flush()
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+
+        if self.rows:
+            self.writer.write_table(pa.Table.from_pylist(self.rows, schema=self.schema))
+            self.rows = []
+
+    def close(self) -> None:
+        self._flush()
+        self.writer.close()
+        fd = os.open(self.path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    def abort(self) -> None:
+        self.writer.close()
+
+
+_WRITERS = {"jsonl": _Jsonl, "parquet": _Parquet}
+
+
 def _score_partition(number: int, inputs, clf, out: str, options: dict) -> dict:
-    """Score one partition into ``out/part-NNNNN.jsonl`` (a temporary file, fsynced, then renamed); return what the
-    client records: records written, input errors and warnings (with the inputs' names as given)."""
+    """Score one partition into ``out/part-NNNNN.jsonl`` (or ``.parquet``): a temporary file, fsynced, then renamed;
+    return what the client records: records written, input errors and warnings (with the inputs' names as given)."""
     from stance.summary import Filter
 
     keep = Filter(**options["filter"])
     keep = keep if keep.active else None
-    final = Path(out) / f"part-{number:05d}.jsonl"
+    final = Path(out) / part_name(number, options)
     tmp = Path(out) / f".{final.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    errors: list[str] = []
+    errors: list[list[str]] = []
     warnings: list[str] = []
     n = 0
+    writer = _WRITERS[options["format"]](tmp, clf, options)
     try:
-        with open(tmp, "w", encoding="utf-8") as f:
-            for name, path, _, _ in inputs:
-                shown = name_of(path)
+        for name, path, _, _ in inputs:
+            shown = name_of(path)
 
-                def named(message: str) -> str:
-                    return message.replace(shown, name)
+            def named(message: str) -> str:
+                return message.replace(shown, name)
 
-                for rec in analyze_files(clf, [path], text_column=options["text_column"], explain=options["explain"],
-                                         warn=lambda m: warnings.append(named(m)),
-                                         on_error=lambda item, e: errors.append([name, named(str(e))])):
-                    if keep is not None and not keep.keep(rec):
-                        continue
-                    f.write(json.dumps(dataclasses.replace(rec, document=name).to_dict(), ensure_ascii=False) + "\n")
+            for rec in analyze_files(clf, [path], text_column=options["text_column"], explain=options["explain"],
+                                     warn=lambda m: warnings.append(named(m)),
+                                     on_error=lambda item, e: errors.append([name, named(str(e))])):
+                if keep is None or keep.keep(rec):
+                    writer.write(dataclasses.replace(rec, document=name))
                     n += 1
-            f.flush()
-            os.fsync(f.fileno())
+        writer.close()
         os.replace(tmp, final)
     except BaseException:
+        writer.abort()
         tmp.unlink(missing_ok=True)
         raise
     return {"partition": number, "records": n, "bytes": final.stat().st_size, "errors": errors,

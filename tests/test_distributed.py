@@ -23,7 +23,7 @@ from stance import StanceClassifier  # noqa: E402
 from stance.distributed import ClusterError, model_identity, plan, score_corpus, score_frame  # noqa: E402
 from stance.documents import analyze_files, analyze_rows, expand_inputs  # noqa: E402
 
-OPTIONS = {"text_column": None, "explain": 0, "filter": {}}
+OPTIONS = {"format": "jsonl", "text_column": None, "explain": 0, "filter": {}}
 
 
 def expected(clf, items, text_column=None) -> bytes:
@@ -99,7 +99,7 @@ def test_a_rerun_with_the_same_out_skips_complete_partitions_and_redoes_a_missin
     third = score_corpus(clf, the_plan, out, client)
     assert (third.scored, third.skipped) == (1, 2)
     assert parts(out, the_plan) == expected(clf, items)
-    assert sorted(p.name for p in out.iterdir()) == ["manifest.json", *(the_plan.part(i) for i in range(3))]
+    assert sorted(p.name for p in out.iterdir()) == ["_manifest.json", *(the_plan.part(i) for i in range(3))]
 
 
 def test_out_of_another_run_or_of_the_user_is_refused_and_left_alone(clf, client, tmp_path):
@@ -115,7 +115,7 @@ def test_out_of_another_run_or_of_the_user_is_refused_and_left_alone(clf, client
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "notes.txt").write_text("mine")
-    with pytest.raises(InputError, match="no manifest.json"):
+    with pytest.raises(InputError, match="no _manifest.json"):
         score_corpus(clf, plan(items, model_identity(clf), OPTIONS), mine, client)
     assert [p.name for p in mine.iterdir()] == ["notes.txt"]
 
@@ -187,6 +187,25 @@ def test_a_worker_killed_mid_run_loses_and_duplicates_no_sentence(clf, big_first
     assert not list(out.glob(".part-*"))
 
 
+def test_parquet_partitions_hold_the_same_records_under_one_schema(clf, client, corpus, tmp_path):
+    import pyarrow.parquet as pq
+
+    items = [*map(str, SEEDS), *corpus[-3:]]
+    options = {**OPTIONS, "format": "parquet", "text_column": "text", "explain": 5}
+    the_plan = plan(items, model_identity(clf), options, partition_bytes=5_000)
+    assert len(the_plan.partitions) >= 3
+    score_corpus(clf, the_plan, tmp_path / "out", client)
+    got = pq.read_table(tmp_path / "out").to_pylist()  # the folder is one dataset: _manifest.json is skipped
+    want = [r.to_dict() for r in analyze_files(clf, items, text_column="text", explain=5)]
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        raw = g.pop("row")
+        row = json.loads(raw) if raw is not None else {}
+        assert row == {k: w.pop(k) for k in list(w) if k not in g}  # the table's own columns, exactly as read
+        assert {**g, "explanation": [[e["ngram"], e["weight"]] for e in g["explanation"]]} == \
+            {**w, "explanation": w.get("explanation", [])}
+
+
 def test_score_frame_scores_each_row_of_a_dask_dataframe_as_predict_does(clf, client):
     import dask.dataframe as dd
     import pandas as pd
@@ -213,7 +232,7 @@ def test_predict_scheduler_local_writes_what_predict_jobs_1_prints(tiny_model, c
     assert r.returncode == 0, r.stderr.decode()
     assert r.stdout == b""
     assert "Traceback" not in r.stderr.decode() and "partitions scored" in r.stderr.decode()
-    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    manifest = json.loads((tmp_path / "out" / "_manifest.json").read_text())
     assert b"".join((tmp_path / "out" / p).read_bytes() for p in manifest["parts"]) == one.stdout
     again = run_process("predict", *items, "--model", tiny_model, "--text-column", "text", "--scheduler", "local",
                         "--jobs", "2", "--out", tmp_path / "out", "--partition-mb", "0.05")
@@ -241,6 +260,7 @@ def test_a_bad_scheduler_address_is_one_line_and_exit_1(tiny_model, tmp_path):
     (["--out", "o"], "without --scheduler"),
     (["--scheduler", "local"], "needs --out"),
     (["--scheduler", "local", "--out", "o", "--format", "csv"], "--format csv"),
+    (["--format", "parquet"], "without --scheduler"),
 ])
 def test_scheduler_usage_errors_exit_2(tiny_model, tmp_path, args, says):
     r = run("predict", SEEDS[0], "--model", tiny_model, *args, cwd=tmp_path)
