@@ -350,6 +350,10 @@ def _usage(message: str) -> None:
     raise typer.Exit(2)
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def _predict_on_cluster(console, inputs, model, fmt, text_column, explain, pattern, jobs, holder, target, stance_,
                         min_confidence, actors, scheduler, out_dir, partition_mb) -> None:
     """``predict --scheduler ... --out DIR``: score on a Dask cluster into partition files (stance.distributed)."""
@@ -384,8 +388,11 @@ def _predict_on_cluster(console, inputs, model, fmt, text_column, explain, patte
     try:
         plan = distributed.plan(inputs_.items, distributed.model_identity(clf, actors), options,
                                 int(partition_mb * 2**20))
-        with distributed.connect(scheduler, jobs, quiet=not console.verbose) as client:
-            outcome = distributed.score_corpus(clf, plan, out_dir, client, on_done=done)
+        if distributed.remaining(plan, out_dir):
+            with distributed.connect(scheduler, jobs, quiet=not console.verbose) as client:
+                outcome = distributed.score_corpus(clf, plan, out_dir, client, on_done=done)
+        else:  # nothing left to score: no cluster needed
+            outcome = distributed.score_corpus(clf, plan, out_dir, None)
     except (InputError, distributed.ClusterError) as e:
         _fail(str(e))
     console.progress(records, unit="records", done=True)
@@ -396,8 +403,8 @@ def _predict_on_cluster(console, inputs, model, fmt, text_column, explain, patte
     if outcome.worker_peak_mb:
         console.log("stance: workers' peak memory: " + ", ".join(f"{mb:,.0f} MB" for mb in
                                                                   outcome.worker_peak_mb.values()))
-    _say(f"stance: {outcome.scored} partitions scored ({outcome.records:,} records), {outcome.skipped} already "
-         f"complete; {len(plan.partitions)} partition files in {out_dir}")
+    _say(f"stance: scored {_count(outcome.scored, 'partition')} ({_count(outcome.records, 'record')}), "
+         f"{outcome.skipped} complete from an earlier run; {out_dir} holds {_count(len(plan.partitions), 'partition')}")
     inputs_.finish("scored")
 
 

@@ -342,9 +342,15 @@ def _check_workers(client, wait_s: float = 60) -> None:
                            "everywhere")
 
 
+def remaining(the_plan: Plan, out: str | Path) -> int:
+    """How many partitions of ``the_plan`` are not complete in ``out`` (refusing an ``out`` that is not this run's)."""
+    return len(the_plan.partitions) - len(_open_out(Path(out).absolute(), the_plan))
+
+
 def score_corpus(clf, the_plan: Plan, out: str | Path, client, *,
                  on_done: Callable[[dict], None] = lambda summary: None, save_every_s: float = 2.0) -> Outcome:
-    """Score the partitions of ``the_plan`` that ``out`` does not hold complete yet, on ``client``'s cluster.
+    """Score the partitions of ``the_plan`` that ``out`` does not hold complete yet, on ``client``'s cluster (not used,
+    and may be None, when every partition is complete).
 
     Returns an :class:`Outcome` once every partition is complete; raises :class:`ClusterError` naming the partitions
     (and their inputs) that were not scored, after recording the complete ones, so the same call resumes. The
