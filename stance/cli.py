@@ -301,10 +301,11 @@ def predict(
     actors: ActorsOpt = None,
     scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Score on Dask: a scheduler address "
                                                      "(tcp://host:8786) or local (a LocalCluster of --jobs workers); "
-                                                     "writes partition files under --out. Needs stance[dask].",
+                                                     "writes partition files under --out. Needs pip install "
+                                                     "'stance\\[dask]'.",
                                                      show_default=False)] = None,
     out_dir: Annotated[Optional[Path], typer.Option("--out", "-o", help="With --scheduler: the folder for "
-                                                    "part-NNNNN.jsonl files and manifest.json; run again with the "
+                                                    "part-NNNNN.jsonl files and _manifest.json; run again with the "
                                                     "same --out to resume.", show_default=False)] = None,
     partition_mb: Annotated[float, typer.Option("--partition-mb", min=0.0, help="With --scheduler: about this many "
                                                 "MB of input files per partition (a larger file is one).")] = 4.0,

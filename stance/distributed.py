@@ -310,8 +310,13 @@ def connect(scheduler: str, n_workers: int = 2, quiet: bool = True, timeout_s: f
     level = logging.CRITICAL if quiet else logging.WARNING
     logging.getLogger("distributed").setLevel(level)
     if scheduler == "local":
-        with LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=":0",
-                          silence_logs=level) as cluster, Client(cluster) as client:
+        try:
+            cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=":0",
+                                   silence_logs=level)
+        except Exception as e:  # noqa: BLE001 - whatever failed (ports, spawning processes), it is one line
+            raise ClusterError(f"--scheduler local: cannot start a LocalCluster of {n_workers} workers: "
+                               f"{type(e).__name__}: {e}") from None
+        with cluster, Client(cluster) as client:
             yield client
         return
     try:
