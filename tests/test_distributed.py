@@ -120,28 +120,33 @@ def test_out_of_another_run_or_of_the_user_is_refused_and_left_alone(clf, client
     assert [p.name for p in mine.iterdir()] == ["notes.txt"]
 
 
+def _executing(dask_worker):
+    return [key for key, task in dask_worker.state.tasks.items() if task.state == "executing"]
+
+
 class KillPartition0Worker(threading.Thread):
-    """SIGKILL, once, the worker process that has been scoring the first partition (the big one) for 0.3 s."""
+    """SIGKILL, once, the worker process that has been executing the first partition (the big one) for 0.3 s."""
 
     def __init__(self, c):
         super().__init__(daemon=True)
         self.c, self.killed, self.stop = c, [], threading.Event()
 
     def run(self):
+        since = {}
         while not self.stop.wait(0.05):
-            busy = [w for w, keys in self.c.processing().items() if any(k[1] == 0 for k in keys)]
-            if busy:
-                time.sleep(0.3)
-                pid = self.c.run(os.getpid, workers=busy)[busy[0]]
-                os.kill(pid, signal.SIGKILL)
-                self.killed.append(busy[0])
-                return
+            for worker, keys in self.c.run(_executing).items():
+                if not any(isinstance(k, tuple) and k[1] == 0 for k in keys):
+                    since.pop(worker, None)
+                elif time.monotonic() - since.setdefault(worker, time.monotonic()) >= 0.3:
+                    os.kill(self.c.run(os.getpid, workers=[worker])[worker], signal.SIGKILL)
+                    self.killed.append(worker)
+                    return
 
 
 @pytest.fixture()
 def big_first(tmp_path):
     """A corpus whose first file takes seconds to score and the others a fraction of a second each."""
-    write_folder(tmp_path / "big", 600_000)
+    write_folder(tmp_path / "big", 900_000)
     big = tmp_path / "big.txt"
     big.write_text("".join(p.read_text(encoding="utf-8") for p in sorted((tmp_path / "big").glob("*.txt"))),
                    encoding="utf-8")
