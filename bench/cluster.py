@@ -8,7 +8,9 @@ Each corpus is a folder of article-sized files made by bench/generate.py (seed p
 2-core machine; the default sizes fit a loaded one). Every command runs as a subprocess, end to end: start-up (and for Dask the
 cluster's start-up), reading, scoring, writing every record (JSONL to a file; the Dask run's partition files under
 --out). Memory: resident memory (RSS) of every process of the command's tree, from /proc every 0.25 s; "per worker"
-is the largest peak of one scoring process (the command itself for --jobs 1, else the largest child). The three
+is the largest peak of one scoring process (the command itself for --jobs 1, else the largest child). CPU: user +
+system seconds of the command and every process it waited for (its workers), which a loaded machine disturbs far
+less than wall time: the cost per sentence, and what two processes spend beyond one. The three
 outputs are compared byte for byte (the Dask partition files read in order): a difference stops the bench. Prints a
 table and one JSON line.
 """
@@ -19,6 +21,7 @@ import argparse
 import hashlib
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -49,6 +52,7 @@ def tree_rss_kb(pid: int) -> dict[int, int]:
 
 def run(cmd: list[str], stdout) -> dict:
     """Wall time, peak RSS of the whole tree and of its largest scoring process, stderr."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE)
     total_peak, per_pid = 0, {}
@@ -62,13 +66,16 @@ def run(cmd: list[str], stdout) -> dict:
             per_pid[p] = max(per_pid.get(p, 0), kb)
         time.sleep(0.25)
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the command and every process it waited for
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     reader.join()
     err = b"".join(stderr).decode(errors="replace")
     if proc.returncode:
         sys.exit(f"bench/cluster.py: {' '.join(cmd)} exited with {proc.returncode}: {err[-2000:]}")
     children = [kb for p, kb in per_pid.items() if p != proc.pid]
     worker = max(children) if children else per_pid.get(proc.pid, 0)
-    return {"seconds": seconds, "peak_total_mb": total_peak / 1024, "peak_worker_mb": worker / 1024, "stderr": err}
+    return {"seconds": seconds, "cpu_seconds": cpu, "peak_total_mb": total_peak / 1024,
+            "peak_worker_mb": worker / 1024, "stderr": err}
 
 
 def sha256_of(paths) -> str:
@@ -93,6 +100,10 @@ def main() -> dict:
     sizes = [float(s) for s in args.sizes_mb.split(",")]
     stance = [*stance_command(), "predict"]
     results = []
+    print(f"distributed scoring, load average before the run {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} "
+          f"({os.cpu_count()} cores); outputs identical byte for byte in every row (checked before printing it)")
+    print(f"{'corpus':>22s} {'command':30s} {'seconds':>8s} {'sent/s':>7s} {'x 1 proc':>8s} {'CPU s':>7s} "
+          f"{'CPU s/100k':>10s} {'CPU / 1 proc':>12s} {'peak/worker':>11s} {'peak all':>8s}", flush=True)
     for size in sizes:
         with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
             corpus = Path(tmp) / "corpus"
@@ -126,17 +137,15 @@ def main() -> dict:
                 r["ratio_to_1_process"] = base / r["seconds"]
             results.append({"size_mb": size, "documents": n_docs, "sentences": n, "same_output": True,
                             "output_sha256": digests["--jobs 1"], "rows": rows})
-    print(f"distributed scoring, load average before the run {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} "
-          f"({os.cpu_count()} cores); outputs identical byte for byte in every row")
-    print(f"{'corpus':>22s} {'command':30s} {'seconds':>8s} {'sent/s':>7s} {'x 1 proc':>8s} {'s/100k':>7s} "
-          f"{'peak/worker':>11s} {'peak all':>8s}")
-    for res in results:
-        for name, r in res["rows"].items():
-            print(f"{res['sentences']:>9,} sent {res['size_mb']:>6g} MB {name:30s} {r['seconds']:8.1f} "
-                  f"{r['sentences_per_s']:7.0f} {r['ratio_to_1_process']:8.2f} "
-                  f"{r['seconds'] / res['sentences'] * 1e5:7.1f} {r['peak_worker_mb']:9.0f}MB "
-                  f"{r['peak_total_mb']:6.0f}MB" + (f"  (workers say: {r['workers_report']})"
-                                                    if r.get("workers_report") else ""))
+            res = results[-1]
+            for name, r in res["rows"].items():
+                r["cpu_s_per_100k"] = r["cpu_seconds"] / res["sentences"] * 1e5
+                r["cpu_ratio_to_1_process"] = r["cpu_seconds"] / res["rows"]["--jobs 1"]["cpu_seconds"]
+                print(f"{res['sentences']:>9,} sent {res['size_mb']:>6g} MB {name:30s} {r['seconds']:8.1f} "
+                      f"{r['sentences_per_s']:7.0f} {r['ratio_to_1_process']:8.2f} {r['cpu_seconds']:7.1f} "
+                      f"{r['cpu_s_per_100k']:10.1f} {r['cpu_ratio_to_1_process']:12.2f} {r['peak_worker_mb']:9.0f}MB "
+                      f"{r['peak_total_mb']:6.0f}MB" + (f"  (workers say: {r['workers_report']})"
+                                                        if r.get("workers_report") else ""), flush=True)
     result = {"bench": "distributed", "load_average": [round(x, 2) for x in load], "cores": os.cpu_count(),
               "sizes": [{**res, "rows": {k: {kk: (round(vv, 3) if isinstance(vv, float) else vv)
                                                   for kk, vv in v.items()} for k, v in res["rows"].items()}}
