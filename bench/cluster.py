@@ -4,8 +4,8 @@ LocalCluster of two worker processes writing partition files), on generated corp
     .venv/bin/python bench/cluster.py [--model models/stance] [--sizes-mb 11.25,22.5,45]
 
 Each corpus is a folder of article-sized files made by bench/generate.py (seed paragraphs reshuffled, fixed seed);
-1 MB holds about 4,500 sentences, 225 MB about a million (`--sizes-mb 225`: about 15 minutes a command on an idle
-2-core machine; the default sizes fit a loaded one). Every command runs as a subprocess, end to end: start-up (and for Dask the
+1 MB holds about 9,100 sentences, 112.5 MB a million (`--sizes-mb 22.5,67.5,225` goes to two million: about 45
+minutes on a quiet 2-core machine; the default sizes fit a loaded one). Every command runs as a subprocess, end to end: start-up (and for Dask the
 cluster's start-up), reading, scoring, writing every record (JSONL to a file; the Dask run's partition files under
 --out). Memory: resident memory (RSS) of every process of the command's tree, from /proc every 0.25 s; "per worker"
 is the largest peak of one scoring process (the command itself for --jobs 1, else the largest child). CPU: user +
