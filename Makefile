@@ -17,10 +17,10 @@ $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) (set PYTHON=...)" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,dask]'
 	@touch $@
 
-setup: $(STAMP) ## Create .venv and install stance with its test tools
+setup: $(STAMP) ## Create .venv and install stance with its test tools and the Dask extra
 
 $(MODEL)/metadata.json: $(STAMP) $(wildcard labels/*.csv) $(wildcard stance/*.py) stance/words.txt stance/cues.csv $(wildcard seeds/*.txt)
 	STANCE_DATASETS=$(DATASETS) $(BIN)/stance train --out $(MODEL)

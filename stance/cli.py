@@ -30,6 +30,7 @@ class Format(str, Enum):
     csv = "csv"
     html = "html"
     labels = "labels"
+    parquet = "parquet"
 
 
 class EvalFormat(str, Enum):
@@ -332,7 +333,8 @@ def predict(
     model: ModelOpt = Path("models/stance"),
     fmt: Annotated[Optional[Format], typer.Option("--format", "-f", help="Output format (default: table on a terminal, "
                                                   "jsonl otherwise); labels: the label-table format of `stance "
-                                                  "label`, one row per actor stance, to correct and train on.")] = None,
+                                                  "label`, one row per actor stance, to correct and train on; "
+                                                  "parquet: with --scheduler only.")] = None,
     text_column: TextColumnOpt = None,
     split: SplitOpt = False,
     explain: Annotated[bool, typer.Option("--explain", help="Add the n-grams that drove each decision.")] = False,
@@ -347,9 +349,24 @@ def predict(
     min_confidence: MinConfidenceOpt = 0.0,
     actors: ActorsOpt = None,
     author: AuthorOpt = None,
+    scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Score on Dask: a scheduler address "
+                                                     "(tcp://host:8786) or local (a LocalCluster of --jobs workers); "
+                                                     "writes partition files under --out. Needs pip install "
+                                                     "'stance\\[dask]'.",
+                                                     show_default=False)] = None,
+    out_dir: Annotated[Optional[Path], typer.Option("--out", "-o", help="With --scheduler: the folder for "
+                                                    "part-NNNNN.jsonl files and _manifest.json; run again with the "
+                                                    "same --out to resume.", show_default=False)] = None,
+    partition_mb: Annotated[float, typer.Option("--partition-mb", min=0.0, help="With --scheduler: about this many "
+                                                "MB of input files per partition (a larger file is one).")] = 4.0,
 ) -> None:
     """Score documents sentence by sentence: stance, confidence, probabilities, holder and target."""
     console = _console(ctx)
+    if scheduler is not None or out_dir is not None or fmt is Format.parquet:
+        if split or author:
+            _usage("--split and --author are not available with --scheduler yet: score those inputs without it")
+        return _predict_on_cluster(console, inputs, model, fmt, text_column, explain, pattern, jobs, holder, target,
+                                   stance_, min_confidence, actors, scheduler, out_dir, partition_mb)
     out = _stdout()
     fmt = fmt or (Format.table if out.isatty() else Format.jsonl)
     clf = _with_actors(_load(model, console), actors)
@@ -378,6 +395,69 @@ def predict(
             writer.write(rec)
         writer.close()
     console.log(f"stance: done in {time.perf_counter() - console._start:.2f} s")
+    inputs_.finish("scored")
+
+
+def _usage(message: str) -> None:
+    _say(f"stance: error: {message}")
+    raise typer.Exit(2)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def _predict_on_cluster(console, inputs, model, fmt, text_column, explain, pattern, jobs, holder, target, stance_,
+                        min_confidence, actors, scheduler, out_dir, partition_mb) -> None:
+    """``predict --scheduler ... --out DIR``: score on a Dask cluster into partition files (stance.distributed)."""
+    if scheduler is None:
+        _usage("--out and --format parquet write the partition files of a --scheduler run; without --scheduler the "
+               "records go to stdout")
+    if out_dir is None:
+        _usage("--scheduler needs --out DIR, the folder for the partition files")
+    if fmt not in (None, Format.jsonl, Format.parquet):
+        _usage(f"--scheduler writes JSONL or Parquet partition files; --format {fmt.value} is not available with it")
+    try:
+        from stance import distributed
+        if fmt is Format.parquet:
+            import pyarrow.parquet  # noqa: F401
+    except ImportError as e:
+        _fail(f"--scheduler{' --format parquet' if fmt is Format.parquet else ''} needs Dask ({e}): pip install "
+              "'stance[dask]'")
+    keep = _filter(holder, target, stance_, min_confidence)
+    clf = _with_actors(_load(model, console), actors)
+    inputs_ = _Inputs(inputs, pattern)
+    options = {"format": (fmt or Format.jsonl).value, "text_column": text_column, "explain": 5 if explain else 0,
+               "filter": {"holder": holder, "target": target, "stance": stance_, "min_confidence": min_confidence}
+               if keep.active else {}}
+    records = 0
+
+    def done(summary):
+        nonlocal records
+        records += summary["records"]
+        console.log(f"stance: part-{summary['partition']:05d}.jsonl: {summary['records']:,} records")
+        console.progress(records, unit="records")
+
+    try:
+        plan = distributed.plan(inputs_.items, distributed.model_identity(clf, actors), options,
+                                int(partition_mb * 2**20))
+        if distributed.remaining(plan, out_dir):
+            with distributed.connect(scheduler, jobs, quiet=not console.verbose) as client:
+                outcome = distributed.score_corpus(clf, plan, out_dir, client, on_done=done)
+        else:  # nothing left to score: no cluster needed
+            outcome = distributed.score_corpus(clf, plan, out_dir, None)
+    except (InputError, distributed.ClusterError) as e:
+        _fail(str(e))
+    console.progress(records, unit="records", done=True)
+    for message in outcome.warnings:
+        _warn(message)
+    for name, message in outcome.input_errors:
+        inputs_.error(name, message)
+    if outcome.worker_peak_mb:
+        console.log("stance: workers' peak memory: " + ", ".join(f"{mb:,.0f} MB" for mb in
+                                                                  outcome.worker_peak_mb.values()))
+    _say(f"stance: scored {_count(outcome.scored, 'partition')} ({_count(outcome.records, 'record')}), "
+         f"{outcome.skipped} complete from an earlier run; {out_dir} holds {_count(len(plan.partitions), 'partition')}")
     inputs_.finish("scored")
 
 

@@ -119,6 +119,21 @@ def test_predict_with_two_processes_gives_the_same_records(tiny_model):
     assert run(1) == run(2)
 
 
+def test_two_jobs_give_the_same_records_on_a_generated_corpus_of_several_batches(tiny_model, tmp_path):
+    sys.path.insert(0, str(ROOT / "bench"))
+    from generate import write_folder
+
+    from stance.documents import analyze_files, expand_inputs
+
+    write_folder(tmp_path / "corpus", 2_500_000)  # three joblib batches of about 1 MB
+    (tmp_path / "corpus" / "rows.csv").write_text("id,text\nA7,Russia condemned the strikes.\n")
+    items = expand_inputs([str(tmp_path / "corpus")], "*.*")
+    clf = StanceClassifier.load(tiny_model)
+    one = [r.to_dict() for r in analyze_files(clf, items, text_column="text")]
+    assert one == [r.to_dict() for r in analyze_files(clf, items, text_column="text", n_jobs=2)]
+    assert len(one) > 10_000 and one[-1]["file"].endswith("rows.csv") and one[-1]["id"] == "A7"
+
+
 # --- hostile training tables (issue 16, #5 and #12): one line naming the file (and line), exit 1, before any work ---
 
 from test_cli import one_clean_line, run  # noqa: E402
