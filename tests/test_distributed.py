@@ -266,6 +266,8 @@ def test_a_bad_scheduler_address_is_one_line_and_exit_1(tiny_model, tmp_path):
     (["--scheduler", "local"], "needs --out"),
     (["--scheduler", "local", "--out", "o", "--format", "csv"], "--format csv"),
     (["--format", "parquet"], "without --scheduler"),
+    (["--scheduler", "local", "--out", "o", "--split"], "--split and --author are not available with --scheduler"),
+    (["--scheduler", "local", "--out", "o", "--author", "Joe Biden"], "not available with --scheduler"),
 ])
 def test_scheduler_usage_errors_exit_2(tiny_model, tmp_path, args, says):
     r = run("predict", SEEDS[0], "--model", tiny_model, *args, cwd=tmp_path)
