@@ -399,8 +399,8 @@ def score_corpus(clf, the_plan: Plan, out: str | Path, client, *,
                                       f"distributed.scheduler.allowed-failures allows)"
                                       if type(error).__name__ == "KilledWorker" else
                                       (f"{type(error).__name__}: {error}".strip().splitlines() or ["error"])[0])
-                else:
-                    failed[number] = future.status
+                else:  # "cancelled": dask gave the partition up (seen once when a worker died while it ran)
+                    failed[number] = f"{future.status} by the scheduler"
                 future.release()
         except OSError as e:  # the scheduler went away (distributed's CommClosedError is an OSError)
             lost = (str(e).strip().splitlines() or [type(e).__name__])[0]

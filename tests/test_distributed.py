@@ -156,8 +156,9 @@ def big_first(tmp_path):
 
 @pytest.mark.parametrize("allowed_failures", [3, 0])
 def test_a_worker_killed_mid_run_loses_and_duplicates_no_sentence(clf, big_first, tmp_path, allowed_failures):
-    """With retries the run finishes with every sentence exactly once; without, it fails naming the partition not
-    scored, and the same call again scores only that one."""
+    """With retries the run finishes with every sentence exactly once (or, when dask reports the partition cancelled
+    rather than retried, fails naming it and the same call completes the run); without, it fails naming the partition
+    not scored, and the same call again scores only that one."""
     the_plan = plan(big_first, model_identity(clf), OPTIONS, partition_bytes=25_000)
     out = tmp_path / "out"
     want = expected(clf, big_first)
@@ -167,8 +168,16 @@ def test_a_worker_killed_mid_run_loses_and_duplicates_no_sentence(clf, big_first
         killer = KillPartition0Worker(c)
         killer.start()
         if allowed_failures:
-            outcome = score_corpus(clf, the_plan, out, c)
-            assert outcome.scored == len(the_plan.partitions)
+            try:
+                outcome = score_corpus(clf, the_plan, out, c)
+                assert outcome.scored == len(the_plan.partitions)
+            except ClusterError as e:  # the issue's other outcome: one line naming what was not scored, then resume
+                message = str(e)
+                print(message)
+                assert "\n" not in message and "part-00000.jsonl (" in message and "big.txt" in message
+                c.wait_for_workers(2, timeout=60)
+                outcome = score_corpus(clf, the_plan, out, c)
+                assert outcome.scored + outcome.skipped == len(the_plan.partitions) and outcome.scored >= 1
         else:
             with pytest.raises(ClusterError) as e:
                 score_corpus(clf, the_plan, out, c)
