@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from stance.errors import InputError
+from stance.features import alias_index, first_word, longest_alias
 
 __all__ = ["Actor", "Registry", "Mention"]
 
@@ -66,38 +67,6 @@ class Mention(NamedTuple):
 
 
 _WORD_CHAR = re.compile(r"\w")
-_NEXT_WORD = re.compile(r"\W*(\w+)")
-_FIRST_WORD = re.compile(r"\w+")
-
-
-def _by_next_word(aliases: list[str], skip: int) -> dict[str, tuple[tuple[int, ...], frozenset[str]]]:
-    """Aliases that share a first word (``skip`` characters long), by their second word ("" for none): each
-    group's lengths, longest first, and the set of its aliases. A few aliases make one group, ""."""
-    if len(aliases) <= 8:  # few: one group, tried whatever word follows (grouping pays only for many)
-        return {"": (tuple(sorted({len(a) for a in aliases}, reverse=True)), frozenset(aliases))}
-    groups: dict[str, list[str]] = {}
-    for alias in aliases:
-        m = _NEXT_WORD.match(alias, skip)
-        groups.setdefault(m.group(1) if m else "", []).append(alias)
-    return {w: (tuple(sorted({len(a) for a in g}, reverse=True)), frozenset(g)) for w, g in groups.items()}
-
-
-def _longest(groups: dict, text: str, start: int, after: int) -> int:
-    """The end of the longest alias of ``groups`` (:func:`_by_next_word`) written at ``start`` and not followed by a
-    word character, or -1; ``after``: where the first word ends in ``text``. Only the aliases whose second word is
-    the text's next word, and those without one (group ""), can be written there."""
-    nxt = _NEXT_WORD.match(text, after)
-    size = len(text)
-    for group in (groups.get(nxt.group(1)) if nxt is not None else None, groups.get("")):
-        if group is not None:
-            for n in group[0]:
-                stop = start + n  # str.isalnum() or "_" is what \w matches
-                if stop <= size and not (stop < size and (text[stop].isalnum() or text[stop] == "_")) \
-                        and text[start:stop] in group[1]:
-                    return stop
-    return -1
-
-
 class Registry:
     """Canonical actors and the aliases that name them.
 
@@ -113,13 +82,12 @@ class Registry:
         # word starts, so the scan looks each word up in a dict instead of trying every alias everywhere.
         index: dict[str, list[str]] = {}
         for alias in aliases:
-            m = _FIRST_WORD.match(alias)
-            key = m.group(0) if m else alias[0]
+            key = first_word(alias) or alias[0]
             index.setdefault(key, []).append(alias)
-        # one alias: compared in place; several: grouped by their second word (:func:`_by_next_word`), so a word
-        # costs a dict lookup and a few slices (no regex to compile: start-up time matters)
+        # one alias: compared in place; several: grouped by their second word (stance.features.alias_index), so a
+        # word costs a dict lookup and a few slices (no regex to compile: start-up time matters)
         self._index: dict[str, str | dict] = {
-            key: found[0] if len(found) == 1 else _by_next_word(found, len(key)) for key, found in index.items()}
+            key: found[0] if len(found) == 1 else alias_index(found, len(key)) for key, found in index.items()}
         # Where a mention may start: a word opening with A-Z or a digit, or one of the few other first words
         # ("the Kremlin", "@handle"); other words are skipped by the regex engine rather than looked up.
         others = sorted((k for k in index if not re.match(r"[A-Z0-9]", k)), key=len, reverse=True)
@@ -295,7 +263,7 @@ class Registry:
                     continue
                 alias = found
             else:
-                stop = _longest(found, text, start, m.end())
+                stop = longest_alias(found, text, start, m.end())
                 if stop < 0:
                     continue
                 alias = text[start:stop]

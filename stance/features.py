@@ -70,10 +70,16 @@ _NEXT_WORD = re.compile(r"\W*(\w+)")
 _FIRST_WORD = re.compile(r"\w+")
 
 
-def _by_next_word(aliases: list[str], skip: int) -> dict[str, tuple[tuple[int, ...], frozenset[str]]]:
+def first_word(alias: str) -> str:
+    """The first word of an alias ("" for none, as "@handle" has): what :func:`alias_index` groups are keyed by."""
+    m = _FIRST_WORD.match(alias)
+    return m.group(0) if m else ""
+
+
+def alias_index(aliases: list[str], skip: int) -> dict[str, tuple[tuple[int, ...], frozenset[str]]]:
     """Aliases that share a first word (``skip`` characters long), by their second word ("" for none): each
-    group's lengths, longest first, and the set of its aliases. A few aliases make one group, "". (The same index as ``stance.actors``'s: this module
-    imports nothing of ours.)"""
+    group's lengths, longest first, and the set of its aliases. A few aliases make one group, "". The masker and
+    :meth:`stance.actors.Registry.mentions` find aliases with it (here, since this module imports nothing of ours)."""
     if len(aliases) <= 8:  # few: one group, tried whatever word follows (grouping pays only for many)
         return {"": (tuple(sorted({len(a) for a in aliases}, reverse=True)), frozenset(aliases))}
     groups: dict[str, list[str]] = {}
@@ -83,9 +89,10 @@ def _by_next_word(aliases: list[str], skip: int) -> dict[str, tuple[tuple[int, .
     return {w: (tuple(sorted({len(a) for a in g}, reverse=True)), frozenset(g)) for w, g in groups.items()}
 
 
-def _longest(groups: dict, text: str, start: int, after: int) -> int:
-    """The end of the longest alias of ``groups`` (:func:`_by_next_word`) written at ``start`` and not followed by a
-    word character, or -1; ``after``: where the first word ends in ``text``."""
+def longest_alias(groups: dict, text: str, start: int, after: int) -> int:
+    """The end of the longest alias of ``groups`` (:func:`alias_index`) written at ``start`` and not followed by a
+    word character, or -1; ``after``: where the first word ends in ``text``. Only the aliases whose second word is
+    the text's next word, and those without one (group ""), can be written there."""
     nxt = _NEXT_WORD.match(text, after)
     size = len(text)
     for group in (groups.get(nxt.group(1)) if nxt is not None else None, groups.get("")):
@@ -121,11 +128,11 @@ class Masker:
         self._keep = frozenset(self.keep)
         index: dict[str, list[str]] = {}
         for alias in self.aliases:
-            index.setdefault(_FIRST_WORD.match(alias).group(0), []).append(alias)
+            index.setdefault(first_word(alias), []).append(alias)
         # an alias's first word -> its aliases by their second word, each group's lengths longest first and the set
         # of them (as stance.actors.Registry finds mentions); only words that can be first words are visited:
         # capitalised ones and the few others
-        self._index = {k: _by_next_word(v, len(k)) for k, v in index.items()}
+        self._index = {k: alias_index(v, len(k)) for k, v in index.items()}
         others = sorted((k for k in index if not re.match(r"[A-Z0-9]", k)), key=len, reverse=True)
         self._scan = re.compile(r"(?<![\w.])(?:[A-Z0-9]\w*" + "".join("|" + re.escape(k) + r"(?!\w)" for k in others)
                                 + ")")
@@ -157,7 +164,7 @@ class Masker:
             start = m.start()
             if start < end:
                 continue
-            stop = _longest(found, text, start, m.end())
+            stop = longest_alias(found, text, start, m.end())
             if stop >= 0:
                 out.append((start, stop))
                 end = stop
