@@ -67,6 +67,22 @@ class Mention(NamedTuple):
 
 
 _WORD_CHAR = re.compile(r"\w")
+def _actor(row: dict, source: str, line: int, seen: set[str]) -> Actor:
+    """The actor of one registry row (``seen``: the names before it, to which its name is added), or ``InputError``
+    naming ``source:line``."""
+    name = (row.get("name") or "").strip()
+    kind = (row.get("kind") or "").strip()
+    if not name:
+        raise InputError(f"{source}:{line}: actor without a name")
+    if name in seen:
+        raise InputError(f"{source}:{line}: actor {name!r} is listed twice")
+    if kind not in KINDS:
+        raise InputError(f"{source}:{line}: unknown kind {kind!r} for {name!r} (expected one of {', '.join(KINDS)})")
+    seen.add(name)
+    aliases = tuple(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip())
+    return Actor(name, kind, (row.get("affiliation") or "").strip(), (row.get("code") or "").strip(), aliases)
+
+
 class Registry:
     """Canonical actors and the aliases that name them.
 
@@ -99,17 +115,7 @@ class Registry:
         actors, seen = [], set()
         rows = list(rows)
         for line, row in enumerate(rows, first_line):
-            name = (row.get("name") or "").strip()
-            kind = (row.get("kind") or "").strip()
-            if not name:
-                raise InputError(f"{source}:{line}: actor without a name")
-            if name in seen:
-                raise InputError(f"{source}:{line}: actor {name!r} is listed twice")
-            if kind not in KINDS:
-                raise InputError(f"{source}:{line}: unknown kind {kind!r} for {name!r} (expected one of {', '.join(KINDS)})")
-            seen.add(name)
-            aliases = tuple(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip())
-            actors.append(Actor(name, kind, (row.get("affiliation") or "").strip(), (row.get("code") or "").strip(), aliases))
+            actors.append(_actor(row, source, line, seen))
         owners: dict[str, str] = {}
         for line, actor in enumerate(actors, first_line):
             if actor.affiliation and actor.affiliation not in seen:
@@ -163,18 +169,7 @@ class Registry:
             rows, source = list(extra), source or "<rows>"
         added, seen = [], set()
         for line, row in enumerate(rows, 2):
-            name = (row.get("name") or "").strip()
-            kind = (row.get("kind") or "").strip()
-            if not name:
-                raise InputError(f"{source}:{line}: actor without a name")
-            if name in seen:
-                raise InputError(f"{source}:{line}: actor {name!r} is listed twice")
-            if kind not in KINDS:
-                raise InputError(f"{source}:{line}: unknown kind {kind!r} for {name!r} (expected one of {', '.join(KINDS)})")
-            seen.add(name)
-            aliases = tuple(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip())
-            added.append((line, Actor(name, kind, (row.get("affiliation") or "").strip(),
-                                      (row.get("code") or "").strip(), aliases)))
+            added.append((line, _actor(row, source, line, seen)))
         known = set(self.actors) | seen
         owners: dict[str, str] = {}
         for i, (line, actor) in enumerate(added):

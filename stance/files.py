@@ -8,13 +8,14 @@ line ends where a sentence always ends, so memory stays flat however large the i
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from stance.errors import InputError
 
-__all__ = ["sha256", "read_document", "read_blocks", "read_rows", "BLOCK_CHARS"]
+__all__ = ["sha256", "read_document", "read_blocks", "read_rows", "fsync_folder", "BLOCK_CHARS"]
 
 BLOCK_CHARS = 1 << 20
 LINE_CHARS = 1 << 20  # a longer line is read in pieces of this size
@@ -263,3 +264,18 @@ def _text_ok(row: dict, column: str, name: str, number: int, warn) -> bool:
     what = "missing" if column not in row else ("null" if value is None else f"a {type(value).__name__}, not text")
     warn(f"{name}:{number}: column {column} is {what}; row skipped")
     return False
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make a rename inside ``folder`` durable (fsync the folder itself); a platform that cannot open folders
+    (Windows) leaves rename durability to the OS."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -28,6 +28,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, TextIO
 
+from stance.files import fsync_folder
+
 __all__ = ["Item", "build_queue", "rank", "LabelFile", "Session", "Retrainer", "LABEL_COLUMNS", "KEYS",
            "text_sha1", "uncertainty", "proposal_rows"]
 
@@ -149,19 +151,6 @@ def proposal_rows(record, labeller: str = "", when: str = "") -> list[dict]:
 
 # --- the answer file -------------------------------------------------------------------------------------------------
 
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path.parent if str(path.parent) else ".", os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 class LabelFile:
     """The answers, a CSV with :data:`LABEL_COLUMNS`: appended row by row, always a valid table.
 
@@ -220,7 +209,7 @@ class LabelFile:
             except OSError:
                 pass
             raise
-        _fsync_dir(self.path)
+        fsync_folder(self.path.parent)
 
     def append(self, rows: list[dict]) -> None:
         """Write one answer's rows with one write, flush and fsync."""

@@ -69,6 +69,7 @@ import numpy as np
 from stance.actors import Registry
 from stance.errors import ModelError, NotFittedError
 from stance.features import FEATURES, Masker, Scorer, TargetPipelines, build_pipeline, normalise_targets, route
+from stance.files import fsync_folder
 from stance.records import ActorStance, Prediction, SentenceStance
 from stance.text import visible
 
@@ -426,7 +427,7 @@ class StanceClassifier:
             for f in new.iterdir():
                 with open(f, "rb") as fh:
                     os.fsync(fh.fileno())
-            _fsync_dir(new)
+            fsync_folder(new)
             _swap_into_place(new, path)
         except BaseException:
             shutil.rmtree(new, ignore_errors=True)
@@ -668,19 +669,6 @@ def _held(version: Path) -> bool:
     return False
 
 
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return  # a platform that cannot open folders (Windows): rename durability is the OS's
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def _swap_into_place(new: Path, target: Path) -> None:
     """Point ``target`` at folder ``new``: a fresh relative symlink renamed over it with ``os.replace``, atomic on
     POSIX. A real folder at ``target`` (an older save) is first moved aside to ``.<name>.v-migrated``."""
@@ -693,7 +681,7 @@ def _swap_into_place(new: Path, target: Path) -> None:
         shutil.rmtree(migrated, ignore_errors=True)
         os.rename(target, migrated)
     os.replace(link, target)
-    _fsync_dir(target.parent)
+    fsync_folder(target.parent)
 
 
 def _remove_old_versions(target: Path, keep: Path) -> None:
