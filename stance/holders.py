@@ -46,7 +46,8 @@ object is the one spoken to), ``irregular_past`` (verbs that look like base form
 verb: "Iranian officials said"), ``role_before_name`` ("GOP frontrunner Donald Trump"), ``criticism_noun``
 ("criticism from X"), ``abbreviation`` (written with a full stop: "Gen."), ``name_particle`` ("bin", "van"),
 ``action_noun`` and ``action_verb`` (a stance on "the strikes" is on whoever struck: "Israeli strikes", "strikes by X",
-"X struck", else the last doer named before), ``not_a_target_after`` ("the UN Charter": the UN is no target),
+"X struck", else the last doer of the same kind of action, ``means``: force, measures or internal, while the article
+still names it), ``not_a_target_after`` ("the UN Charter": the UN is no target),
 ``voice_pronoun`` (``means``: author or participants), ``principal_title`` (whose own statements speak as themselves:
 "President"), ``statement_noun`` ("Statement", "Readout": titles that name an issuer), ``owned_noun`` ("U.S.
 commitment"), ``medium`` ("Twitter").
@@ -246,6 +247,7 @@ class _Words:
     role_words: frozenset[str]  # the ``role`` nouns ("minister", "spokesman")
     action: re.Pattern  # an action whose doer a stance is about: "the strikes", "Israeli strikes", "strikes by X"
     action_verb: re.Pattern  # "X struck", "X launched": X did the action
+    action_kind: dict[str, str]  # an action word (lower case) -> its kind: "force", "measures", "internal"
     not_target_after: re.Pattern  # "the UN Charter", "EU law": the actor names a thing, not a target
     pronoun_of: dict[str, str]  # a pronoun -> the one it stands for ("his" -> "he")
     possessive: re.Pattern  # "X's remarks"
@@ -268,6 +270,7 @@ class _Words:
         by: dict[str, list[str]] = {k: [] for k in WORD_KINDS}
         pronoun_of: dict[str, str] = {}
         voice_of: dict[str, str] = {}
+        action_kind: dict[str, str] = {}
         for line, row in enumerate(rows, 2):
             kind, word = row["kind"], row["word"]
             if kind not in by or not word or word != word.strip():
@@ -279,6 +282,10 @@ class _Words:
                 if row.get("means") not in ("author", "participants"):
                     raise ValueError(f"{source}:{line}: voice_pronoun {word!r} means 'author' or 'participants'")
                 voice_of[word.lower()] = row["means"]
+            if kind in ("action_noun", "action_verb"):
+                if not row.get("means"):
+                    raise ValueError(f"{source}:{line}: {kind} {word!r} needs its kind of action in 'means'")
+                action_kind[word.lower()] = row["means"]
         verbs = by["speech_verb"] + by["judgement_verb"]
         single = [w for w in verbs if " " not in w]
         irregular = set(by["irregular_past"])
@@ -316,6 +323,7 @@ class _Words:
             action=re.compile(r"(?<![\w’'-])(?:" + _alt(by["action_noun"]) + r")(?![\w’'-])"),
             action_verb=re.compile(r"(?:\s+(?:also|then|again|later|had|has|have|reportedly))*\s+(?:"
                                    + _alt(by["action_verb"]) + r")(?![\w’'-])"),
+            action_kind=action_kind,
             not_target_after=re.compile(r"\s+(?:" + _alt(by["not_a_target_after"]) + r")(?![\w’'-])"),
             pronoun_of=pronoun_of,
             possessive=re.compile(r"[’']s?(?:\s+[a-z][a-z-]*){0,3}?\s+(?:" + _alt(by["position_noun"])
@@ -354,6 +362,7 @@ def _words() -> _Words:
 
 
 _CONTEXT_SIZE = 64
+_AGENT_MEMORY = 1  # sentences without its doer's name after which an earlier action is no longer the one meant
 _TARGET_PREFERENCE = ("quoted", "later", "before", "spoken_to", "name")  # after the first in the clause
 _WINDOW = 600  # how far from its verb a target may be, in characters
 _BIG = 1 << 62
@@ -482,8 +491,8 @@ class _Sentence:
     attributions: list[Attribution] = field(default_factory=list)
     marker: Mention | None = None  # what the sentence leaves in the context: its holder, as speaker or subject
     unspoken: bool = False  # a quotation without a speaker (the next sentence's speaker may claim it)
-    agents: list[tuple[int, Mention]] = field(default_factory=list)  # who did an action: (where, doer), in order
-    prior_agent: Mention | None = None  # the last doer of an action in the sentences before
+    agents: list[tuple[int, Mention, str]] = field(default_factory=list)  # who did an action: (where, doer, kind)
+    prior_agents: dict[str, Mention] = field(default_factory=dict)  # kind of action -> its doer in recent sentences
     voices: dict[int, tuple[Mention, ...]] = field(default_factory=dict)  # "we" of a joint statement: the others
     author: Mention | None = None  # who the document speaks as (Voice), if the caller said
 
@@ -522,11 +531,12 @@ class _Memory:
     """The context, indexed as it grows: the last actor "he"/"she" and "they" can stand for, the last one of each
     surname, and the marker of the sentence before."""
 
-    __slots__ = ("surnames", "he", "they", "marker", "agent", "voice")
+    __slots__ = ("surnames", "he", "they", "marker", "agent", "agents", "voice")
 
     def __init__(self, context: list):
         self.surnames: dict[str, Mention] = {}
         self.he = self.they = self.marker = self.agent = None
+        self.agents: dict[str, tuple[Mention, int]] = {}  # kind of action -> (its last doer, sentences since named)
         self.voice: dict[str, tuple[Mention, ...]] = {}  # "author" / "participants" -> who they are (Voice)
         self.add(context)
 
@@ -546,6 +556,21 @@ class _Memory:
                     self.he = c
             if c.start < 0:
                 self.marker = c
+
+    def recent_agents(self) -> dict[str, Mention]:
+        """The doers an unattributed action may refer to: per kind of action, the last doer named, while the
+        article is still speaking of it ("the strikes" three paragraphs on); a sanction is not a strike."""
+        return {kind: doer for kind, (doer, age) in self.agents.items() if age <= _AGENT_MEMORY}
+
+    def remember_agents(self, s: _Sentence) -> None:
+        """After a sentence: its doers are remembered by kind of action; a doer named again stays current."""
+        named = {m.actor for m in s.mentions if m.actor is not None}
+        self.agents = {kind: (doer, 0 if doer.actor in named else age + 1)
+                       for kind, (doer, age) in self.agents.items()}
+        for _, doer, kind in s.agents:
+            self.agents[kind] = (doer, 0)
+        if s.agents:
+            self.agent = s.agents[-1][1]
 
     def forget(self, dropped: list, kept: list) -> None:
         """Entries that fell out of the context no longer resolve anything."""
@@ -683,8 +708,7 @@ class Finder:
                 out[-1] = _attributions(pending, [event])
             pending = s if s.unspoken and not found else None
             out.append(found)
-            if s.agents:
-                memory.agent = s.agents[-1][1]
+            memory.remember_agents(s)
             seen = [m for m in s.mentions if m.actor is not None or m.role == "name"]
             seen.append(marker if marker is not None else _END)
             context.extend(seen)
@@ -706,7 +730,7 @@ def _sentence(registry: Registry, text: str, context: list, memory: _Memory) -> 
         s.author = memory.voice["author"][0] if "author" in memory.voice else None
     s.mentions = _mentions(registry, s, context, memory)
     s.phrases = _noun_phrases(s)
-    s.agents, s.prior_agent = _agents(s), memory.agent
+    s.agents, s.prior_agents = _agents(s), memory.recent_agents()
     s.events = _events(s)
     _subject_event(s)
     _unspoken_quotation(s, memory)
@@ -751,9 +775,18 @@ _NOT_MODIFIER = re.compile(r"(?<![\w’'-])(?:the|a|an|this|that|these|those|to|
 _ACTION_BY = re.compile(r"(?:\s+[a-z][a-z-]*){0,3}?\s+(?:by|from)\s+(?:the\s+)?")
 
 
-def _agents(s: _Sentence) -> list[tuple[int, Mention]]:
+def _action_kind(words: str) -> str:
+    """The kind of an action word as matched ("strikes" -> "force", " also imposed" -> "measures")."""
+    vocab = _words()
+    words = " ".join(words.lower().split())
+    kind = vocab.action_kind.get(words)
+    return kind if kind is not None else vocab.action_kind[words.rsplit(" ", 1)[-1]]
+
+
+def _agents(s: _Sentence) -> list[tuple[int, Mention, str]]:
     """Who did the actions the sentence names: "Israeli strikes", "Russia's invasion", "strikes by X" (at the action
-    noun), "Israel struck" (at the verb). A stance toward the action is a stance toward its doer."""
+    noun), "Israel struck" (at the verb), with the kind of action. A stance toward the action is a stance toward its
+    doer."""
     vocab = _words()
     text, nps = s.text, s.phrases
     if not nps:
@@ -773,12 +806,12 @@ def _agents(s: _Sentence) -> list[tuple[int, Mention]]:
             if np is not None and np.head.actor is not None:
                 doer = np.head
         if doer is not None:
-            out.append((p, doer))
+            out.append((p, doer, _action_kind(m.group(0))))
     for np in nps:
         if np.head.actor is not None and not np.quoted:
             m = vocab.action_verb.match(text, np.end)
             if m is not None:
-                out.append((m.start(), np.head))
+                out.append((m.start(), np.head, _action_kind(m.group(0))))
     out.sort(key=lambda x: x[0])
     return out
 
@@ -1637,8 +1670,8 @@ def _doer(s: _Sentence, e: _Event, target: Mention | None) -> Mention | None:
     p = m.start()
     if target is not None and e.vend <= target.start < p and not _own_side(e.holder, target):
         return target  # "condemned Israel for the strikes", "condemned Israel's strikes"
-    here = [d for at, d in s.agents if at == p] or [d for at, d in s.agents if at < p]
-    doer = here[-1] if here else s.prior_agent
+    here = [d for at, d, _ in s.agents if at == p] or [d for at, d, _ in s.agents if at < p]
+    doer = here[-1] if here else s.prior_agents.get(_action_kind(m.group(0)))
     if doer is not None and not _own_side(e.holder, doer) and doer.actor is not None:
         return doer
     return target if target is None or not _own_side(e.holder, target) else None

@@ -278,7 +278,10 @@ def test_word_table_rows_are_known_kinds_without_repeats():
     pairs_ = [(r["kind"], r["word"]) for r in rows]
     assert len(pairs_) == len(set(pairs_)), "a word listed twice under one kind"
     assert all(w and w == w.strip() and "_" not in w for _, w in pairs_)
-    assert all(r["means"] == "" or r["kind"] == "pronoun" for r in rows if r["kind"] != "voice_pronoun")
+    action = ("action_noun", "action_verb")
+    assert all(r["means"] == "" or r["kind"] == "pronoun" for r in rows
+               if r["kind"] != "voice_pronoun" and r["kind"] not in action)
+    assert all(r["means"] in ("force", "measures", "internal") for r in rows if r["kind"] in action)
     assert all(r["means"] in ("author", "participants") for r in rows if r["kind"] == "voice_pronoun")
     pyproject = (path.parent.parent / "pyproject.toml").read_text(encoding="utf-8")
     assert '"holder_words.csv"' in pyproject  # shipped as package data
@@ -288,6 +291,8 @@ def test_a_bad_word_row_names_its_line():
     from stance.holders import _Words
     with pytest.raises(ValueError, match=r"words.csv:3: bad row 'verb'"):
         _Words.from_rows([{"kind": "title", "word": "Dr."}, {"kind": "verb", "word": "say"}], "words.csv")
+    with pytest.raises(ValueError, match=r"words.csv:2: action_noun 'strikes' needs its kind"):
+        _Words.from_rows([{"kind": "action_noun", "word": "strikes", "means": ""}], "words.csv")
 
 
 def test_importing_stance_reads_no_word_table():
