@@ -23,7 +23,7 @@ TEMPLATES = [
     ("support: praised", "{X} praised {Y} for its efforts to end the war.", "support"),
     ("hedge: stopped short", "{X} stopped short of condemning {Y}.", "hedge"),
     ("hedge: declined to condemn", "{X} declined to condemn {Y}'s missile test.", "hedge"),
-    ("none: mediate", "{X} offered to mediate between {Y} and {Z}.", "none"),
+    ("hedge: offered to mediate", "{X} offered to mediate between {Y} and {Z}.", "hedge"),  # the codebook: hedge
     ("none: held talks", "{X} and {Y} held talks.", "none"),
     ("none: visit", "The foreign minister of {X} will visit {Y} next week.", "none"),
     ("negation: did not condemn", "{X} did not condemn {Y}'s missile test.", "not:condemn"),
