@@ -32,8 +32,11 @@ SEARCH_GRID = [
     # the search stays small so `make train` fits in a minute.
     ("C", [3.0, 10.0]),
     ("cues", [True, False]),  # negation-aware stance-cue terms of stance/cues.csv beside the n-grams (issue 13)
-    ("negation", [True, False]),  # the two words after a negator marked not_<word> in the word n-grams
-    ("mask_actors", [True, False]),  # actor names replaced by ACTOR (issue 13), or read as they are
+    ("negation", [True, False]),  # a negated stance cue ("did not condemn") marked not_<word> in the word n-grams
+    # mask_actors stays on (actor names never reach the n-grams, issue 13): it is not searched. Unmasked, grouped CV
+    # on the default labels rose by 0.006 (0.616 against 0.610) while the checklist's invariance to swapped actors
+    # fell to 0.69 and the seeds scored by a model trained without them to 0.39 (0.54 masked): the names are
+    # memorised across articles, which article-grouped folds cannot see.
 ]
 
 

@@ -41,7 +41,8 @@ DEFAULT_PARAMS = {
     "negation": False,
 }
 FEATURES = ("word", "char", "word+char")
-FORMAT = 3  # model.npz: every model's arrays plus a JSON layout (format 1 and 2 were joblib pickles)
+FORMAT = 4  # model.npz: every model's arrays plus a JSON layout (format 1 and 2 were joblib pickles; format 3 marked
+# the two words after any negator, not the negated cues, so its word block would read differently)
 _FOLD = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "—": " - ", "–": "-", "\u00a0": " "})
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")  # TfidfVectorizer's default token_pattern
 _SPACES = re.compile(r"\s\s+")
@@ -229,6 +230,7 @@ def cue_lists() -> dict[str, tuple[str, ...]]:
 
 
 _SCOPE_WORD = re.compile(r"(?u)\b\w\w+\b")  # the word block's tokens
+_WORD_END = re.compile(r"\w*")
 _CLAUSE_END = re.compile(r"[,;:.!?()\"]|\b(?:but|while|whereas|although|though)\b")
 
 
@@ -245,11 +247,10 @@ class Cues:
     ['cue: none']
     """
 
-    def __init__(self, cues: dict, negators=(), window: int = 40, scope: int = 2, prep=None):
+    def __init__(self, cues: dict, negators=(), window: int = 40, prep=None):
         self.cues = {k: sorted(set(v)) for k, v in sorted(cues.items()) if v}
         self.negators = sorted(set(negators))
         self.window = int(window)
-        self.scope = int(scope)
         self.prep = prep  # the pipeline's analyser reads raw documents: prep folds (and masks) them first
         alt = lambda words: "|".join(map(re.escape, sorted(words, key=len, reverse=True)))  # noqa: E731
         names = {f"c{i}": stance for i, stance in enumerate(self.cues)}
@@ -262,40 +263,40 @@ class Cues:
         return isinstance(other, Cues) and self.layout() == other.layout()
 
     def layout(self) -> dict:
-        return {"cues": self.cues, "negators": self.negators, "window": self.window, "scope": self.scope}
+        return {"cues": self.cues, "negators": self.negators, "window": self.window}
 
-    def terms(self, text: str) -> list[str]:
-        """The cue terms of a folded text, in order of the cues' places."""
-        out = []
+    def found(self, text: str):
+        """Each cue of a folded text, in order: its match, its stance and whether a negator stands before it in its
+        clause (within ``window`` characters): the one rule both :meth:`terms` and :meth:`mark` follow."""
         for m in self._cue.finditer(text) if self._cue is not None else ():
-            stance = self._names[m.lastgroup]
             before = text[max(0, m.start() - self.window): m.start()]
             ends = [e.end() for e in _CLAUSE_END.finditer(before)]
             before = before[ends[-1]:] if ends else before
-            negated = self._negator is not None and self._negator.search(before) is not None
-            out.append(f"cue: not {stance}" if negated else f"cue: {stance}")
-        return out or ["cue: none"]
+            yield m, self._names[m.lastgroup], self._negator is not None and self._negator.search(before) is not None
+
+    def terms(self, text: str) -> list[str]:
+        """The cue terms of a folded text, in order of the cues' places."""
+        return [f"cue: not {stance}" if negated else f"cue: {stance}" for _, stance, negated in self.found(text)] \
+            or ["cue: none"]
 
     def mark(self, text: str) -> str:
-        """``text`` with the ``scope`` words after a negator (within its clause) written ``not_<word>``; the role
-        token ``ACTOR`` stays as it is but counts. A scope of 2 words scored best in grouped CV on the default labels
-        (0.600 macro F1, against 0.599 for 3 and 0.597 for the whole clause).
+        """``text`` with each negated cue (:meth:`found`) written ``not_<word>``, every word of it, so "did not
+        condemn" and "condemned" give different n-grams while the words around them ("the strikes", an ``ACTOR``)
+        read as they always do. Marking only the cues scored 0.6095 macro F1 in grouped CV on the default labels,
+        against 0.6057 for the two words after any negator (and 0.6111 for no marking, which reads "did not
+        condemn" as condemn).
 
-        >>> Cues({}, ["refused", "not"]).mark("actor refused to condemn the strikes, but did not say why.")
-        'actor refused not_to not_condemn the strikes, but did not not_say not_why.'
+        >>> Cues({"condemn": ["condemn"]}, ["refused", "not"]).mark("actor refused to condemn the strikes, but did not say why.")
+        'actor refused to not_condemn the strikes, but did not say why.'
+        >>> Cues({"hedge": ["stopped short"], "condemn": ["condemn"]}, ["not"]).mark("ACTOR did not condemn ACTOR_s test.")
+        'ACTOR did not not_condemn ACTOR_s test.'
         """
-        if self._negator is None:
-            return text
         pieces, last = [], 0
-        for m in self._negator.finditer(text):
-            if m.start() < last:
-                continue
-            stop = _CLAUSE_END.search(text, m.end())
-            end = stop.start() if stop else len(text)
-            pieces.append(text[last:m.end()])
-            pieces.append(_SCOPE_WORD.sub(lambda w: w.group(0) if w.group(0).startswith(ROLE) else "not_" + w.group(0),
-                                          text[m.end():end], count=self.scope))
-            last = end
+        for m, _, negated in self.found(text):
+            if negated and m.start() >= last:
+                end = _WORD_END.match(text, m.end()).end()
+                pieces += [text[last:m.start()], _SCOPE_WORD.sub(lambda w: "not_" + w.group(0), text[m.start():end])]
+                last = end
         pieces.append(text[last:])
         return "".join(pieces)
 
@@ -370,7 +371,7 @@ class MaskedText:
 
 class NegatedText:
     """The word block's input with ``negation``: the folded (and masked) text of ``prep`` with the words in a
-    negation's scope marked (:meth:`Cues.mark`), so "did not condemn" and "condemned" give different n-grams."""
+    negated cues marked (:meth:`Cues.mark`), so "did not condemn" and "condemned" give different n-grams."""
 
     def __init__(self, prep, cues: Cues):
         self.prep, self.cues = prep, cues

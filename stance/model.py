@@ -131,8 +131,8 @@ class StanceClassifier:
     Every parameter is keyword-only and mirrors a ``stance train`` setting: ``features`` ("word", "char" or
     "word+char"), ``word_ngrams`` and ``char_ngrams`` (low, high), ``C`` (> 0), ``min_df`` (a count >= 1 or a share
     in (0, 1]), ``sublinear_tf``, ``mask_actors`` (actor mentions read as ``ACTOR``), ``cues`` (negation-aware
-    stance-cue terms of ``stance/cues.csv`` beside the n-grams), ``negation`` (the two words after a negator read as
-    ``not_<word>`` in the word n-grams), ``random_state``; ``per_target`` fits a model per target value (see :meth:`fit`),
+    stance-cue terms of ``stance/cues.csv`` beside the n-grams), ``negation`` (a stance cue after a negator in its clause
+    reads as ``not_<word>`` in the word n-grams), ``random_state``; ``per_target`` fits a model per target value (see :meth:`fit`),
     which ``stance train --target-column`` chooses by cross-validation. They are checked when fitting.
 
     It follows scikit-learn's estimator protocol (``get_params``/``set_params`` from the signature, ``fit``,

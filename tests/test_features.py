@@ -18,8 +18,9 @@ def _seed_sentences() -> list[str]:
     {},  # the default: word (1, 2) + char_wb (2, 5), sublinear tf
     {"features": "word", "word_ngrams": (1, 3), "sublinear_tf": False, "min_df": 2},
     {"features": "char", "char_ngrams": (3, 6), "C": 0.3},
-    {"features": "word", "min_df": 2, "cues": True},  # the searched start: stance-cue terms beside the words
-], ids=["word+char", "word", "char", "word+cues"])
+    {"features": "word", "min_df": 2, "cues": True},  # stance-cue terms beside the words
+    {"features": "word", "min_df": 2, "cues": True, "negation": True},  # the searched start: negated cues marked
+], ids=["word+char", "word", "char", "word+cues", "word+cues+negation"])
 def test_compact_path_equals_the_pipeline_on_every_seed_sentence(params, registry, tmp_path):
     from stance.corpus import load_project
 
@@ -128,6 +129,18 @@ def test_cue_terms_are_negation_aware_within_a_clause_and_read_from_cues_csv():
     assert cues.terms("actor stopped short of condemning actor.") == ["cue: hedge", "cue: not condemn"]
     # a negation in another clause does not reach the cue
     assert cues.terms("actor did not attend, but condemned the strikes.") == ["cue: condemn"]
+
+
+def test_negation_marks_the_negated_cue_words_only():
+    from stance.features import Cues
+
+    cues = Cues.default()
+    # the negated cue reads not_condemn; the words around it read as they do everywhere else
+    assert cues.mark("ACTOR did not condemn ACTOR_s missile test.") == "ACTOR did not not_condemn ACTOR_s missile test."
+    assert cues.mark("ACTOR stopped short of condemning ACTOR.") == "ACTOR stopped short of not_condemning ACTOR."
+    assert cues.mark("ACTOR did not attend, but condemned the strikes.") == \
+        "ACTOR did not attend, but condemned the strikes."
+    assert cues.mark("ACTOR would not commit to it.") == "ACTOR would not commit to it."  # a hedge cue holds its "not"
 
 
 def test_temperature_scaling_is_saved_and_applied_by_the_scorer(tmp_path):
