@@ -21,8 +21,8 @@ import numpy as np
 from stance import __version__
 from stance.corpus import Corpus, load_project, read_table
 from stance.files import sha256
-from stance.evaluate import (duplicate_groups, evaluate, grouped_folds, learning_curve, leave_source_out, scores,
-                             search, target_handling)
+from stance.evaluate import (ACTOR_BLIND_GRID, SEARCH_GRID, duplicate_groups, evaluate, grouped_folds, learning_curve,
+                             leave_source_out, scores, search, target_handling)
 from stance.features import normalise_targets
 from stance.model import StanceClassifier
 
@@ -51,7 +51,8 @@ def _git_commit() -> str:
 
 def evaluation_report(texts, labels, groups, *, search_settings: bool = True, params: dict | None = None,
                       sources=None, targets=None, n_jobs: int = 2, random_state: int = 0, curve: bool = True,
-                      log: Callable[[str], None] = lambda s: None, keep: dict | None = None, registry=None) -> dict:
+                      log: Callable[[str], None] = lambda s: None, keep: dict | None = None, registry=None,
+                      grid=SEARCH_GRID) -> dict:
     """Search settings (or take ``params``), then evaluate them and both baselines under grouped 5-fold CV.
 
     With ``targets`` (each text's target, passed beside the texts; None: no target) of more than one value and
@@ -71,7 +72,7 @@ def evaluation_report(texts, labels, groups, *, search_settings: bool = True, pa
     if search_settings:
         t = time.perf_counter()
         report["search"] = search(texts, labels, groups, random_state=random_state, n_jobs=n_jobs, targets=targets,
-                                  folds=folds, registry=registry)
+                                  folds=folds, registry=registry, grid=grid)
         params, proba = report["search"]["chosen"], report["search"].pop("proba")
         log(f"searched {len(report['search']['tried'])} settings in {time.perf_counter() - t:.1f}s: {params}")
     if search_settings and targets is not None and len(set(targets)) > 1:
@@ -182,7 +183,8 @@ def train_project(root: str | Path = ".", out: str | Path = "models/stance", dat
     registry = Registry.load(root / "labels" / "actors.csv")  # whose names mask_actors masks (not a setting)
     kept: dict = {}
     report = evaluation_report(tune["text"], tune["label"], tune["group"], sources=list(tune["source"]),
-                               n_jobs=n_jobs, log=log, curve=False, registry=registry, keep=kept)
+                               n_jobs=n_jobs, log=log, curve=False, registry=registry, keep=kept,
+                               grid=ACTOR_BLIND_GRID)
     report["calibration"] = calibrate(kept["proba"], list(tune["label"]), kept["classes"])
     log(f"temperature {report['calibration']['temperature']:.3f}: ECE {report['calibration']['ece_before']:.3f} "
         f"-> {report['calibration']['ece_after']:.3f} (grouped out-of-fold)")
