@@ -25,7 +25,7 @@ from itertools import chain
 
 import numpy as np
 
-__all__ = ["Masker", "ROLE", "Cues", "cue_lists", "DEFAULT_PARAMS", "FEATURES", "fold", "normalise_target", "normalise_targets", "documents", "route",
+__all__ = ["Masker", "ROLE", "Cues", "cue_lists", "TargetOverlap", "target_word_lists", "DEFAULT_PARAMS", "FEATURES", "fold", "normalise_target", "normalise_targets", "documents", "route",
            "build_pipeline", "TargetPipelines", "CompactModel", "Scorer", "scale",
            "fit_temperature"]
 
@@ -385,10 +385,92 @@ def _target_terms(doc) -> list[str]:
     return [] if isinstance(doc, str) or doc[1] is None else [doc[1]]
 
 
+@lru_cache(maxsize=1)
+def target_word_lists() -> dict[str, tuple[str, ...]]:
+    """``stance/target_words.csv``: kind (``hedge``, ``refute``, ``negation``, ``stop``) -> its words, matched as
+    whole words of the folded text (:class:`TargetOverlap`)."""
+    out: dict[str, list[str]] = {}
+    with resources.files("stance").joinpath("target_words.csv").open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            out.setdefault(row["kind"], []).append(row["word"])
+    return {k: tuple(v) for k, v in out.items()}
+
+
+_OVERLAP_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+
+
+class TargetOverlap:
+    """Six features of a text read against its target (a claim, a headline's subject), after Ferreira & Vlachos
+    (2016): a question mark in the text; a hedging word, a refuting word (``words``: the lists of
+    ``stance/target_words.csv``); a negation in the text but not in the target; the share of the target's content
+    words (not ``stop`` words) found in the text; their Jaccard overlap. A model fitted with targets has this block
+    beside the target value (:func:`build_pipeline`); without targets there is no such block. It reads the folded
+    text as written (actor names included: the overlap is about them), never the n-grams, and its values go to the
+    classifier as they are (no idf, no normalisation), so the numpy scorer computes them with :meth:`values` alone.
+
+    >>> o = TargetOverlap({"hedge": ["reportedly"], "refute": ["hoax"], "negation": ["not"], "stop": ["is", "the"]})
+    >>> o.values("Putin is reportedly not dead?", "Putin is dead")
+    [1.0, 1.0, 0.0, 1.0, 1.0, 0.5]
+    >>> o.values("Putin is dead", None)
+    [0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+    """
+
+    NAMES = ("target: question mark", "target: hedge word", "target: refuting word", "target: negation in text only",
+             "target: its words in text", "target: word overlap")
+
+    def __init__(self, words: dict):
+        self.words = {k: sorted(set(v)) for k, v in sorted(words.items())}
+        self._sets = {k: frozenset(self.words.get(k, ())) for k in ("hedge", "refute", "negation", "stop")}
+
+    @classmethod
+    def default(cls) -> TargetOverlap:
+        return cls(target_word_lists())
+
+    def layout(self) -> dict:
+        return {"words": self.words}
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, TargetOverlap) and self.words == other.words
+
+    def values(self, text: str, target: str | None) -> list[float]:
+        """The six values of a text (as given: it is folded here) and its target (None: no target)."""
+        sets = self._sets
+        head = _OVERLAP_WORD.findall(fold(text))
+        claim = _OVERLAP_WORD.findall(fold(target)) if target is not None else []
+        hs, cs = set(head), set(claim)
+        hc, cc = hs - sets["stop"], cs - sets["stop"]
+        return [float("?" in text), float(not hs.isdisjoint(sets["hedge"])), float(not hs.isdisjoint(sets["refute"])),
+                float(not hs.isdisjoint(sets["negation"]) and cs.isdisjoint(sets["negation"])),
+                len(cc & hc) / len(cc) if cc else 0.0, len(cc & hc) / len(cc | hc) if cc | hc else 0.0]
+
+    # the scikit-learn transformer protocol, as a FeatureUnion block of the reference pipeline
+    def get_params(self, deep: bool = True) -> dict:
+        return {"words": self.words}
+
+    def set_params(self, **params) -> TargetOverlap:
+        self.__init__(params.get("words", self.words))
+        return self
+
+    def fit(self, docs, y=None) -> TargetOverlap:
+        return self
+
+    def transform(self, docs):
+        from scipy.sparse import csr_matrix
+
+        rows = [self.values(d, None) if isinstance(d, str) else self.values(d[0], d[1]) for d in docs]
+        return csr_matrix(np.asarray(rows, dtype=np.float64).reshape(len(rows), len(self.NAMES)))
+
+    def fit_transform(self, docs, y=None):
+        return self.transform(docs)
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        return np.asarray(self.NAMES, dtype=object)
+
+
 def build_pipeline(params: dict | None = None, random_state: int = 0, with_target: bool = False,
                    masker: Masker | None = None):
     """The model: word and/or character TF-IDF n-grams (plus, ``with_target``, the target value as a feature of its
-    own) into a balanced logistic regression. It reads plain texts or ``(text, target)`` pairs (:func:`documents`).
+    own and the text-against-target features of :class:`TargetOverlap`) into a balanced logistic regression. It reads plain texts or ``(text, target)`` pairs (:func:`documents`).
     With ``mask_actors`` the n-grams read the text with actor mentions replaced (``masker``, or a capitalisation-only
     :class:`Masker`)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -413,6 +495,7 @@ def build_pipeline(params: dict | None = None, random_state: int = 0, with_targe
                                               sublinear_tf=p["sublinear_tf"])))
     if with_target:
         parts.append(("target", TfidfVectorizer(analyzer=_target_terms, lowercase=False)))
+        parts.append(("overlap", TargetOverlap.default()))
     return Pipeline([
         ("features", FeatureUnion(parts)),
         ("classifier", LogisticRegression(C=p["C"], class_weight="balanced", max_iter=5000, random_state=random_state)),
@@ -487,8 +570,10 @@ class CompactModel:
         self.coef = np.asarray(coef, dtype=np.float64)
         self.coef_t = np.ascontiguousarray(self.coef.T)  # (features, classes)
         self.intercept = np.asarray(intercept, dtype=np.float64)
-        self.parts = parts  # name, analyzer ("word", "char_wb" or "target"), ngram_range, sublinear_tf, vocabulary,
-        self.width = sum(len(p["idf"]) for p in parts)  # idf, offset
+        # name, analyzer ("word", "char_wb", "cues", "target" or "overlap"), ngram_range, sublinear_tf, vocabulary,
+        # idf, offset (and cues, negation, overlap: the objects those blocks read with)
+        self.parts = parts
+        self.width = sum(len(p["idf"]) for p in parts)
         self._words: list[dict[str, np.ndarray]] = [{} for _ in parts]  # per char part: word -> its columns
 
     @classmethod
@@ -496,6 +581,12 @@ class CompactModel:
         """Read the arrays out of a fitted pipeline built by :func:`build_pipeline`."""
         parts, offset, masker = [], 0, None
         for name, vec in pipeline.named_steps["features"].transformer_list:
+            if isinstance(vec, TargetOverlap):
+                parts.append({"name": name, "analyzer": "overlap", "ngram_range": (1, 1), "sublinear_tf": False,
+                              "vocabulary": {n: j for j, n in enumerate(vec.NAMES)}, "idf": np.ones(len(vec.NAMES)),
+                              "offset": offset, "cues": None, "negation": None, "overlap": vec})
+                offset += len(vec.NAMES)
+                continue
             negation = None
             if isinstance(vec.preprocessor, NegatedText):
                 vec, negation = _Preprocessed(vec, vec.preprocessor.prep), vec.preprocessor.cues
@@ -535,6 +626,8 @@ class CompactModel:
                                     "offset": part["offset"], "sep": sep,
                                     **({"cues": part["cues"].layout()} if part.get("cues") is not None else {}),
                                     **({"negation": part["negation"].layout()} if part.get("negation") is not None
+                                       else {}),
+                                    **({"overlap": part["overlap"].layout()} if part.get("overlap") is not None
                                        else {})})
             out[f"{prefix}p{j}.idf"] = part["idf"]
             out[f"{prefix}p{j}.terms"] = np.frombuffer(sep.join(terms).encode("utf-8"), dtype=np.uint8)
@@ -553,7 +646,8 @@ class CompactModel:
                           "sublinear_tf": bool(p["sublinear_tf"]), "vocabulary": dict(zip(terms, range(len(terms)))),
                           "idf": idf, "offset": int(p["offset"]),
                           "cues": Cues(**p["cues"]) if p["analyzer"] == "cues" else None,
-                          "negation": Cues(**p["negation"]) if p.get("negation") else None})
+                          "negation": Cues(**p["negation"]) if p.get("negation") else None,
+                          "overlap": TargetOverlap(**p["overlap"]) if p["analyzer"] == "overlap" else None})
         mask = layout.get("mask")
         masker = None if mask is None else Masker(mask["aliases"], mask["keep"])
         return cls(layout["classes"], arrays[f"{prefix}coef"], arrays[f"{prefix}intercept"], parts, masker)
@@ -590,6 +684,11 @@ class CompactModel:
         """Per feature block, the TF-IDF rows as sorted coordinates: (row, column, value) arrays."""
         folded = [fold(t) for t in texts] if self.masker is None else [self.masker.fold(t) for t in texts]
         for k, part in enumerate(self.parts):
+            if part["analyzer"] == "overlap":  # values as they are: no idf, no normalisation
+                dense = np.asarray([part["overlap"].values(t, g) for t, g in zip(texts, targets)], dtype=np.float64)
+                r, c = np.nonzero(dense.reshape(len(texts), len(part["idf"])))
+                yield r, c + part["offset"], dense[r, c]
+                continue
             pieces, sizes = [], []
             marked = [part["negation"].mark(t) for t in folded] if part.get("negation") is not None else folded
             for text, target in zip(marked, targets):
@@ -653,7 +752,8 @@ class CompactModel:
         if getattr(self, "_names", None) is None:
             names = np.empty(self.width, dtype=object)
             for part in self.parts:
-                wrap = {"word": "{}", "char_wb": "‹{}›", "target": "target={}", "cues": "[{}]"}[part["analyzer"]]
+                wrap = {"word": "{}", "char_wb": "‹{}›", "target": "target={}", "cues": "[{}]",
+                        "overlap": "[{}]"}[part["analyzer"]]
                 for term, j in part["vocabulary"].items():
                     names[part["offset"] + j] = wrap.format(term)
             self._names = names

@@ -68,6 +68,36 @@ def test_numpy_scorer_equals_the_pipeline_of_a_target_aware_model(tmp_path):
     assert np.abs(clf.predict_proba(probe, probe_targets) - reference).max() < 1e-9
 
 
+def test_numpy_scorer_equals_the_pipeline_with_text_against_target_features(tmp_path):
+    """Targets that are texts (a claim, here the sentence before): the TargetOverlap block's values reach the
+    classifier as they are, in the pipeline and in the numpy scorer, before and after a save."""
+    from stance.corpus import load_project
+    from stance.features import TargetOverlap, documents
+
+    labelled = load_project(SEEDS[0].parent.parent, tmp_path / "no-datasets").sentences
+    texts = list(labelled["text"])
+    claims = [None] + texts[:-1]
+    clf = StanceClassifier(features="word", min_df=2, cues=True, negation=True).fit(texts, list(labelled["label"]),
+                                                                                     targets=claims)
+    overlap = [p for p in clf.compact_.fallback.parts if p["analyzer"] == "overlap"]
+    assert len(overlap) == 1 and isinstance(overlap[0]["overlap"], TargetOverlap)
+    probe = _seed_sentences()[:60] + ["Is Russia reportedly not sending troops?", "A hoax, officials said."]
+    probe_targets = [probe[i - 1] if i % 3 else None for i in range(len(probe) - 2)] + ["Russia is sending troops"] * 2
+    rows = [overlap[0]["overlap"].values(t, c) for t, c in zip(probe, probe_targets)]
+    assert rows[-2][:5] == [1.0, 1.0, 0.0, 1.0, 1.0] and rows[-1][2] == 1.0
+    assert sum(r[4] > 0 for r in rows[:-2]) >= 10  # the sentence before shares content words often enough
+    reference = clf.pipeline_.predict_proba(documents(probe, probe_targets))
+    assert np.abs(clf.predict_proba(probe, probe_targets) - reference).max() < 1e-9
+    clf.save(tmp_path / "m")
+    loaded = StanceClassifier.load(tmp_path / "m")
+    assert np.abs(loaded.predict_proba(probe, probe_targets) - reference).max() < 1e-9
+    names = list(loaded.compact_.fallback.feature_names())
+    assert "[target: its words in text]" in names
+    # a model fitted without targets has no such block
+    plain = StanceClassifier(features="word", min_df=2).fit(texts, list(labelled["label"]))
+    assert not [p for p in plain.compact_.fallback.parts if p["analyzer"] == "overlap"]
+
+
 def test_compact_path_equals_the_pipeline_for_two_classes():
     texts, labels = zip(*[(t, "none" if lab == "none" else "stance") for t, lab in TINY])
     clf = StanceClassifier().fit(list(texts), list(labels))
