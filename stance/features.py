@@ -826,7 +826,8 @@ class Scorer:
         with np.load(source, allow_pickle=False) as arrays:
             layout = json.loads(arrays["layout"].tobytes().decode("utf-8"))
             if layout.get("format") != FORMAT:
-                raise ValueError(f"model.npz format {layout.get('format')!r}, expected {FORMAT}")
+                raise ValueError(f"model.npz format {layout.get('format')!r}, expected {FORMAT} (saved by another version "
+                                 "of stance: train it again)")
             models = [CompactModel.from_arrays(m, arrays, f"m{i}.") for i, m in enumerate(layout["models"])]
         return cls(models[0], {t: models[i] for t, i in layout["targets"].items()}, layout.get("temperature", 1.0))
 
