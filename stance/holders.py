@@ -50,7 +50,8 @@ verb: "Iranian officials said"), ``role_before_name`` ("GOP frontrunner Donald T
 still names it), ``not_a_target_after`` ("the UN Charter": the UN is no target),
 ``voice_pronoun`` (``means``: author or participants), ``principal_title`` (whose own statements speak as themselves:
 "President"), ``statement_noun`` ("Statement", "Readout": titles that name an issuer), ``owned_noun`` ("U.S.
-commitment"), ``medium`` ("Twitter").
+commitment"), ``medium`` ("Twitter"), ``aimed_at`` (words before "at" that make an international body a target:
+"lashed out at the UN"; else "at the U.N." is a venue).
 
 A document's own voice (``Voice``, which the caller knows: :meth:`Finder.voice` reads it from a statement's title):
 "I", "we", "our", "my administration" are its author (the issuer first; each co-signer of a joint statement holds the
@@ -198,7 +199,7 @@ WORD_KINDS = ("speech_verb", "judgement_verb", "inverted_verb", "pure_speech_ver
               "irregular_past", "title", "not_a_name", "not_an_actor_head", "position_noun", "pronoun",
               "title_pronoun", "title_pronoun_modifier", "role", "role_before_name", "criticism_noun", "abbreviation",
               "name_particle", "action_noun", "action_verb", "not_a_target_after", "voice_pronoun", "principal_title",
-              "statement_noun", "owned_noun", "medium")
+              "statement_noun", "owned_noun", "medium", "aimed_at")
 
 
 def _alt(words: list[str]) -> str:
@@ -264,6 +265,7 @@ class _Words:
     statement: re.Pattern  # "Statement by X", "Readout of X's call with Y": a title that names its issuer
     owned: re.Pattern  # "U.S. commitment", "President Doe's support": a position its owner holds
     media: frozenset[str]  # "Twitter", "Facebook": "on Twitter" is where a stance was said, not whom it is about
+    venue_at: re.Pattern  # "at the U.N.": where it happened; group "aimed" set for "lashed out at", "aimed at"
 
     @classmethod
     def from_rows(cls, rows, source: str = "<rows>") -> _Words:
@@ -346,6 +348,7 @@ class _Words:
             voice_of=voice_of,
             principal_titles=frozenset(by["principal_title"]),
             media=frozenset(by["medium"]),
+            venue_at=re.compile(r"(?<![\w’'-])(?:(?P<aimed>" + _alt(by["aimed_at"]) + r")\s+)?at\s+(?:the\s+)?$"),
             owned=re.compile(r"(?:-[A-Z][\w-]*)?(?:\s+(?i:administration|government))?"
                              r"(?:[’']s?(?:\s+[a-z][a-z-]*){0,2}?)?\s+(?:" + _alt(by["owned_noun"])
                              + r")(?![\w’'-])"),
@@ -1616,6 +1619,10 @@ def _target(text: str, e: _Event, nps: list[_NP], sources=(), holders=frozenset(
             beside = np.end
         if via is not None and (via.group(1) != "on" or h.text in _words().media):
             continue  # "via Twitter", "wrote on Facebook": where it was said; "alongside X": X shares the stance
+        if h.actor.kind == "organisation" and not h.actor.affiliation:
+            at = _words().venue_at.search(text, max(0, np.start - 40), np.start)
+            if at is not None and at.group("aimed") is None:
+                continue  # "a ceasefire text at the U.N.": a venue (but "lashed out at the UN": a target)
         if e.skip[0] <= np.start < e.skip[1]:
             continue
         if np.end <= e.anchor and _words().principal.match(text, np.end, e.anchor):

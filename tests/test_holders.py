@@ -50,6 +50,8 @@ ROWS = [
      "aliases": "Republican|Republicans|GOP"},
     {"name": "Democratic Party", "kind": "organisation", "affiliation": "United States", "code": "USA",
      "aliases": "Democrats|Democratic"},
+    {"name": "United Nations", "kind": "organisation", "affiliation": "", "code": "UN",
+     "aliases": "United Nations|the United Nations|the U.N.|U.N."},
 ]
 
 
