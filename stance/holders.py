@@ -534,13 +534,14 @@ class _Memory:
     """The context, indexed as it grows: the last actor "he"/"she" and "they" can stand for, the last one of each
     surname, and the marker of the sentence before."""
 
-    __slots__ = ("surnames", "he", "they", "marker", "agent", "agents", "voice")
+    __slots__ = ("surnames", "he", "they", "marker", "agent", "agents", "voice", "last")
 
     def __init__(self, context: list):
         self.surnames: dict[str, Mention] = {}
         self.he = self.they = self.marker = self.agent = None
         self.agents: dict[str, tuple[Mention, int]] = {}  # kind of action -> (its last doer, sentences since named)
         self.voice: dict[str, tuple[Mention, ...]] = {}  # "author" / "participants" -> who they are (Voice)
+        self.last: Attribution | None = None  # the primary attribution of the sentence before
         self.add(context)
 
     def add(self, mentions: list) -> None:
@@ -712,6 +713,7 @@ class Finder:
             pending = s if s.unspoken and not found else None
             out.append(found)
             memory.remember_agents(s)
+            memory.last = found[0] if found else None
             seen = [m for m in s.mentions if m.actor is not None or m.role == "name"]
             seen.append(marker if marker is not None else _END)
             context.extend(seen)
@@ -738,6 +740,7 @@ def _sentence(registry: Registry, text: str, context: list, memory: _Memory) -> 
     _subject_event(s)
     _unspoken_quotation(s, memory)
     s.attributions = _attributions(s, s.events)
+    _continued_quotation(s, memory)
     if s.voices:
         _co_voices(s)
     s.marker = _marker(s)
@@ -771,6 +774,17 @@ def _unspoken_quotation(s: _Sentence, memory: _Memory) -> None:
         if last is not None and last.role == "speaker":
             s.events = [_Event(Mention(0, 0, last.actor, last.text, "pronoun"), 0, 0, 0, quote=(0, len(s.text)),
                                speech=True)]
+
+
+def _continued_quotation(s: _Sentence, memory: _Memory) -> None:
+    """A quotation that goes on with the stance of the sentence before, its speaker's, and names no one else
+    ("...with Moscow," Araghchi said. "Our relationship has grown even closer."): the same target."""
+    last, found = memory.last, s.attributions
+    if last is None or not last.target or not found or found[0].target or found[0].holder != last.holder \
+            or sum(b - a for a, b in s.quotes) < 0.6 * len(s.text.strip()):
+        return
+    a = found[0]
+    found[0] = Attribution(a.holder, a.holder_code, last.target, last.target_code, a.start, a.end)
 
 
 _ACTION_GAP = re.compile(r"(?:[’']s?)?(?:\s+[a-z][a-z-]*){0,2}?\s+")
