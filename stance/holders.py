@@ -51,7 +51,8 @@ still names it), ``not_a_target_after`` ("the UN Charter": the UN is no target),
 ``voice_pronoun`` (``means``: author or participants), ``principal_title`` (whose own statements speak as themselves:
 "President"), ``statement_noun`` ("Statement", "Readout": titles that name an issuer), ``owned_noun`` ("U.S.
 commitment"), ``medium`` ("Twitter"), ``aimed_at`` (words before "at" that make an international body a target:
-"lashed out at the UN"; else "at the U.N." is a venue).
+"lashed out at the UN"; else "at the U.N." is a venue), ``threat`` (after "threatening" or "warning of", an action to
+come: "more strikes"; the holder's own, a stance toward whom such actions were last done to).
 
 A document's own voice (``Voice``, which the caller knows: :meth:`Finder.voice` reads it from a statement's title):
 "I", "we", "our", "my administration" are its author (the issuer first; each co-signer of a joint statement holds the
@@ -199,7 +200,7 @@ WORD_KINDS = ("speech_verb", "judgement_verb", "inverted_verb", "pure_speech_ver
               "irregular_past", "title", "not_a_name", "not_an_actor_head", "position_noun", "pronoun",
               "title_pronoun", "title_pronoun_modifier", "role", "role_before_name", "criticism_noun", "abbreviation",
               "name_particle", "action_noun", "action_verb", "not_a_target_after", "voice_pronoun", "principal_title",
-              "statement_noun", "owned_noun", "medium", "aimed_at")
+              "statement_noun", "owned_noun", "medium", "aimed_at", "threat")
 
 
 def _alt(words: list[str]) -> str:
@@ -266,6 +267,7 @@ class _Words:
     owned: re.Pattern  # "U.S. commitment", "President Doe's support": a position its owner holds
     media: frozenset[str]  # "Twitter", "Facebook": "on Twitter" is where a stance was said, not whom it is about
     venue_at: re.Pattern  # "at the U.N.": where it happened; group "aimed" set for "lashed out at", "aimed at"
+    threat: re.Pattern  # "warning of future", "threatening more": the holder's own action to come (before the noun)
 
     @classmethod
     def from_rows(cls, rows, source: str = "<rows>") -> _Words:
@@ -348,6 +350,8 @@ class _Words:
             voice_of=voice_of,
             principal_titles=frozenset(by["principal_title"]),
             media=frozenset(by["medium"]),
+            threat=re.compile(r"(?<![\w’'-])(?:threat\w*|warn\w*)\s+(?:of\s+)?(?:(?:the|a)\s+)?(?:"
+                              + _alt(by["threat"]) + r")(?:\s+[a-z][a-z-]*)?\s+$"),
             venue_at=re.compile(r"(?<![\w’'-])(?:(?P<aimed>" + _alt(by["aimed_at"]) + r")\s+)?at\s+(?:the\s+)?$"),
             owned=re.compile(r"(?:-[A-Z][\w-]*)?(?:\s+(?i:administration|government))?"
                              r"(?:[’']s?(?:\s+[a-z][a-z-]*){0,2}?)?\s+(?:" + _alt(by["owned_noun"])
@@ -496,6 +500,8 @@ class _Sentence:
     unspoken: bool = False  # a quotation without a speaker (the next sentence's speaker may claim it)
     agents: list[tuple[int, Mention, str]] = field(default_factory=list)  # who did an action: (where, doer, kind)
     prior_agents: dict[str, Mention] = field(default_factory=dict)  # kind of action -> its doer in recent sentences
+    victims: list[tuple[str, Mention]] = field(default_factory=list)  # whom an action was done to: (kind, victim)
+    prior_victims: dict[str, Mention] = field(default_factory=dict)  # kind of action -> its last victim before
     voices: dict[int, tuple[Mention, ...]] = field(default_factory=dict)  # "we" of a joint statement: the others
     author: Mention | None = None  # who the document speaks as (Voice), if the caller said
 
@@ -534,12 +540,13 @@ class _Memory:
     """The context, indexed as it grows: the last actor "he"/"she" and "they" can stand for, the last one of each
     surname, and the marker of the sentence before."""
 
-    __slots__ = ("surnames", "he", "they", "marker", "agent", "agents", "voice", "last")
+    __slots__ = ("surnames", "he", "they", "marker", "agent", "agents", "voice", "last", "victims")
 
     def __init__(self, context: list):
         self.surnames: dict[str, Mention] = {}
         self.he = self.they = self.marker = self.agent = None
         self.agents: dict[str, tuple[Mention, int]] = {}  # kind of action -> (its last doer, sentences since named)
+        self.victims: dict[str, Mention] = {}  # kind of action -> whom it was last done to ("strikes on Iran")
         self.voice: dict[str, tuple[Mention, ...]] = {}  # "author" / "participants" -> who they are (Voice)
         self.last: Attribution | None = None  # the primary attribution of the sentence before
         self.add(context)
@@ -573,6 +580,7 @@ class _Memory:
                        for kind, (doer, age) in self.agents.items()}
         for _, doer, kind in s.agents:
             self.agents[kind] = (doer, 0)
+        self.victims.update(s.victims)
         if s.agents:
             self.agent = s.agents[-1][1]
 
@@ -736,6 +744,7 @@ def _sentence(registry: Registry, text: str, context: list, memory: _Memory) -> 
     s.mentions = _mentions(registry, s, context, memory)
     s.phrases = _noun_phrases(s)
     s.agents, s.prior_agents = _agents(s), memory.recent_agents()
+    s.prior_victims = memory.victims
     s.events = _events(s)
     _subject_event(s)
     _unspoken_quotation(s, memory)
@@ -789,6 +798,8 @@ def _continued_quotation(s: _Sentence, memory: _Memory) -> None:
 
 _ACTION_GAP = re.compile(r"(?:[’']s?)?(?:\s+[a-z][a-z-]*){0,2}?\s+")
 _NOT_MODIFIER = re.compile(r"(?<![\w’'-])(?:the|a|an|this|that|these|those|to|and|or|[a-z]+ed|[a-z]+s)(?![\w’'-])")
+_ACTION_ON = re.compile(r"(?:\s+[a-z][a-z-]*){0,2}?\s+(?:on|against|targeting)\s+(?:the\s+)?")
+_OBJECT_GAP = re.compile(r"\s+(?:the\s+)?")
 _ACTION_BY = re.compile(r"(?:\s+[a-z][a-z-]*){0,3}?\s+(?:by|from)\s+(?:the\s+)?")
 
 
@@ -811,6 +822,10 @@ def _agents(s: _Sentence) -> list[tuple[int, Mention, str]]:
     out = []
     for m in vocab.action.finditer(text):
         p, q = m.span()
+        on = _ACTION_ON.match(text, q)
+        victim = _np_after(text, nps, on.end()) if on is not None else None
+        if victim is not None and victim.head.actor is not None:
+            s.victims.append((_action_kind(m.group(0)), victim.head))
         doer = None
         i = _after(nps, p) - 1
         if i >= 0 and nps[i].end <= p and nps[i].head.actor is not None \
@@ -829,6 +844,9 @@ def _agents(s: _Sentence) -> list[tuple[int, Mention, str]]:
             m = vocab.action_verb.match(text, np.end)
             if m is not None:
                 out.append((m.start(), np.head, _action_kind(m.group(0))))
+                i = _after(nps, m.end())
+                if i < len(nps) and nps[i].head.actor is not None and _OBJECT_GAP.fullmatch(text, m.end(), nps[i].start):
+                    s.victims.append((_action_kind(m.group(0)), nps[i].head))  # "Israel struck Iran"
     out.sort(key=lambda x: x[0])
     return out
 
@@ -1692,6 +1710,11 @@ def _doer(s: _Sentence, e: _Event, target: Mention | None) -> Mention | None:
     if target is not None and e.vend <= target.start < p and not _own_side(e.holder, target):
         return target  # "condemned Israel for the strikes", "condemned Israel's strikes"
     here = [d for at, d, _ in s.agents if at == p] or [d for at, d, _ in s.agents if at < p]
+    if not here and _words().threat.search(text, max(min(lo, e.vstart), p - 60), p):
+        # "with Trump warning of future strikes": the holder's own threatened action, toward whom it was done to
+        victim = s.prior_victims.get(_action_kind(m.group(0)))
+        if victim is not None and victim.actor is not None and not _own_side(e.holder, victim):
+            return victim
     doer = here[-1] if here else s.prior_agents.get(_action_kind(m.group(0)))
     if doer is not None and not _own_side(e.holder, doer) and doer.actor is not None:
         return doer
