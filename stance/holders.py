@@ -52,7 +52,8 @@ still names it), ``not_a_target_after`` ("the UN Charter": the UN is no target),
 "President"), ``statement_noun`` ("Statement", "Readout": titles that name an issuer), ``owned_noun`` ("U.S.
 commitment"), ``medium`` ("Twitter"), ``aimed_at`` (words before "at" that make an international body a target:
 "lashed out at the UN"; else "at the U.N." is a venue), ``threat`` (after "threatening" or "warning of", an action to
-come: "more strikes"; the holder's own, a stance toward whom such actions were last done to).
+come: "more strikes"; the holder's own, a stance toward whom such actions were last done to), ``spokesperson`` (one
+named in apposition states the principal's position: "Merkel's spokesperson, Jane Doe, said" is Merkel's).
 
 A document's own voice (``Voice``, which the caller knows: :meth:`Finder.voice` reads it from a statement's title):
 "I", "we", "our", "my administration" are its author (the issuer first; each co-signer of a joint statement holds the
@@ -200,7 +201,7 @@ WORD_KINDS = ("speech_verb", "judgement_verb", "inverted_verb", "pure_speech_ver
               "irregular_past", "title", "not_a_name", "not_an_actor_head", "position_noun", "pronoun",
               "title_pronoun", "title_pronoun_modifier", "role", "role_before_name", "criticism_noun", "abbreviation",
               "name_particle", "action_noun", "action_verb", "not_a_target_after", "voice_pronoun", "principal_title",
-              "statement_noun", "owned_noun", "medium", "aimed_at", "threat")
+              "statement_noun", "owned_noun", "medium", "aimed_at", "threat", "spokesperson")
 
 
 def _alt(words: list[str]) -> str:
@@ -268,6 +269,8 @@ class _Words:
     media: frozenset[str]  # "Twitter", "Facebook": "on Twitter" is where a stance was said, not whom it is about
     venue_at: re.Pattern  # "at the U.N.": where it happened; group "aimed" set for "lashed out at", "aimed at"
     threat: re.Pattern  # "warning of future", "threatening more": the holder's own action to come (before the noun)
+    spokesperson_before: re.Pattern  # "Merkel's spokesperson, " before the spokesperson's name
+    spokesperson_after: re.Pattern  # ", a spokeswoman for (the) " after it
 
     @classmethod
     def from_rows(cls, rows, source: str = "<rows>") -> _Words:
@@ -352,6 +355,10 @@ class _Words:
             media=frozenset(by["medium"]),
             threat=re.compile(r"(?<![\w’'-])(?:threat\w*|warn\w*)\s+(?:of\s+)?(?:(?:the|a)\s+)?(?:"
                               + _alt(by["threat"]) + r")(?:\s+[a-z][a-z-]*)?\s+$"),
+            spokesperson_before=re.compile(r"[’']s?(?:\s+[a-z][a-z-]*){0,2}?\s+(?:" + _alt(by["spokesperson"])
+                                           + r")\s*,\s*"),
+            spokesperson_after=re.compile(r"\s*,\s*(?:(?:an?|the|chief|senior|deputy)\s+)*(?:"
+                                          + _alt(by["spokesperson"]) + r")\s+(?:for|of|at)\s+"),
             venue_at=re.compile(r"(?<![\w’'-])(?:(?P<aimed>" + _alt(by["aimed_at"]) + r")\s+)?at\s+(?:the\s+)?$"),
             owned=re.compile(r"(?:-[A-Z][\w-]*)?(?:\s+(?i:administration|government))?"
                              r"(?:[’']s?(?:\s+[a-z][a-z-]*){0,2}?)?\s+(?:" + _alt(by["owned_noun"])
@@ -1367,7 +1374,10 @@ def _verb_event(s: _Sentence, vs: int, ve: int, verb: str, events: list[_Event],
         if tier == 0 and (_RELATIVE.match(text, chosen.end) or _subordinate(text, chosen.start)):
             tier = 1  # "when he told ...", "Rubio, who slammed ...": not the main clause
         spoken_to, venue = _listener(text, nps, verb, ve)
-        out = [_Event(chosen.head, chosen.start, vs, ve, tier=tier, skip=(chosen.start, vs), speech=speech,
+        principal = _spokesperson_for(text, nps, k, vs)
+        holder, lo = (chosen.head, chosen.start) if principal is None else (principal.head,
+                                                                             min(principal.start, chosen.start))
+        out = [_Event(holder, chosen.start, vs, ve, tier=tier, skip=(lo, vs), speech=speech,
                       quote=_quote_of(text, quotes, chosen.start, ve),
                       spoken_to=spoken_to, venue=venue)]
         # coordinated subjects: "Pelosi, of California, and Schumer, of New York, said"
@@ -1425,6 +1435,21 @@ def _verb_event(s: _Sentence, vs: int, ve: int, verb: str, events: list[_Event],
             if subject is not None:
                 return [_Event(subject.head, subject.start, vs, ve, tier=1, skip=(subject.start, subject.end))]
     return []
+
+
+def _spokesperson_for(text: str, nps: list[_NP], k: int, vs: int) -> _NP | None:
+    """Whose position a named spokesperson states (the codebook: the principal's): "Merkel's spokesperson, Jane
+    Doe, said", "Jane Doe, spokeswoman for the Department of Justice, said" -> Merkel, the Department."""
+    vocab = _words()
+    np = nps[k]
+    if k and nps[k - 1].head.actor is not None and vocab.spokesperson_before.fullmatch(text, nps[k - 1].end, np.start):
+        return nps[k - 1]
+    m = vocab.spokesperson_after.match(text, np.end, vs)
+    if m is not None:
+        principal = _np_after(text, nps, m.end())
+        if principal is not None and principal.head.actor is not None and principal.end <= vs:
+            return principal
+    return None
 
 
 def _plural(np: _NP) -> bool:
