@@ -238,6 +238,7 @@ class _Words:
 
     verb: re.Pattern  # a verb or verb phrase of speech or judgement
     verb_words: frozenset[str]  # its one-word verbs
+    judgement: frozenset[str]  # the verbs of judgement ("backed", "condemned"), not of speech
     base_forms: frozenset[str]  # those that are base forms ("back", "hedge"): they need a modal or a plural subject
     inverted: frozenset[str]  # verbs that may come before their speaker ('"...," said X')
     pure_speech: frozenset[str]  # verbs of speech only (the holder becomes the speaker a quotation continues)
@@ -317,6 +318,7 @@ class _Words:
         return cls(
             verb=re.compile(r"(?<![\w’'-])(?:" + _trie(verbs) + r")(?![\w’'-])"),
             verb_words=frozenset(single),
+            judgement=frozenset(by["judgement_verb"]),
             base_forms=frozenset(w for w in single if not w.endswith(("s", "ed", "ing")) and w not in irregular),
             inverted=frozenset(by["inverted_verb"]),
             pure_speech=frozenset(by["pure_speech_verb"]),
@@ -1349,7 +1351,7 @@ def _verb_event(s: _Sentence, vs: int, ve: int, verb: str, events: list[_Event],
             continue  # not an appositive but a clause of its own
         if _PASSIVE.search(gap) and not ing:
             by = _BY.match(text, ve)
-            agent = _np_after(text, nps, by.end()) if by else None
+            agent = _agent_after(text, nps, by.end()) if by else None
             if agent is None:
                 return []
             subject = _clause_subject(text, nps, vs, agent) or np
@@ -1394,6 +1396,18 @@ def _verb_event(s: _Sentence, vs: int, ve: int, verb: str, events: list[_Event],
         for e in out[1:]:  # "Egypt, Jordan and Saudi Arabia rejected ...": no one of them is another's target
             e.skip = (out[0].anchor, vs)
         return out
+    if chosen is None and not ing and verb in vocab.judgement and _PASSIVE.search(text, max(0, vs - 30), vs):
+        # no actor before it: "The call was seconded by X and Y", "The plan was backed by X" -> X (Y is no target);
+        # a verb of speech is not ("The attack was claimed by X": a fact)
+        by = _BY.match(text, ve)
+        agent = _agent_after(text, nps, by.end()) if by else None
+        if agent is not None and _plausible(agent, text, True) and not agent.quoted:
+            end = agent.end
+            for np in nps[_after(nps, end) :]:
+                if not (_AND.fullmatch(text, end, np.start) or _LIST.fullmatch(text, end, np.start)):
+                    break
+                end = np.end
+            return [_Event(agent.head, vs, vs, ve, tier=tier, skip=(by.start(), end))]
     before = text[max(0, vs - 8) : vs].rstrip()[-1:]
     # 2. the speaker after the verb: '"...," said X'
     if verb in vocab.inverted and before in (",", "”", '"', "—", "–", ":"):
@@ -1450,6 +1464,15 @@ def _spokesperson_for(text: str, nps: list[_NP], k: int, vs: int) -> _NP | None:
         if principal is not None and principal.head.actor is not None and principal.end <= vs:
             return principal
     return None
+
+
+_MEMBERS_OF = re.compile(r"(?:(?:some|several|other|many)\s+)?(?:members|leaders|officials)\s+of\s+")
+
+
+def _agent_after(text: str, nps: list[_NP], pos: int) -> _NP | None:
+    """The agent of a passive after "by": "by X", "by members of the EU" (the EU)."""
+    m = _MEMBERS_OF.match(text, pos)
+    return _np_after(text, nps, m.end() if m else pos)
 
 
 def _plural(np: _NP) -> bool:
