@@ -53,7 +53,8 @@ still names it), ``not_a_target_after`` ("the UN Charter": the UN is no target),
 commitment"), ``medium`` ("Twitter"), ``aimed_at`` (words before "at" that make an international body a target:
 "lashed out at the UN"; else "at the U.N." is a venue), ``threat`` (after "threatening" or "warning of", an action to
 come: "more strikes"; the holder's own, a stance toward whom such actions were last done to), ``spokesperson`` (one
-named in apposition states the principal's position: "Merkel's spokesperson, Jane Doe, said" is Merkel's).
+named in apposition states the principal's position: "Merkel's spokesperson, Jane Doe, said" is Merkel's),
+``post_noun`` ("a tweet by X", "in a post on Monday by X": X's stated position).
 
 A document's own voice (``Voice``, which the caller knows: :meth:`Finder.voice` reads it from a statement's title):
 "I", "we", "our", "my administration" are its author (the issuer first; each co-signer of a joint statement holds the
@@ -201,7 +202,7 @@ WORD_KINDS = ("speech_verb", "judgement_verb", "inverted_verb", "pure_speech_ver
               "irregular_past", "title", "not_a_name", "not_an_actor_head", "position_noun", "pronoun",
               "title_pronoun", "title_pronoun_modifier", "role", "role_before_name", "criticism_noun", "abbreviation",
               "name_particle", "action_noun", "action_verb", "not_a_target_after", "voice_pronoun", "principal_title",
-              "statement_noun", "owned_noun", "medium", "aimed_at", "threat", "spokesperson")
+              "statement_noun", "owned_noun", "medium", "aimed_at", "threat", "spokesperson", "post_noun")
 
 
 def _alt(words: list[str]) -> str:
@@ -271,6 +272,7 @@ class _Words:
     venue_at: re.Pattern  # "at the U.N.": where it happened; group "aimed" set for "lashed out at", "aimed at"
     threat: re.Pattern  # "warning of future", "threatening more": the holder's own action to come (before the noun)
     spokesperson_before: re.Pattern  # "Merkel's spokesperson, " before the spokesperson's name
+    posted: re.Pattern  # "a tweet by", "in a post on Monday by": the one after it stated a position
     spokesperson_after: re.Pattern  # ", a spokeswoman for (the) " after it
 
     @classmethod
@@ -361,6 +363,8 @@ class _Words:
                                            + r")\s*,\s*"),
             spokesperson_after=re.compile(r"\s*,\s*(?:(?:an?|the|chief|senior|deputy)\s+)*(?:"
                                           + _alt(by["spokesperson"]) + r")\s+(?:for|of|at)\s+"),
+            posted=re.compile(r"(?<![\w’'-])(?:[Aa]n?|[Tt]he)\s+(?:[a-z-]+\s+)?(?:" + _alt(by["post_noun"]) + r")"
+                              r"(?:\s+(?:on|last|this)\s+[A-Za-z]+)?\s+(?:by|from)\s+"),
             venue_at=re.compile(r"(?<![\w’'-])(?:(?P<aimed>" + _alt(by["aimed_at"]) + r")\s+)?at\s+(?:the\s+)?$"),
             owned=re.compile(r"(?:-[A-Z][\w-]*)?(?:\s+(?i:administration|government))?"
                              r"(?:[’']s?(?:\s+[a-z][a-z-]*){0,2}?)?\s+(?:" + _alt(by["owned_noun"])
@@ -1243,8 +1247,18 @@ def _events(s: _Sentence) -> list[_Event]:
                 tier = 0 if _FACED.search(text, max(0, m.start() - 50), m.start()) else 2
                 events.append(_Event(agent.head, m.start(), m.start(), m.end(), tier=tier,
                                      skip=(m.start(), agent.end), target=target.head if target else None))
+    posted = []  # "a tweet by X", "in a post on Monday by X": X's stated position
+    if " by " in text or " from " in text:
+        for m in vocab.posted.finditer(text):
+            agent = _np_after(text, nps, m.end())
+            if agent is not None and not _inside(quotes, m.start()) and _plausible(agent, text, True):
+                posted.append(m.start())
+                events.append(_Event(agent.head, m.start(), m.start(), agent.end, tier=2,
+                                     skip=(m.start(), _appositive_end(text, agent.end)), speech=True))
     if "ccording" in text or " of " in text or "aid by" in text:
         for m in _ACCORDING.finditer(text):
+            if m.end() in posted:  # "according to a tweet by X": X, once
+                continue
             agent = _np_after(text, nps, m.end())
             if agent is not None and not _inside(quotes, m.start()):
                 events.append(_Event(agent.head, m.start(), m.start(), agent.end, tier=3,
