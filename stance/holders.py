@@ -553,13 +553,15 @@ class _Memory:
     """The context, indexed as it grows: the last actor "he"/"she" and "they" can stand for, the last one of each
     surname, and the marker of the sentence before."""
 
-    __slots__ = ("surnames", "he", "they", "marker", "agent", "agents", "voice", "last", "victims")
+    __slots__ = ("surnames", "he", "they", "marker", "agent", "agents", "voice", "last", "victims", "surname_codes")
 
     def __init__(self, context: list):
         self.surnames: dict[str, Mention] = {}
         self.he = self.they = self.marker = self.agent = None
         self.agents: dict[str, tuple[Mention, int]] = {}  # kind of action -> (its last doer, sentences since named)
         self.victims: dict[str, Mention] = {}  # kind of action -> whom it was last done to ("strikes on Iran")
+        self.surname_codes: dict[str, Actor | tuple[str, str]] = {}  # the Finder's: surname -> its person, or
+        # (state, code) of its people
         self.voice: dict[str, tuple[Mention, ...]] = {}  # "author" / "participants" -> who they are (Voice)
         self.last: Attribution | None = None  # the primary attribution of the sentence before
         self.add(context)
@@ -631,6 +633,14 @@ class Finder:
 
     def __init__(self, registry: Registry):
         self.registry = registry
+        # a surname no alias names (a common word: "Warren"; shared: "Ryan"): its one person in the registry, else a
+        # person of the one state all its people are of, else nothing
+        people: dict[str, list[Actor]] = {}
+        for a in registry.actors.values():
+            if a.kind == "person" and a.code:
+                people.setdefault(a.name.rsplit(None, 1)[-1], []).append(a)
+        self._surnames = {k: v[0] if len(v) == 1 else (v[0].side, v[0].code) for k, v in people.items()
+                          if len({(a.side, a.code) for a in v}) == 1}
 
     # --- public -------------------------------------------------------------------------------------------------
     def voice(self, title: str, issuer: str = "") -> Voice:
@@ -719,6 +729,7 @@ class Finder:
             raise TypeError("find_all expects a list of sentences, not a string")
         context = context if context is not None else []
         memory = _Memory(context)
+        memory.surname_codes = self._surnames
         if voice is not None:
             memory.voice = self._voice_mentions(voice)
         out: list[list[Attribution]] = []
@@ -943,6 +954,13 @@ def _mentions(registry: Registry, s: _Sentence, context: list, memory: _Memory) 
                 or memory.surnames.get(last)
             if c is not None and c.name != name:
                 actor, shown = c.actor, c.name
+            elif c is None and len(words) == 1 and last in memory.surname_codes:
+                # "Warren said", no Warren named before: the registry's one Warren; "Ryan said": a person of the one
+                # state whose registry people are Ryans
+                known = memory.surname_codes[last]
+                person = known if isinstance(known, Actor) else Actor(name, "person", known[0], known[1], ())
+                extra.append(Mention(a, b, person, name, "name"))
+                continue
         extra.append(Mention(a, b, actor, shown if actor is None else name, "name" if actor is None else ""))
     if extra:
         out = sorted(out + extra, key=lambda x: x.start)

@@ -52,6 +52,10 @@ ROWS = [
      "aliases": "Democrats|Democratic"},
     {"name": "United Nations", "kind": "organisation", "affiliation": "", "code": "UN",
      "aliases": "United Nations|the United Nations|the U.N.|U.N."},
+    # surnames no alias names: one person (a common word), two people of one state
+    {"name": "Elizabeth Warren", "kind": "person", "affiliation": "United States", "code": "USA", "aliases": ""},
+    {"name": "Paul Ryan", "kind": "person", "affiliation": "United States", "code": "USA", "aliases": ""},
+    {"name": "Tim Ryan", "kind": "person", "affiliation": "United States", "code": "USA", "aliases": ""},
 ]
 
 
