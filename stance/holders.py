@@ -1399,7 +1399,7 @@ def _verb_event(s: _Sentence, vs: int, ve: int, verb: str, events: list[_Event],
             np = _outer_subject(text, nps, k, vs) or np
         if not _RELATIVE.match(gap) and not _subject_position(text, np, ing):
             break
-        chosen = np
+        chosen = _member_of(text, nps, k) or np
         break
     if chosen is not None:
         k = _after(nps, chosen.start)
@@ -1505,6 +1505,24 @@ def _agent_after(text: str, nps: list[_NP], pos: int) -> _NP | None:
     """The agent of a passive after "by": "by X", "by members of the EU" (the EU)."""
     m = _MEMBERS_OF.match(text, pos)
     return _np_after(text, nps, m.end() if m else pos)
+
+
+_OF_BODY = re.compile(r"\s+(?:of|from|at)\s+(?:the\s+)?[^,;:“”\"()]{0,40}?$")
+
+
+def _member_of(text: str, nps: list[_NP], k: int) -> _NP | None:
+    """For "Jane Doe of the army's Western Command said", "Jane Doe from the pro-Beijing camp said": the person, not
+    the body she is of (which no preposition rule caught: "army's", "pro-Beijing")."""
+    np = nps[k]
+    if k == 0 or np.head.actor is not None and np.head.actor.kind == "person":
+        return None
+    prev = nps[k - 1]
+    person = prev.head.actor is not None and prev.head.actor.kind == "person" or prev.head.role == "name" \
+        and _has_title(text[prev.start : prev.end])
+    if person and not prev.quoted and _OF_BODY.match(text, prev.end, np.start) and not _has_verb(text, prev.end,
+                                                                                                    np.start):
+        return prev
+    return None
 
 
 def _plural(np: _NP) -> bool:
