@@ -947,6 +947,10 @@ def _mentions(registry: Registry, s: _Sentence, context: list, memory: _Memory) 
                     extra.append(Mention(a, b, known, name))
                     continue
         actor, shown = None, name
+        lower = registry.lookup(name[0].lower() + name[1:])
+        if lower is not None:  # "Al-Quaety, who ..." for the alias "al-Quaety": a particle capitalised
+            extra.append(Mention(a, b, lower, name))
+            continue
         if len(words) == 1 or len(words) == 2 and words[0] in vocab.titles:
             # the surname of someone named before: "Jane Doe ... Doe said" -> Jane Doe
             last = words[-1]

@@ -56,6 +56,7 @@ ROWS = [
     {"name": "Elizabeth Warren", "kind": "person", "affiliation": "United States", "code": "USA", "aliases": ""},
     {"name": "Paul Ryan", "kind": "person", "affiliation": "United States", "code": "USA", "aliases": ""},
     {"name": "Tim Ryan", "kind": "person", "affiliation": "United States", "code": "USA", "aliases": ""},
+    {"name": "Jane al-Doe", "kind": "person", "affiliation": "Iran", "code": "IRN", "aliases": "al-Doe"},
 ]
 
 
