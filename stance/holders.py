@@ -1180,6 +1180,7 @@ def _resolve_here(word: str, text: str, mentions: list[Mention], quotes, pos: in
     """A pronoun's antecedent in its own sentence: the first matching subject before it ("Ms. Winfrey appeared
     ... when she said")."""
     match = None
+    title = word.split()[-1] if " " in word else ""  # "the minister": also one named "... minister Jane Doe" here
     for i in range(_after(mentions, pos - 400), len(mentions)):
         c = mentions[i]
         if c.end > pos:
@@ -1187,7 +1188,9 @@ def _resolve_here(word: str, text: str, mentions: list[Mention], quotes, pos: in
         if c.role == "pronoun" or quotes and _inside(quotes, c.start):
             continue
         match = match or _match(word)
-        if match(c) and not _PREPOSITION.search(text, max(0, c.start - 60), c.start):
+        titled = title and (c.actor is not None and c.actor.kind == "person" or c.role == "name") \
+            and title in text[max(0, c.start - 40) : c.start].lower()
+        if (titled or match(c)) and not _PREPOSITION.search(text, max(0, c.start - 60), c.start):
             return c
     return None
 
