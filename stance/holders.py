@@ -272,6 +272,7 @@ class _Words:
     venue_at: re.Pattern  # "at the U.N.": where it happened; group "aimed" set for "lashed out at", "aimed at"
     threat: re.Pattern  # "warning of future", "threatening more": the holder's own action to come (before the noun)
     spokesperson_before: re.Pattern  # "Merkel's spokesperson, " before the spokesperson's name
+    spokespeople: frozenset[str]  # the ``spokesperson`` words
     posted: re.Pattern  # "a tweet by", "in a post on Monday by": the one after it stated a position
     spokesperson_after: re.Pattern  # ", a spokeswoman for (the) " after it
 
@@ -359,6 +360,7 @@ class _Words:
             media=frozenset(by["medium"]),
             threat=re.compile(r"(?<![\w’'-])(?:threat\w*|warn\w*)\s+(?:of\s+)?(?:(?:the|a)\s+)?(?:"
                               + _alt(by["threat"]) + r")(?:\s+[a-z][a-z-]*)?\s+$"),
+            spokespeople=frozenset(by["spokesperson"]),
             spokesperson_before=re.compile(r"[’']s?(?:\s+[a-z][a-z-]*){0,2}?\s+(?:" + _alt(by["spokesperson"])
                                            + r")\s*,\s*"),
             spokesperson_after=re.compile(r"\s*,\s*(?:(?:an?|the|chief|senior|deputy)\s+)*(?:"
@@ -982,6 +984,14 @@ def _mentions(registry: Registry, s: _Sentence, context: list, memory: _Memory) 
         word = m.group(0).lower()
         word = vocab.pronoun_of.get(word, word)
         found = _resolve_here(word, text, out, quotes, a)
+        if found is None and word.rsplit(" ", 1)[-1] in vocab.spokespeople:
+            # "the spokesperson for the German government" -> Germany; "the spokesperson" alone: one of a body or
+            # state named before (a spokesperson speaks for the principal), not the last person
+            after = _FOR_PRINCIPAL.match(text, b)
+            i = _after(out, after.end()) if after else len(out)
+            found = out[i] if i < len(out) and out[i].actor is not None and not text[after.end() : out[i].start] \
+                .replace("the ", "").strip() else (None if after else _resolve_before(word, context, people=False)
+                                                    or memory.they)
         if found is None:
             if word not in resolved:
                 resolved[word] = memory.he if word in ("he", "she") else memory.they if word == "they" \
@@ -1195,14 +1205,14 @@ def _resolve_here(word: str, text: str, mentions: list[Mention], quotes, pos: in
     return None
 
 
-def _resolve_before(word: str, context: list) -> Mention | None:
+def _resolve_before(word: str, context: list, people: bool = True) -> Mention | None:
     """A pronoun's antecedent in the sentences before: the last matching actor; for a title no one named before
-    carries, the last person."""
+    carries, the last person (unless not ``people``)."""
     match = _match(word)
     for c in reversed(context):
         if match(c):
             return c
-    if word not in ("he", "she", "they"):
+    if people and word not in ("he", "she", "they"):
         for c in reversed(context):
             if c.actor is not None and c.actor.kind == "person":
                 return c
@@ -1505,6 +1515,7 @@ def _spokesperson_for(text: str, nps: list[_NP], k: int, vs: int) -> _NP | None:
     return None
 
 
+_FOR_PRINCIPAL = re.compile(r"\s+(?:for|of|at)\s+")
 _MEMBERS_OF = re.compile(r"(?:(?:some|several|other|many)\s+)?(?:members|leaders|officials)\s+of\s+")
 
 
