@@ -1657,15 +1657,34 @@ def _subject(s: _Sentence, before: int | None = None, main: bool = True) -> _NP 
 
 
 def _first_subject(text: str, nps: list[_NP], main: bool) -> _NP | None:
-    for np in nps:
+    listed = -1  # the last phrase of a list a preposition governs ("including Denmark, France, and the Netherlands")
+    for i, np in enumerate(nps):
+        if i <= listed:
+            continue
         if np.quoted or np.head.actor is None and np.head.role != "name":
             continue
         if np.head.role == "name" and not _has_title(text[np.start : np.end]):
             continue
-        if _subject_position(text, np, False) and not (main and _subordinate(text, np.start)) \
-                and not _after_verb(text, np.start):
+        if not _subject_position(text, np, False):
+            listed = _list_end(text, nps, i)
+        elif not (main and _subordinate(text, np.start)) and not _after_verb(text, np.start):
             return np
     return None
+
+
+def _list_end(text: str, nps: list[_NP], i: int) -> int:
+    """The index of the last phrase of the list ``nps[i]`` opens ("Denmark, France, and the Netherlands"; a list
+    ends with "and"), or ``i`` ("During the talks with Putin, Iran ...": no list)."""
+    j, end = i, i
+    while j + 1 < len(nps):
+        a, b = nps[j].end, nps[j + 1].start
+        if _AND.fullmatch(text, a, b):
+            end = j = j + 1
+        elif _LIST.fullmatch(text, a, b):
+            j += 1
+        else:
+            break
+    return end
 
 
 def _subordinate(text: str, start: int) -> bool:
