@@ -871,7 +871,8 @@ def _agents(s: _Sentence) -> list[tuple[int, Mention, str]]:
             if m is not None:
                 out.append((m.start(), np.head, _action_kind(m.group(0))))
                 i = _after(nps, m.end())
-                if i < len(nps) and nps[i].head.actor is not None and _OBJECT_GAP.fullmatch(text, m.end(), nps[i].start):
+                if i < len(nps) and nps[i].head.actor is not None \
+                        and _OBJECT_GAP.fullmatch(text, m.end(), nps[i].start):
                     s.victims.append((_action_kind(m.group(0)), nps[i].head))  # "Israel struck Iran"
     out.sort(key=lambda x: x[0])
     return out
@@ -1462,6 +1463,7 @@ def _verb_event(s: _Sentence, vs: int, ve: int, verb: str, events: list[_Event],
     if verb in vocab.inverted and before in (",", "”", '"', "—", "–", ":"):
         agent = _np_after(text, nps, ve)
         if agent is not None and _INVERTED_END.match(text, agent.end):
+            agent = _described_speaker(text, nps, agent)
             skip = (vs, _appositive_end(text, agent.end))
             return [_Event(agent.head, vs, vs, agent.end, tier=tier, skip=skip, speech=True,
                            quote=_quote_of(text, quotes, vs, agent.end))]
@@ -1541,6 +1543,26 @@ def _member_of(text: str, nps: list[_NP], k: int) -> _NP | None:
                                                                                                     np.start):
         return prev
     return None
+
+
+_DESCRIPTION = re.compile(r"[^.;:!?“”\"()]{0,60}?,\s+")
+
+
+def _described_speaker(text: str, nps: list[_NP], agent: _NP) -> _NP:
+    """'"...," said University of California, San Diego's chancellor, Jane Doe.': the person a description before
+    her names, not the body it starts with ("University")."""
+    h = agent.head
+    if h.actor is not None and h.actor.kind == "person" or h.role == "name" \
+            and _has_title(text[agent.start : agent.end]):
+        return agent
+    for np in nps[_after(nps, agent.end) :]:
+        if np.start - agent.end > 80 or np.quoted:
+            break
+        if _DESCRIPTION.fullmatch(text, agent.end, np.start) and _INVERTED_END.match(text, np.end) \
+                and not _has_verb(text, agent.end, np.start) and (np.head.actor is not None and np.head.actor.kind
+                                                                  == "person"):
+            return np
+    return agent
 
 
 def _plural(np: _NP) -> bool:
