@@ -1439,8 +1439,9 @@ def _verb_event(s: _Sentence, vs: int, ve: int, verb: str, events: list[_Event],
             j -= 1
             if not _subject_position(text, co, False):
                 continue  # "Pelosi, of California, and Schumer": California is not a subject
-            if not (_AND if len(out) == 1 else _LIST).fullmatch(text, co.end, out[0].anchor):
-                break
+            if not (_AND if len(out) == 1 else _LIST).fullmatch(text, co.end, out[0].anchor) \
+                    and not (len(out) == 1 and _NOR.fullmatch(text, co.end, out[0].anchor)):
+                break  # ("neither the EU nor the United States would endorse": both)
             out.insert(0, _Event(co.head, co.start, vs, ve, tier=tier, skip=(co.start, vs), speech=speech,
                                  quote=out[-1].quote, spoken_to=spoken_to, venue=venue))
         for e in out[1:]:  # "Egypt, Jordan and Saudi Arabia rejected ...": no one of them is another's target
@@ -1517,6 +1518,7 @@ def _spokesperson_for(text: str, nps: list[_NP], k: int, vs: int) -> _NP | None:
     return None
 
 
+_NOR = re.compile(r"\s+n?or\s+(?:the\s+)?")
 _FOR_PRINCIPAL = re.compile(r"\s+(?:for|of|at)\s+")
 _MEMBERS_OF = re.compile(r"(?:(?:some|several|other|many)\s+)?(?:members|leaders|officials)\s+of\s+")
 
