@@ -1689,11 +1689,17 @@ def _first_subject(text: str, nps: list[_NP], main: bool) -> _NP | None:
             continue
         if np.head.role == "name" and not _has_title(text[np.start : np.end]):
             continue
-        if not _subject_position(text, np, False):
+        counted = _COUNTED_OF.search(text, max(0, np.start - 60), np.start)
+        if not _subject_position(text, np, False) and counted is None:
             listed = _list_end(text, nps, i)
         elif not (main and _subordinate(text, np.start)) and not _after_verb(text, np.start):
             return np
     return None
+
+
+# "thousands of X gathered", "Both houses of the X held": X is the subject (at a clause's start)
+_COUNTED_OF = re.compile(r"(?:^|[,;:—]\s*)[\s“\"]*(?:(?:[A-Z]?[a-z]+|\d[\d,.]*)\s+){0,2}?(?i:thousands|hundreds|dozens|"
+                         r"millions|scores|tens\s+of\s+thousands|houses|chambers)\s+of\s+(?:the\s+)?$")
 
 
 def _list_end(text: str, nps: list[_NP], i: int) -> int:
