@@ -345,7 +345,8 @@ class _Words:
             role_gap=re.compile(r"(?:[’']s)?(?:\s+(?:[a-z][a-z-]*|[A-Z][a-z]+)){0,3}?\s+(?:" + role + "|"
                                 + _alt(by["role_before_name"]) + r")\s+"),
             from_=re.compile(r"(?<![\w-])(?:" + _alt(by["criticism_noun"]) + r")(?:\s+and\s+[a-z]+)?"
-                             r"(?:\s+(?:on\s+)?[A-Z][a-z]+day)?\s+(?:from|by)\s+"),
+                             r"(?:\s+(?:on\s+)?[A-Z][a-z]+day)?(?:\s+(?:was|were|have|has|had)(?:\s+been)?\s+(?:paid|offered|"
+                             r"sent|voiced|expressed|come|came))?\s+(?:from|by)\s+"),
             pronoun=re.compile(r"(?<![\w’'-])(?:" + pronouns + r"|"
                                r"[Tt]he\s+(?:[A-Z][a-z]+\s+(?=(?i:" + _alt(by["title_pronoun_modifier"]) + "|"
                                + _alt(by["title_pronoun"]) + r")))?(?:(?i:" + _alt(by["title_pronoun_modifier"])
@@ -1282,7 +1283,8 @@ def _events(s: _Sentence) -> list[_Event]:
                 target = _clause_subject(text, nps, m.start(), agent)
                 tier = 0 if _FACED.search(text, max(0, m.start() - 50), m.start()) else 2
                 events.append(_Event(agent.head, m.start(), m.start(), m.end(), tier=tier,
-                                     skip=(m.start(), agent.end), target=target.head if target else None))
+                                     skip=(m.start(), _coordinated_end(text, nps, agent)),
+                                     target=target.head if target else None))
     posted = []  # "a tweet by X", "in a post on Monday by X": X's stated position
     if " by " in text or " from " in text:
         for m in vocab.posted.finditer(text):
@@ -1453,12 +1455,7 @@ def _verb_event(s: _Sentence, vs: int, ve: int, verb: str, events: list[_Event],
         by = _BY.match(text, ve)
         agent = _agent_after(text, nps, by.end()) if by else None
         if agent is not None and _plausible(agent, text, True) and not agent.quoted:
-            end = agent.end
-            for np in nps[_after(nps, end) :]:
-                if not (_AND.fullmatch(text, end, np.start) or _LIST.fullmatch(text, end, np.start)):
-                    break
-                end = np.end
-            return [_Event(agent.head, vs, vs, ve, tier=tier, skip=(by.start(), end))]
+            return [_Event(agent.head, vs, vs, ve, tier=tier, skip=(by.start(), _coordinated_end(text, nps, agent)))]
     before = text[max(0, vs - 8) : vs].rstrip()[-1:]
     # 2. the speaker after the verb: '"...," said X'
     if verb in vocab.inverted and before in (",", "”", '"', "—", "–", ":"):
@@ -1521,6 +1518,16 @@ def _spokesperson_for(text: str, nps: list[_NP], k: int, vs: int) -> _NP | None:
 _NOR = re.compile(r"\s+n?or\s+(?:the\s+)?")
 _FOR_PRINCIPAL = re.compile(r"\s+(?:for|of|at)\s+")
 _MEMBERS_OF = re.compile(r"(?:(?:some|several|other|many)\s+)?(?:members|leaders|officials)\s+of\s+")
+
+
+def _coordinated_end(text: str, nps: list[_NP], np: _NP) -> int:
+    """The end of the list ``np`` opens ("by X, Y and Z"): its co-agents are no targets."""
+    end = np.end
+    for other in nps[_after(nps, end) :]:
+        if not (_AND.fullmatch(text, end, other.start) or _LIST.fullmatch(text, end, other.start)):
+            break
+        end = other.end
+    return end
 
 
 def _agent_after(text: str, nps: list[_NP], pos: int) -> _NP | None:
