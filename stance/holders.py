@@ -1417,7 +1417,8 @@ def _verb_event(s: _Sentence, vs: int, ve: int, verb: str, events: list[_Event],
             return []  # "hedge fund", "back room": a base form needs "did", "will", ... or a plural subject
         if "," in gap:
             np = _outer_subject(text, nps, k, vs) or np
-        if not _RELATIVE.match(gap) and not _subject_position(text, np, ing):
+        if not _RELATIVE.match(gap) and not _subject_position(text, np, ing) \
+                and not _COUNTED_OF.search(text, max(0, np.start - 60), np.start):
             break
         chosen = _member_of(text, nps, k) or np
         break
@@ -1704,9 +1705,11 @@ def _first_subject(text: str, nps: list[_NP], main: bool) -> _NP | None:
     return None
 
 
-# "thousands of X gathered", "Both houses of the X held": X is the subject (at a clause's start)
+# "thousands of X gathered", "Both houses of the X held", "Associates of X alleged": X is the subject (at a clause's
+# start)
 _COUNTED_OF = re.compile(r"(?:^|[,;:—]\s*)[\s“\"]*(?:(?:[A-Z]?[a-z]+|\d[\d,.]*)\s+){0,2}?(?i:thousands|hundreds|dozens|"
-                         r"millions|scores|tens\s+of\s+thousands|houses|chambers)\s+of\s+(?:the\s+)?$")
+                         r"millions|scores|tens\s+of\s+thousands|houses|chambers|associates|colleagues|relatives)"
+                         r"\s+of\s+(?:the\s+)?$")
 
 
 def _list_end(text: str, nps: list[_NP], i: int) -> int:
