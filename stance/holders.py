@@ -1697,8 +1697,7 @@ def _first_subject(text: str, nps: list[_NP], main: bool) -> _NP | None:
             continue
         if np.head.role == "name" and not _has_title(text[np.start : np.end]):
             continue
-        counted = _COUNTED_OF.search(text, max(0, np.start - 60), np.start)
-        if not _subject_position(text, np, False) and counted is None:
+        if not _subject_position(text, np, False) and not _COUNTED_OF.search(text, max(0, np.start - 60), np.start):
             listed = _list_end(text, nps, i)
         elif not (main and _subordinate(text, np.start)) and not _after_verb(text, np.start):
             return np
