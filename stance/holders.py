@@ -62,7 +62,8 @@ stance too), "the leaders", "the two presidents", "both sides" and a sentence-in
 sentence with no verb of speech or judgement is the author's judgement of its subject (unless the subject is the
 author's own side: "The United States condemns ..." stays the United States'). A person conveying her own side's
 named position speaks for its owner ("reiterated ironclad U.S. commitment to X", "thanked X on behalf of President
-Doe"). Without a voice, none of this applies.
+Doe"). Without a voice, none of this applies. A transcript's speaker label ("PRESIDENT ZELENSKYY: ...") is the voice
+of what follows it, voice or not: a principal as herself, an aide ("MS. JEAN-PIERRE:") for her side.
 
 "a Security Council permanent member", "a member of NATO" name one state (in apposition, else the last doer or state
 named), never the body; a medium ("via Twitter", "on Facebook": ``medium``) and a co-holder ("alongside X") are no
@@ -618,6 +619,8 @@ class _Memory:
             self.they = next((c for c in reversed(kept) if _they(c)), None)
 
 
+# a transcript's speaker label: "PRESIDENT ZELENSKYY: ...", "THE VICE PRESIDENT: ..."
+_SPEAKER_LABEL = re.compile(r"(?<![\w’'-])((?:[A-Z][A-Z.’'-]+\s+){0,3}[A-Z][A-Z’'-]+[A-Z]):\s")
 _ISSUER_END = re.compile(r"[’'](?:s\s|\s)|\s+(?:on|to|regarding|following|at|in|for|after|about|concerning|"
                          r"with|between|during|ahead)\s|:")
 _WITH = re.compile(r"\s(?:with|between)\s")
@@ -714,6 +717,18 @@ class Finder:
         participants = tuple(map(mention, voice.participants)) or author
         return {k: v for k, v in (("author", author), ("participants", participants)) if v}
 
+    def _labelled(self, label: str) -> Mention | None:
+        """Who a transcript's speaker label speaks as, if the registry knows its actor: a principal as herself
+        ("PRESIDENT ZELENSKYY"), an aide for her side ("MS. JEAN-PIERRE" in a briefing), as :meth:`voice` reads a
+        title."""
+        found = [m for m in self.registry.mentions(label.title()) if m.actor is not None]
+        if not found:
+            return None
+        actor = found[-1].actor
+        if actor.kind == "person" and not _principal(label.title()):
+            actor = self.registry.get(actor.side) or actor
+        return Mention(-1, -1, actor, actor.name)
+
     def find(self, sentences: list[str]) -> list[Attribution]:
         """One attribution per sentence: its primary stance's, or empty names when none is found."""
         return [found[0] if found else Attribution("", "", "", "") for found in self.find_all(sentences)]
@@ -738,7 +753,14 @@ class Finder:
         out: list[list[Attribution]] = []
         pending: _Sentence | None = None  # a quotation without a speaker, waiting for the next sentence's speaker
         for text in sentences:
+            label = _SPEAKER_LABEL.search(text) if ":" in text else None
+            speaker = self._labelled(label.group(1)) if label else None
+            if speaker is not None and not text[: label.start()].strip(" \t0123456789:.APMCEST"):
+                memory.voice = {**memory.voice, "author": (speaker,)}  # "PRESIDENT ZELENSKYY: Thank you so much."
+                speaker = None
             s = _sentence(self.registry, text, context, memory)
+            if speaker is not None:  # "Happy to see you — VICE PRESIDENT HARRIS: And you.": from the next sentence
+                memory.voice = {**memory.voice, "author": (speaker,)}
             found, marker = s.attributions, s.marker
             if pending is not None and found and marker is not None and marker.role == "speaker" \
                     and text.lstrip()[:1] in ("“", '"'):
