@@ -916,6 +916,8 @@ def _mentions(registry: Registry, s: _Sentence, context: list, memory: _Memory) 
     vocab = _words()
     text, quotes = s.text, s.quotes
     out = registry.mentions(text)
+    if "-" in text:
+        out = [m for m in out if not _inside_name(text, m, out)]
     first = _SENTENCE_THE.match(text)
     if first is not None and (not out or out[0].start > first.start(1)):
         # "The Kremlin said" for the alias "the Kremlin": aliases are case-sensitive, sentence starts are not
@@ -1040,6 +1042,20 @@ def _mentions(registry: Registry, s: _Sentence, context: list, memory: _Memory) 
     if memory.voice:
         out = _voiced(s, out, memory.voice)
     return out
+
+
+_NAME_BEFORE = re.compile(r"[A-Z][a-z]+\s$")
+_NAME_AFTER = re.compile(r"-[A-Z][a-z]+(?![\w’'-])")
+
+
+def _inside_name(text: str, m: Mention, mentions: list[Mention]) -> bool:
+    """Whether a registry mention is a word of a hyphenated name of something else: "Agence France-Presse" names a
+    news agency, not France ("U.S.-Iran tensions", "Israel-Hamas war" name both)."""
+    after = _NAME_AFTER.match(text, m.end)
+    if after is None or any(o.start == m.end + 1 for o in mentions):
+        return False
+    before = _NAME_BEFORE.search(text, max(0, m.start - 20), m.start)
+    return before is not None and not any(o.end == m.start - 1 for o in mentions)
 
 
 def _voiced(s: _Sentence, out: list[Mention], voice: dict[str, tuple[Mention, ...]]) -> list[Mention]:

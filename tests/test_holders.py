@@ -57,6 +57,7 @@ ROWS = [
     {"name": "Paul Ryan", "kind": "person", "affiliation": "United States", "code": "USA", "aliases": ""},
     {"name": "Tim Ryan", "kind": "person", "affiliation": "United States", "code": "USA", "aliases": ""},
     {"name": "Jane al-Doe", "kind": "person", "affiliation": "Iran", "code": "IRN", "aliases": "al-Doe"},
+    {"name": "France", "kind": "state", "affiliation": "", "code": "FRA", "aliases": "France|Paris"},
 ]
 
 
