@@ -1346,6 +1346,12 @@ def _events(s: _Sentence) -> list[_Event]:
             m = vocab.possessive.match(text, np.end)
             if m is None:
                 continue
+            act = vocab.action.search(text, np.end, m.end())
+            if act is not None and act.end() == m.end() and np.head.actor is not None \
+                    and np.head.actor.kind != "person" and any(
+                    _JUDGED.fullmatch(text, e.vend, np.start) for e in events if e.vend <= np.start):
+                continue  # "condemned the RSF's attack": an act judged (the RSF its doer, the target), not a stance
+                # (a person's "attack" is words: "criticized Dutton's attack on ...")
             event = _Event(np.head, np.start, np.end, m.end(), tier=2, skip=(np.start, m.end()))
             verb = next((v for v in verbs if v[0] >= m.end()), None)
             if verb is not None and verb[0] - m.end() < 90 and not _CLAUSE_BREAK.search(text, m.end(), verb[0]) \
