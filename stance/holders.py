@@ -1464,7 +1464,7 @@ def _verb_event(s: _Sentence, vs: int, ve: int, verb: str, events: list[_Event],
         if not _RELATIVE.match(gap) and not _subject_position(text, np, ing) \
                 and not _COUNTED_OF.search(text, max(0, np.start - 60), np.start):
             break
-        chosen = _member_of(text, nps, k) or np
+        chosen = _member_of(text, nps, k) or _apposed_person(text, nps, k) or np
         break
     if chosen is not None:
         k = _after(nps, chosen.start)
@@ -1582,6 +1582,22 @@ def _agent_after(text: str, nps: list[_NP], pos: int) -> _NP | None:
 
 
 _OF_BODY = re.compile(r"\s+(?:of|from|at)\s+(?:the\s+)?[^,;:“”\"()]{0,40}?$")
+
+
+_APPOSITION = re.compile(r"\s*,\s*(?:(?:the|then|former)\s+)?$")
+
+
+def _apposed_person(text: str, nps: list[_NP], k: int) -> _NP | None:
+    """For "Sergei Lavrov, Russia's foreign minister, said": Lavrov, not his ministry (a description of him)."""
+    np = nps[k]
+    if k == 0 or np.head.actor is None or np.head.actor.kind == "person":
+        return None
+    prev = nps[k - 1]
+    a = prev.head.actor
+    if a is not None and a.kind == "person" and not prev.quoted and a.side == np.head.actor.side \
+            and _APPOSITION.search(text, prev.end, np.start):
+        return prev
+    return None
 
 
 def _member_of(text: str, nps: list[_NP], k: int) -> _NP | None:
