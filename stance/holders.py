@@ -25,10 +25,17 @@ How holders are found (the codebook, ``labels/GUIDELINES.md``, says who counts):
 - a name that is not in the registry is reported as written only where a speaker stands, or with a title
   ("Senator Jane Doe"); other capitalised phrases (events, places, documents) are not actors;
 - with no verb of speech or judgement, the holder is the sentence's subject: its first actor not inside a
-  prepositional phrase or a quotation.
+  prepositional phrase (nor a list one governs) or a quotation, though "thousands of X", "Both houses of X" count;
+- a spokesperson states the principal's position ("Merkel's spokesperson, Jane Doe, said", "the spokesperson for X");
+  a passive verb of judgement takes its agent ("was seconded by X"); "a tweet by X" is X's; "Jane Doe of the X Command
+  said" and "Sergei Lavrov, Russia's foreign minister, said" are the person's;
+- a surname alone no alias names is the registry's one person of that surname, or a person of the one state its
+  people are of; a quotation of the sentence before's holder that names no one keeps that stance's target.
 
 The target is the first other actor after the verb in the holder's clause (not the holder's own side, nor a
-broadcaster it spoke on, nor the holder's own description), else one inside the quotation, else one elsewhere.
+broadcaster it spoke on, nor the holder's own description, nor an international body it acted "at"), else one inside
+the quotation, else one elsewhere. The holder's own threatened action ("threatening more strikes") is toward whom
+such actions were last done to.
 
 The rules run as stages over one sentence: find mentions (registry aliases, names, resolved pronouns), group them into
 noun phrases, match events (a verb of speech or judgement, or a construction, with its holder), then decide which
