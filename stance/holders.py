@@ -25,10 +25,17 @@ How holders are found (the codebook, ``labels/GUIDELINES.md``, says who counts):
 - a name that is not in the registry is reported as written only where a speaker stands, or with a title
   ("Senator Jane Doe"); other capitalised phrases (events, places, documents) are not actors;
 - with no verb of speech or judgement, the holder is the sentence's subject: its first actor not inside a
-  prepositional phrase or a quotation.
+  prepositional phrase (nor a list one governs) or a quotation, though "thousands of X", "Both houses of X" count;
+- a spokesperson states the principal's position ("Merkel's spokesperson, Jane Doe, said", "the spokesperson for X");
+  a passive verb of judgement takes its agent ("was seconded by X"); "a tweet by X" is X's; "Jane Doe of the X Command
+  said" and "Sergei Lavrov, Russia's foreign minister, said" are the person's;
+- a surname alone no alias names is the registry's one person of that surname, or a person of the one state its
+  people are of; a quotation of the sentence before's holder that names no one keeps that stance's target.
 
 The target is the first other actor after the verb in the holder's clause (not the holder's own side, nor a
-broadcaster it spoke on, nor the holder's own description), else one inside the quotation, else one elsewhere.
+broadcaster it spoke on, nor the holder's own description, nor an international body it acted "at"), else one inside
+the quotation, else one elsewhere. The holder's own threatened action ("threatening more strikes") is toward whom
+such actions were last done to.
 
 The rules run as stages over one sentence: find mentions (registry aliases, names, resolved pronouns), group them into
 noun phrases, match events (a verb of speech or judgement, or a construction, with its holder), then decide which
@@ -50,7 +57,11 @@ verb: "Iranian officials said"), ``role_before_name`` ("GOP frontrunner Donald T
 still names it), ``not_a_target_after`` ("the UN Charter": the UN is no target),
 ``voice_pronoun`` (``means``: author or participants), ``principal_title`` (whose own statements speak as themselves:
 "President"), ``statement_noun`` ("Statement", "Readout": titles that name an issuer), ``owned_noun`` ("U.S.
-commitment"), ``medium`` ("Twitter").
+commitment"), ``medium`` ("Twitter"), ``aimed_at`` (words before "at" that make an international body a target:
+"lashed out at the UN"; else "at the U.N." is a venue), ``threat`` (after "threatening" or "warning of", an action to
+come: "more strikes"; the holder's own, a stance toward whom such actions were last done to), ``spokesperson`` (one
+named in apposition states the principal's position: "Merkel's spokesperson, Jane Doe, said" is Merkel's),
+``post_noun`` ("a tweet by X", "in a post on Monday by X": X's stated position).
 
 A document's own voice (``Voice``, which the caller knows: :meth:`Finder.voice` reads it from a statement's title):
 "I", "we", "our", "my administration" are its author (the issuer first; each co-signer of a joint statement holds the
@@ -58,7 +69,8 @@ stance too), "the leaders", "the two presidents", "both sides" and a sentence-in
 sentence with no verb of speech or judgement is the author's judgement of its subject (unless the subject is the
 author's own side: "The United States condemns ..." stays the United States'). A person conveying her own side's
 named position speaks for its owner ("reiterated ironclad U.S. commitment to X", "thanked X on behalf of President
-Doe"). Without a voice, none of this applies.
+Doe"). Without a voice, none of this applies. A transcript's speaker label ("PRESIDENT ZELENSKYY: ...") is the voice
+of what follows it, voice or not: a principal as herself, an aide ("MS. JEAN-PIERRE:") for her side.
 
 "a Security Council permanent member", "a member of NATO" name one state (in apposition, else the last doer or state
 named), never the body; a medium ("via Twitter", "on Facebook": ``medium``) and a co-holder ("alongside X") are no
@@ -198,7 +210,7 @@ WORD_KINDS = ("speech_verb", "judgement_verb", "inverted_verb", "pure_speech_ver
               "irregular_past", "title", "not_a_name", "not_an_actor_head", "position_noun", "pronoun",
               "title_pronoun", "title_pronoun_modifier", "role", "role_before_name", "criticism_noun", "abbreviation",
               "name_particle", "action_noun", "action_verb", "not_a_target_after", "voice_pronoun", "principal_title",
-              "statement_noun", "owned_noun", "medium")
+              "statement_noun", "owned_noun", "medium", "aimed_at", "threat", "spokesperson", "post_noun")
 
 
 def _alt(words: list[str]) -> str:
@@ -235,6 +247,7 @@ class _Words:
 
     verb: re.Pattern  # a verb or verb phrase of speech or judgement
     verb_words: frozenset[str]  # its one-word verbs
+    judgement: frozenset[str]  # the verbs of judgement ("backed", "condemned"), not of speech
     base_forms: frozenset[str]  # those that are base forms ("back", "hedge"): they need a modal or a plural subject
     inverted: frozenset[str]  # verbs that may come before their speaker ('"...," said X')
     pure_speech: frozenset[str]  # verbs of speech only (the holder becomes the speaker a quotation continues)
@@ -264,6 +277,12 @@ class _Words:
     statement: re.Pattern  # "Statement by X", "Readout of X's call with Y": a title that names its issuer
     owned: re.Pattern  # "U.S. commitment", "President Doe's support": a position its owner holds
     media: frozenset[str]  # "Twitter", "Facebook": "on Twitter" is where a stance was said, not whom it is about
+    venue_at: re.Pattern  # "at the U.N.": where it happened; group "aimed" set for "lashed out at", "aimed at"
+    threat: re.Pattern  # "warning of future", "threatening more": the holder's own action to come (before the noun)
+    spokesperson_before: re.Pattern  # "Merkel's spokesperson, " before the spokesperson's name
+    spokespeople: frozenset[str]  # the ``spokesperson`` words
+    posted: re.Pattern  # "a tweet by", "in a post on Monday by": the one after it stated a position
+    spokesperson_after: re.Pattern  # ", a spokeswoman for (the) " after it
 
     @classmethod
     def from_rows(cls, rows, source: str = "<rows>") -> _Words:
@@ -310,6 +329,7 @@ class _Words:
         return cls(
             verb=re.compile(r"(?<![\w’'-])(?:" + _trie(verbs) + r")(?![\w’'-])"),
             verb_words=frozenset(single),
+            judgement=frozenset(by["judgement_verb"]),
             base_forms=frozenset(w for w in single if not w.endswith(("s", "ed", "ing")) and w not in irregular),
             inverted=frozenset(by["inverted_verb"]),
             pure_speech=frozenset(by["pure_speech_verb"]),
@@ -333,7 +353,8 @@ class _Words:
             role_gap=re.compile(r"(?:[’']s)?(?:\s+(?:[a-z][a-z-]*|[A-Z][a-z]+)){0,3}?\s+(?:" + role + "|"
                                 + _alt(by["role_before_name"]) + r")\s+"),
             from_=re.compile(r"(?<![\w-])(?:" + _alt(by["criticism_noun"]) + r")(?:\s+and\s+[a-z]+)?"
-                             r"(?:\s+(?:on\s+)?[A-Z][a-z]+day)?\s+(?:from|by)\s+"),
+                             r"(?:\s+(?:on\s+)?[A-Z][a-z]+day)?(?:\s+(?:was|were|have|has|had)(?:\s+been)?\s+(?:paid|offered|"
+                             r"sent|voiced|expressed|come|came))?\s+(?:from|by)\s+"),
             pronoun=re.compile(r"(?<![\w’'-])(?:" + pronouns + r"|"
                                r"[Tt]he\s+(?:[A-Z][a-z]+\s+(?=(?i:" + _alt(by["title_pronoun_modifier"]) + "|"
                                + _alt(by["title_pronoun"]) + r")))?(?:(?i:" + _alt(by["title_pronoun_modifier"])
@@ -346,6 +367,16 @@ class _Words:
             voice_of=voice_of,
             principal_titles=frozenset(by["principal_title"]),
             media=frozenset(by["medium"]),
+            threat=re.compile(r"(?<![\w’'-])(?:threat\w*|warn\w*)\s+(?:of\s+)?(?:(?:the|a)\s+)?(?:"
+                              + _alt(by["threat"]) + r")(?:\s+[a-z][a-z-]*)?\s+$"),
+            spokespeople=frozenset(by["spokesperson"]),
+            spokesperson_before=re.compile(r"[’']s?(?:\s+[a-z][a-z-]*){0,2}?\s+(?:" + _alt(by["spokesperson"])
+                                           + r")\s*,\s*"),
+            spokesperson_after=re.compile(r"\s*,\s*(?:(?:an?|the|chief|senior|deputy)\s+)*(?:"
+                                          + _alt(by["spokesperson"]) + r")\s+(?:for|of|at)\s+"),
+            posted=re.compile(r"(?<![\w’'-])(?:[Aa]n?|[Tt]he)\s+(?:[a-z-]+\s+)?(?:" + _alt(by["post_noun"]) + r")"
+                              r"(?:\s+(?:on|last|this)\s+[A-Za-z]+)?\s+(?:by|from)\s+"),
+            venue_at=re.compile(r"(?<![\w’'-])(?:(?P<aimed>" + _alt(by["aimed_at"]) + r")\s+)?at\s+(?:the\s+)?$"),
             owned=re.compile(r"(?:-[A-Z][\w-]*)?(?:\s+(?i:administration|government))?"
                              r"(?:[’']s?(?:\s+[a-z][a-z-]*){0,2}?)?\s+(?:" + _alt(by["owned_noun"])
                              + r")(?![\w’'-])"),
@@ -493,6 +524,8 @@ class _Sentence:
     unspoken: bool = False  # a quotation without a speaker (the next sentence's speaker may claim it)
     agents: list[tuple[int, Mention, str]] = field(default_factory=list)  # who did an action: (where, doer, kind)
     prior_agents: dict[str, Mention] = field(default_factory=dict)  # kind of action -> its doer in recent sentences
+    victims: list[tuple[str, Mention]] = field(default_factory=list)  # whom an action was done to: (kind, victim)
+    prior_victims: dict[str, Mention] = field(default_factory=dict)  # kind of action -> its last victim before
     voices: dict[int, tuple[Mention, ...]] = field(default_factory=dict)  # "we" of a joint statement: the others
     author: Mention | None = None  # who the document speaks as (Voice), if the caller said
 
@@ -531,13 +564,17 @@ class _Memory:
     """The context, indexed as it grows: the last actor "he"/"she" and "they" can stand for, the last one of each
     surname, and the marker of the sentence before."""
 
-    __slots__ = ("surnames", "he", "they", "marker", "agent", "agents", "voice")
+    __slots__ = ("surnames", "he", "they", "marker", "agent", "agents", "voice", "last", "victims", "surname_codes")
 
     def __init__(self, context: list):
         self.surnames: dict[str, Mention] = {}
         self.he = self.they = self.marker = self.agent = None
         self.agents: dict[str, tuple[Mention, int]] = {}  # kind of action -> (its last doer, sentences since named)
+        self.victims: dict[str, Mention] = {}  # kind of action -> whom it was last done to ("strikes on Iran")
+        self.surname_codes: dict[str, Actor | tuple[str, str]] = {}  # the Finder's: surname -> its person, or
+        # (state, code) of its people
         self.voice: dict[str, tuple[Mention, ...]] = {}  # "author" / "participants" -> who they are (Voice)
+        self.last: Attribution | None = None  # the primary attribution of the sentence before
         self.add(context)
 
     def add(self, mentions: list) -> None:
@@ -569,6 +606,7 @@ class _Memory:
                        for kind, (doer, age) in self.agents.items()}
         for _, doer, kind in s.agents:
             self.agents[kind] = (doer, 0)
+        self.victims.update(s.victims)
         if s.agents:
             self.agent = s.agents[-1][1]
 
@@ -588,6 +626,8 @@ class _Memory:
             self.they = next((c for c in reversed(kept) if _they(c)), None)
 
 
+# a transcript's speaker label: "PRESIDENT ZELENSKYY: ...", "THE VICE PRESIDENT: ..."
+_SPEAKER_LABEL = re.compile(r"(?<![\w’'-])((?:[A-Z][A-Z.’'-]+\s+){0,3}[A-Z][A-Z’'-]+[A-Z]):\s")
 _ISSUER_END = re.compile(r"[’'](?:s\s|\s)|\s+(?:on|to|regarding|following|at|in|for|after|about|concerning|"
                          r"with|between|during|ahead)\s|:")
 _WITH = re.compile(r"\s(?:with|between)\s")
@@ -606,6 +646,14 @@ class Finder:
 
     def __init__(self, registry: Registry):
         self.registry = registry
+        # a surname no alias names (a common word: "Warren"; shared: "Ryan"): its one person in the registry, else a
+        # person of the one state all its people are of, else nothing
+        people: dict[str, list[Actor]] = {}
+        for a in registry.actors.values():
+            if a.kind == "person" and a.code:
+                people.setdefault(a.name.rsplit(None, 1)[-1], []).append(a)
+        self._surnames = {k: v[0] if len(v) == 1 else (v[0].side, v[0].code) for k, v in people.items()
+                          if len({(a.side, a.code) for a in v}) == 1}
 
     # --- public -------------------------------------------------------------------------------------------------
     def voice(self, title: str, issuer: str = "") -> Voice:
@@ -676,6 +724,18 @@ class Finder:
         participants = tuple(map(mention, voice.participants)) or author
         return {k: v for k, v in (("author", author), ("participants", participants)) if v}
 
+    def _labelled(self, label: str) -> Mention | None:
+        """Who a transcript's speaker label speaks as, if the registry knows its actor: a principal as herself
+        ("PRESIDENT ZELENSKYY"), an aide for her side ("MS. JEAN-PIERRE" in a briefing), as :meth:`voice` reads a
+        title."""
+        found = [m for m in self.registry.mentions(label.title()) if m.actor is not None]
+        if not found:
+            return None
+        actor = found[-1].actor
+        if actor.kind == "person" and not _principal(label.title()):
+            actor = self.registry.get(actor.side) or actor
+        return Mention(-1, -1, actor, actor.name)
+
     def find(self, sentences: list[str]) -> list[Attribution]:
         """One attribution per sentence: its primary stance's, or empty names when none is found."""
         return [found[0] if found else Attribution("", "", "", "") for found in self.find_all(sentences)]
@@ -694,12 +754,20 @@ class Finder:
             raise TypeError("find_all expects a list of sentences, not a string")
         context = context if context is not None else []
         memory = _Memory(context)
+        memory.surname_codes = self._surnames
         if voice is not None:
             memory.voice = self._voice_mentions(voice)
         out: list[list[Attribution]] = []
         pending: _Sentence | None = None  # a quotation without a speaker, waiting for the next sentence's speaker
         for text in sentences:
+            label = _SPEAKER_LABEL.search(text) if ":" in text else None
+            speaker = self._labelled(label.group(1)) if label else None
+            if speaker is not None and not text[: label.start()].strip(" \t0123456789:.APMCEST"):
+                memory.voice = {**memory.voice, "author": (speaker,)}  # "PRESIDENT ZELENSKYY: Thank you so much."
+                speaker = None
             s = _sentence(self.registry, text, context, memory)
+            if speaker is not None:  # "Happy to see you — VICE PRESIDENT HARRIS: And you.": from the next sentence
+                memory.voice = {**memory.voice, "author": (speaker,)}
             found, marker = s.attributions, s.marker
             if pending is not None and found and marker is not None and marker.role == "speaker" \
                     and text.lstrip()[:1] in ("“", '"'):
@@ -709,6 +777,7 @@ class Finder:
             pending = s if s.unspoken and not found else None
             out.append(found)
             memory.remember_agents(s)
+            memory.last = found[0] if found else None
             seen = [m for m in s.mentions if m.actor is not None or m.role == "name"]
             seen.append(marker if marker is not None else _END)
             context.extend(seen)
@@ -731,10 +800,12 @@ def _sentence(registry: Registry, text: str, context: list, memory: _Memory) -> 
     s.mentions = _mentions(registry, s, context, memory)
     s.phrases = _noun_phrases(s)
     s.agents, s.prior_agents = _agents(s), memory.recent_agents()
+    s.prior_victims = memory.victims
     s.events = _events(s)
     _subject_event(s)
     _unspoken_quotation(s, memory)
     s.attributions = _attributions(s, s.events)
+    _continued_quotation(s, memory)
     if s.voices:
         _co_voices(s)
     s.marker = _marker(s)
@@ -770,8 +841,21 @@ def _unspoken_quotation(s: _Sentence, memory: _Memory) -> None:
                                speech=True)]
 
 
+def _continued_quotation(s: _Sentence, memory: _Memory) -> None:
+    """A quotation that goes on with the stance of the sentence before, its speaker's, and names no one else
+    ("...with Moscow," Araghchi said. "Our relationship has grown even closer."): the same target."""
+    last, found = memory.last, s.attributions
+    if last is None or not last.target or not found or found[0].target or found[0].holder != last.holder \
+            or sum(b - a for a, b in s.quotes) < 0.6 * len(s.text.strip()):
+        return
+    a = found[0]
+    found[0] = Attribution(a.holder, a.holder_code, last.target, last.target_code, a.start, a.end)
+
+
 _ACTION_GAP = re.compile(r"(?:[’']s?)?(?:\s+[a-z][a-z-]*){0,2}?\s+")
 _NOT_MODIFIER = re.compile(r"(?<![\w’'-])(?:the|a|an|this|that|these|those|to|and|or|[a-z]+ed|[a-z]+s)(?![\w’'-])")
+_ACTION_ON = re.compile(r"(?:\s+[a-z][a-z-]*){0,2}?\s+(?:on|against|targeting)\s+(?:the\s+)?")
+_OBJECT_GAP = re.compile(r"\s+(?:the\s+)?")
 _ACTION_BY = re.compile(r"(?:\s+[a-z][a-z-]*){0,3}?\s+(?:by|from)\s+(?:the\s+)?")
 
 
@@ -794,6 +878,10 @@ def _agents(s: _Sentence) -> list[tuple[int, Mention, str]]:
     out = []
     for m in vocab.action.finditer(text):
         p, q = m.span()
+        on = _ACTION_ON.match(text, q)
+        victim = _np_after(text, nps, on.end()) if on is not None else None
+        if victim is not None and victim.head.actor is not None:
+            s.victims.append((_action_kind(m.group(0)), victim.head))
         doer = None
         i = _after(nps, p) - 1
         if i >= 0 and nps[i].end <= p and nps[i].head.actor is not None \
@@ -812,6 +900,10 @@ def _agents(s: _Sentence) -> list[tuple[int, Mention, str]]:
             m = vocab.action_verb.match(text, np.end)
             if m is not None:
                 out.append((m.start(), np.head, _action_kind(m.group(0))))
+                i = _after(nps, m.end())
+                if i < len(nps) and nps[i].head.actor is not None \
+                        and _OBJECT_GAP.fullmatch(text, m.end(), nps[i].start):
+                    s.victims.append((_action_kind(m.group(0)), nps[i].head))  # "Israel struck Iran"
     out.sort(key=lambda x: x[0])
     return out
 
@@ -831,6 +923,8 @@ def _mentions(registry: Registry, s: _Sentence, context: list, memory: _Memory) 
     vocab = _words()
     text, quotes = s.text, s.quotes
     out = registry.mentions(text)
+    if "-" in text:
+        out = [m for m in out if not _inside_name(text, m, out)]
     first = _SENTENCE_THE.match(text)
     if first is not None and (not out or out[0].start > first.start(1)):
         # "The Kremlin said" for the alias "the Kremlin": aliases are case-sensitive, sentence starts are not
@@ -888,6 +982,10 @@ def _mentions(registry: Registry, s: _Sentence, context: list, memory: _Memory) 
                     extra.append(Mention(a, b, known, name))
                     continue
         actor, shown = None, name
+        lower = registry.lookup(name[0].lower() + name[1:])
+        if lower is not None:  # "Al-Quaety, who ..." for the alias "al-Quaety": a particle capitalised
+            extra.append(Mention(a, b, lower, name))
+            continue
         if len(words) == 1 or len(words) == 2 and words[0] in vocab.titles:
             # the surname of someone named before: "Jane Doe ... Doe said" -> Jane Doe
             last = words[-1]
@@ -895,6 +993,13 @@ def _mentions(registry: Registry, s: _Sentence, context: list, memory: _Memory) 
                 or memory.surnames.get(last)
             if c is not None and c.name != name:
                 actor, shown = c.actor, c.name
+            elif c is None and len(words) == 1 and last in memory.surname_codes:
+                # "Warren said", no Warren named before: the registry's one Warren; "Ryan said": a person of the one
+                # state whose registry people are Ryans
+                known = memory.surname_codes[last]
+                person = known if isinstance(known, Actor) else Actor(name, "person", known[0], known[1], ())
+                extra.append(Mention(a, b, person, name, "name"))
+                continue
         extra.append(Mention(a, b, actor, shown if actor is None else name, "name" if actor is None else ""))
     if extra:
         out = sorted(out + extra, key=lambda x: x.start)
@@ -912,6 +1017,14 @@ def _mentions(registry: Registry, s: _Sentence, context: list, memory: _Memory) 
         word = m.group(0).lower()
         word = vocab.pronoun_of.get(word, word)
         found = _resolve_here(word, text, out, quotes, a)
+        if found is None and word.rsplit(" ", 1)[-1] in vocab.spokespeople:
+            # "the spokesperson for the German government" -> Germany; "the spokesperson" alone: one of a body or
+            # state named before (a spokesperson speaks for the principal), not the last person
+            after = _FOR_PRINCIPAL.match(text, b)
+            i = _after(out, after.end()) if after else len(out)
+            found = out[i] if i < len(out) and out[i].actor is not None and not text[after.end() : out[i].start] \
+                .replace("the ", "").strip() else (None if after else _resolve_before(word, context, people=False)
+                                                    or memory.they)
         if found is None:
             if word not in resolved:
                 resolved[word] = memory.he if word in ("he", "she") else memory.they if word == "they" \
@@ -936,6 +1049,20 @@ def _mentions(registry: Registry, s: _Sentence, context: list, memory: _Memory) 
     if memory.voice:
         out = _voiced(s, out, memory.voice)
     return out
+
+
+_NAME_BEFORE = re.compile(r"[A-Z][a-z]+\s$")
+_NAME_AFTER = re.compile(r"-[A-Z][a-z]+(?![\w’'-])")
+
+
+def _inside_name(text: str, m: Mention, mentions: list[Mention]) -> bool:
+    """Whether a registry mention is a word of a hyphenated name of something else: "Agence France-Presse" names a
+    news agency, not France ("U.S.-Iran tensions", "Israel-Hamas war" name both)."""
+    after = _NAME_AFTER.match(text, m.end)
+    if after is None or any(o.start == m.end + 1 for o in mentions):
+        return False
+    before = _NAME_BEFORE.search(text, max(0, m.start - 20), m.start)
+    return before is not None and not any(o.end == m.start - 1 for o in mentions)
 
 
 def _voiced(s: _Sentence, out: list[Mention], voice: dict[str, tuple[Mention, ...]]) -> list[Mention]:
@@ -1110,6 +1237,7 @@ def _resolve_here(word: str, text: str, mentions: list[Mention], quotes, pos: in
     """A pronoun's antecedent in its own sentence: the first matching subject before it ("Ms. Winfrey appeared
     ... when she said")."""
     match = None
+    title = word.split()[-1] if " " in word else ""  # "the minister": also one named "... minister Jane Doe" here
     for i in range(_after(mentions, pos - 400), len(mentions)):
         c = mentions[i]
         if c.end > pos:
@@ -1117,19 +1245,21 @@ def _resolve_here(word: str, text: str, mentions: list[Mention], quotes, pos: in
         if c.role == "pronoun" or quotes and _inside(quotes, c.start):
             continue
         match = match or _match(word)
-        if match(c) and not _PREPOSITION.search(text, max(0, c.start - 60), c.start):
+        titled = title and (c.actor is not None and c.actor.kind == "person" or c.role == "name") \
+            and title in text[max(0, c.start - 40) : c.start].lower()
+        if (titled or match(c)) and not _PREPOSITION.search(text, max(0, c.start - 60), c.start):
             return c
     return None
 
 
-def _resolve_before(word: str, context: list) -> Mention | None:
+def _resolve_before(word: str, context: list, people: bool = True) -> Mention | None:
     """A pronoun's antecedent in the sentences before: the last matching actor; for a title no one named before
-    carries, the last person."""
+    carries, the last person (unless not ``people``)."""
     match = _match(word)
     for c in reversed(context):
         if match(c):
             return c
-    if word not in ("he", "she", "they"):
+    if people and word not in ("he", "she", "they"):
         for c in reversed(context):
             if c.actor is not None and c.actor.kind == "person":
                 return c
@@ -1198,9 +1328,20 @@ def _events(s: _Sentence) -> list[_Event]:
                 target = _clause_subject(text, nps, m.start(), agent)
                 tier = 0 if _FACED.search(text, max(0, m.start() - 50), m.start()) else 2
                 events.append(_Event(agent.head, m.start(), m.start(), m.end(), tier=tier,
-                                     skip=(m.start(), agent.end), target=target.head if target else None))
+                                     skip=(m.start(), _coordinated_end(text, nps, agent)),
+                                     target=target.head if target else None))
+    posted = []  # "a tweet by X", "in a post on Monday by X": X's stated position
+    if " by " in text or " from " in text:
+        for m in vocab.posted.finditer(text):
+            agent = _np_after(text, nps, m.end())
+            if agent is not None and not _inside(quotes, m.start()) and _plausible(agent, text, True):
+                posted.append(m.start())
+                events.append(_Event(agent.head, m.start(), m.start(), agent.end, tier=2,
+                                     skip=(m.start(), _appositive_end(text, agent.end)), speech=True))
     if "ccording" in text or " of " in text or "aid by" in text:
         for m in _ACCORDING.finditer(text):
+            if m.end() in posted:  # "according to a tweet by X": X, once
+                continue
             agent = _np_after(text, nps, m.end())
             if agent is not None and not _inside(quotes, m.start()):
                 events.append(_Event(agent.head, m.start(), m.start(), agent.end, tier=3,
@@ -1212,6 +1353,12 @@ def _events(s: _Sentence) -> list[_Event]:
             m = vocab.possessive.match(text, np.end)
             if m is None:
                 continue
+            act = vocab.action.search(text, np.end, m.end())
+            if act is not None and act.end() == m.end() and np.head.actor is not None \
+                    and np.head.actor.kind != "person" and any(
+                    _JUDGED.fullmatch(text, e.vend, np.start) for e in events if e.vend <= np.start):
+                continue  # "condemned the RSF's attack": an act judged (the RSF its doer, the target), not a stance
+                # (a person's "attack" is words: "criticized Dutton's attack on ...")
             event = _Event(np.head, np.start, np.end, m.end(), tier=2, skip=(np.start, m.end()))
             verb = next((v for v in verbs if v[0] >= m.end()), None)
             if verb is not None and verb[0] - m.end() < 90 and not _CLAUSE_BREAK.search(text, m.end(), verb[0]) \
@@ -1307,7 +1454,7 @@ def _verb_event(s: _Sentence, vs: int, ve: int, verb: str, events: list[_Event],
             continue  # not an appositive but a clause of its own
         if _PASSIVE.search(gap) and not ing:
             by = _BY.match(text, ve)
-            agent = _np_after(text, nps, by.end()) if by else None
+            agent = _agent_after(text, nps, by.end()) if by else None
             if agent is None:
                 return []
             subject = _clause_subject(text, nps, vs, agent) or np
@@ -1321,9 +1468,10 @@ def _verb_event(s: _Sentence, vs: int, ve: int, verb: str, events: list[_Event],
             return []  # "hedge fund", "back room": a base form needs "did", "will", ... or a plural subject
         if "," in gap:
             np = _outer_subject(text, nps, k, vs) or np
-        if not _RELATIVE.match(gap) and not _subject_position(text, np, ing):
+        if not _RELATIVE.match(gap) and not _subject_position(text, np, ing) \
+                and not _COUNTED_OF.search(text, max(0, np.start - 60), np.start):
             break
-        chosen = np
+        chosen = _member_of(text, nps, k) or _apposed_person(text, nps, k) or np
         break
     if chosen is not None:
         k = _after(nps, chosen.start)
@@ -1332,7 +1480,10 @@ def _verb_event(s: _Sentence, vs: int, ve: int, verb: str, events: list[_Event],
         if tier == 0 and (_RELATIVE.match(text, chosen.end) or _subordinate(text, chosen.start)):
             tier = 1  # "when he told ...", "Rubio, who slammed ...": not the main clause
         spoken_to, venue = _listener(text, nps, verb, ve)
-        out = [_Event(chosen.head, chosen.start, vs, ve, tier=tier, skip=(chosen.start, vs), speech=speech,
+        principal = _spokesperson_for(text, nps, k, vs)
+        holder, lo = (chosen.head, chosen.start) if principal is None else (principal.head,
+                                                                             min(principal.start, chosen.start))
+        out = [_Event(holder, chosen.start, vs, ve, tier=tier, skip=(lo, vs), speech=speech,
                       quote=_quote_of(text, quotes, chosen.start, ve),
                       spoken_to=spoken_to, venue=venue)]
         # coordinated subjects: "Pelosi, of California, and Schumer, of New York, said"
@@ -1342,18 +1493,27 @@ def _verb_event(s: _Sentence, vs: int, ve: int, verb: str, events: list[_Event],
             j -= 1
             if not _subject_position(text, co, False):
                 continue  # "Pelosi, of California, and Schumer": California is not a subject
-            if not (_AND if len(out) == 1 else _LIST).fullmatch(text, co.end, out[0].anchor):
-                break
+            if not (_AND if len(out) == 1 else _LIST).fullmatch(text, co.end, out[0].anchor) \
+                    and not (len(out) == 1 and _NOR.fullmatch(text, co.end, out[0].anchor)):
+                break  # ("neither the EU nor the United States would endorse": both)
             out.insert(0, _Event(co.head, co.start, vs, ve, tier=tier, skip=(co.start, vs), speech=speech,
                                  quote=out[-1].quote, spoken_to=spoken_to, venue=venue))
         for e in out[1:]:  # "Egypt, Jordan and Saudi Arabia rejected ...": no one of them is another's target
             e.skip = (out[0].anchor, vs)
         return out
+    if chosen is None and not ing and verb in vocab.judgement and _PASSIVE.search(text, max(0, vs - 30), vs):
+        # no actor before it: "The call was seconded by X and Y", "The plan was backed by X" -> X (Y is no target);
+        # a verb of speech is not ("The attack was claimed by X": a fact)
+        by = _BY.match(text, ve)
+        agent = _agent_after(text, nps, by.end()) if by else None
+        if agent is not None and _plausible(agent, text, True) and not agent.quoted:
+            return [_Event(agent.head, vs, vs, ve, tier=tier, skip=(by.start(), _coordinated_end(text, nps, agent)))]
     before = text[max(0, vs - 8) : vs].rstrip()[-1:]
     # 2. the speaker after the verb: '"...," said X'
     if verb in vocab.inverted and before in (",", "”", '"', "—", "–", ":"):
         agent = _np_after(text, nps, ve)
         if agent is not None and _INVERTED_END.match(text, agent.end):
+            agent = _described_speaker(text, nps, agent)
             skip = (vs, _appositive_end(text, agent.end))
             return [_Event(agent.head, vs, vs, agent.end, tier=tier, skip=skip, speech=True,
                            quote=_quote_of(text, quotes, vs, agent.end))]
@@ -1390,6 +1550,96 @@ def _verb_event(s: _Sentence, vs: int, ve: int, verb: str, events: list[_Event],
             if subject is not None:
                 return [_Event(subject.head, subject.start, vs, ve, tier=1, skip=(subject.start, subject.end))]
     return []
+
+
+def _spokesperson_for(text: str, nps: list[_NP], k: int, vs: int) -> _NP | None:
+    """Whose position a named spokesperson states (the codebook: the principal's): "Merkel's spokesperson, Jane
+    Doe, said", "Jane Doe, spokeswoman for the Department of Justice, said" -> Merkel, the Department."""
+    vocab = _words()
+    np = nps[k]
+    if k and nps[k - 1].head.actor is not None and vocab.spokesperson_before.fullmatch(text, nps[k - 1].end, np.start):
+        return nps[k - 1]
+    m = vocab.spokesperson_after.match(text, np.end, vs)
+    if m is not None:
+        principal = _np_after(text, nps, m.end())
+        if principal is not None and principal.head.actor is not None and principal.end <= vs:
+            return principal
+    return None
+
+
+_NOR = re.compile(r"\s+n?or\s+(?:the\s+)?")
+_FOR_PRINCIPAL = re.compile(r"\s+(?:for|of|at)\s+")
+_MEMBERS_OF = re.compile(r"(?:(?:some|several|other|many)\s+)?(?:members|leaders|officials)\s+of\s+")
+
+
+def _coordinated_end(text: str, nps: list[_NP], np: _NP) -> int:
+    """The end of the list ``np`` opens ("by X, Y and Z"): its co-agents are no targets."""
+    end = np.end
+    for other in nps[_after(nps, end) :]:
+        if not (_AND.fullmatch(text, end, other.start) or _LIST.fullmatch(text, end, other.start)):
+            break
+        end = other.end
+    return end
+
+
+def _agent_after(text: str, nps: list[_NP], pos: int) -> _NP | None:
+    """The agent of a passive after "by": "by X", "by members of the EU" (the EU)."""
+    m = _MEMBERS_OF.match(text, pos)
+    return _np_after(text, nps, m.end() if m else pos)
+
+
+_OF_BODY = re.compile(r"\s+(?:of|from|at)\s+(?:the\s+)?[^,;:“”\"()]{0,40}?$")
+
+
+_APPOSITION = re.compile(r"\s*,\s*(?:(?:the|then|former)\s+)?$")
+
+
+def _apposed_person(text: str, nps: list[_NP], k: int) -> _NP | None:
+    """For "Sergei Lavrov, Russia's foreign minister, said": Lavrov, not his ministry (a description of him)."""
+    np = nps[k]
+    if k == 0 or np.head.actor is None or np.head.actor.kind == "person":
+        return None
+    prev = nps[k - 1]
+    a = prev.head.actor
+    if a is not None and a.kind == "person" and not prev.quoted and a.side == np.head.actor.side \
+            and _APPOSITION.search(text, prev.end, np.start):
+        return prev
+    return None
+
+
+def _member_of(text: str, nps: list[_NP], k: int) -> _NP | None:
+    """For "Jane Doe of the army's Western Command said", "Jane Doe from the pro-Beijing camp said": the person, not
+    the body she is of (which no preposition rule caught: "army's", "pro-Beijing")."""
+    np = nps[k]
+    if k == 0 or np.head.actor is not None and np.head.actor.kind == "person":
+        return None
+    prev = nps[k - 1]
+    person = prev.head.actor is not None and prev.head.actor.kind == "person" or prev.head.role == "name" \
+        and _has_title(text[prev.start : prev.end])
+    if person and not prev.quoted and _OF_BODY.match(text, prev.end, np.start) and not _has_verb(text, prev.end,
+                                                                                                    np.start):
+        return prev
+    return None
+
+
+_DESCRIPTION = re.compile(r"[^.;:!?“”\"()]{0,60}?,\s+")
+
+
+def _described_speaker(text: str, nps: list[_NP], agent: _NP) -> _NP:
+    """'"...," said University of California, San Diego's chancellor, Jane Doe.': the person a description before
+    her names, not the body it starts with ("University")."""
+    h = agent.head
+    if h.actor is not None and h.actor.kind == "person" or h.role == "name" \
+            and _has_title(text[agent.start : agent.end]):
+        return agent
+    for np in nps[_after(nps, agent.end) :]:
+        if np.start - agent.end > 80 or np.quoted:
+            break
+        if _DESCRIPTION.fullmatch(text, agent.end, np.start) and _INVERTED_END.match(text, np.end) \
+                and not _has_verb(text, agent.end, np.start) and (np.head.actor is not None and np.head.actor.kind
+                                                                  == "person"):
+            return np
+    return agent
 
 
 def _plural(np: _NP) -> bool:
@@ -1506,15 +1756,41 @@ def _subject(s: _Sentence, before: int | None = None, main: bool = True) -> _NP 
 
 
 def _first_subject(text: str, nps: list[_NP], main: bool) -> _NP | None:
-    for np in nps:
+    listed = -1  # the last phrase of a list a preposition governs ("including Denmark, France, and the Netherlands")
+    for i, np in enumerate(nps):
+        if i <= listed:
+            continue
         if np.quoted or np.head.actor is None and np.head.role != "name":
             continue
         if np.head.role == "name" and not _has_title(text[np.start : np.end]):
             continue
-        if _subject_position(text, np, False) and not (main and _subordinate(text, np.start)) \
-                and not _after_verb(text, np.start):
+        if not _subject_position(text, np, False) and not _COUNTED_OF.search(text, max(0, np.start - 60), np.start):
+            listed = _list_end(text, nps, i)
+        elif not (main and _subordinate(text, np.start)) and not _after_verb(text, np.start):
             return np
     return None
+
+
+# "thousands of X gathered", "Both houses of the X held", "Associates of X alleged": X is the subject (at a clause's
+# start)
+_COUNTED_OF = re.compile(r"(?:^|[,;:—]\s*)[\s“\"]*(?:(?:[A-Z]?[a-z]+|\d[\d,.]*)\s+){0,2}?(?i:thousands|hundreds|dozens|"
+                         r"millions|scores|tens\s+of\s+thousands|houses|chambers|associates|colleagues|relatives)"
+                         r"\s+of\s+(?:the\s+)?$")
+
+
+def _list_end(text: str, nps: list[_NP], i: int) -> int:
+    """The index of the last phrase of the list ``nps[i]`` opens ("Denmark, France, and the Netherlands"; a list
+    ends with "and"), or ``i`` ("During the talks with Putin, Iran ...": no list)."""
+    j, end = i, i
+    while j + 1 < len(nps):
+        a, b = nps[j].end, nps[j + 1].start
+        if _AND.fullmatch(text, a, b):
+            end = j = j + 1
+        elif _LIST.fullmatch(text, a, b):
+            j += 1
+        else:
+            break
+    return end
 
 
 def _subordinate(text: str, start: int) -> bool:
@@ -1616,6 +1892,10 @@ def _target(text: str, e: _Event, nps: list[_NP], sources=(), holders=frozenset(
             beside = np.end
         if via is not None and (via.group(1) != "on" or h.text in _words().media):
             continue  # "via Twitter", "wrote on Facebook": where it was said; "alongside X": X shares the stance
+        if h.actor.kind == "organisation" and not h.actor.affiliation:
+            at = _words().venue_at.search(text, max(0, np.start - 40), np.start)
+            if at is not None and at.group("aimed") is None:
+                continue  # "a ceasefire text at the U.N.": a venue (but "lashed out at the UN": a target)
         if e.skip[0] <= np.start < e.skip[1]:
             continue
         if np.end <= e.anchor and _words().principal.match(text, np.end, e.anchor):
@@ -1671,6 +1951,11 @@ def _doer(s: _Sentence, e: _Event, target: Mention | None) -> Mention | None:
     if target is not None and e.vend <= target.start < p and not _own_side(e.holder, target):
         return target  # "condemned Israel for the strikes", "condemned Israel's strikes"
     here = [d for at, d, _ in s.agents if at == p] or [d for at, d, _ in s.agents if at < p]
+    if not here and _words().threat.search(text, max(min(lo, e.vstart), p - 60), p):
+        # "with Trump warning of future strikes": the holder's own threatened action, toward whom it was done to
+        victim = s.prior_victims.get(_action_kind(m.group(0)))
+        if victim is not None and victim.actor is not None and not _own_side(e.holder, victim):
+            return victim
     doer = here[-1] if here else s.prior_agents.get(_action_kind(m.group(0)))
     if doer is not None and not _own_side(e.holder, doer) and doer.actor is not None:
         return doer

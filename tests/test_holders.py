@@ -50,6 +50,14 @@ ROWS = [
      "aliases": "Republican|Republicans|GOP"},
     {"name": "Democratic Party", "kind": "organisation", "affiliation": "United States", "code": "USA",
      "aliases": "Democrats|Democratic"},
+    {"name": "United Nations", "kind": "organisation", "affiliation": "", "code": "UN",
+     "aliases": "United Nations|the United Nations|the U.N.|U.N."},
+    # surnames no alias names: one person (a common word), two people of one state
+    {"name": "Elizabeth Warren", "kind": "person", "affiliation": "United States", "code": "USA", "aliases": ""},
+    {"name": "Paul Ryan", "kind": "person", "affiliation": "United States", "code": "USA", "aliases": ""},
+    {"name": "Tim Ryan", "kind": "person", "affiliation": "United States", "code": "USA", "aliases": ""},
+    {"name": "Jane al-Doe", "kind": "person", "affiliation": "Iran", "code": "IRN", "aliases": "al-Doe"},
+    {"name": "France", "kind": "state", "affiliation": "", "code": "FRA", "aliases": "France|Paris"},
 ]
 
 
