@@ -129,10 +129,11 @@ class Masker:
         index: dict[str, list[str]] = {}
         for alias in self.aliases:
             index.setdefault(first_word(alias), []).append(alias)
-        # an alias's first word -> its aliases by their second word, each group's lengths longest first and the set
-        # of them (as stance.actors.Registry finds mentions); only words that can be first words are visited:
-        # capitalised ones and the few others
-        self._index = {k: alias_index(v, len(k)) for k, v in index.items()}
+        # an alias's first word -> its aliases, grouped by their second word (alias_index: each group's lengths
+        # longest first and the set of them, as stance.actors.Registry finds mentions) when the word is first met,
+        # so loading a model groups nothing; only words that can be first words are visited: capitalised ones and
+        # the few others
+        self._index: dict[str, list[str] | dict] = index
         others = sorted((k for k in index if not re.match(r"[A-Z0-9]", k)), key=len, reverse=True)
         self._scan = re.compile(r"(?<![\w.])(?:[A-Z0-9]\w*" + "".join("|" + re.escape(k) + r"(?!\w)" for k in others)
                                 + ")")
@@ -164,6 +165,8 @@ class Masker:
             start = m.start()
             if start < end:
                 continue
+            if type(found) is list:
+                found = index[m.group(0)] = alias_index(found, len(m.group(0)))
             stop = longest_alias(found, text, start, m.end())
             if stop >= 0:
                 out.append((start, stop))
