@@ -100,10 +100,11 @@ class Registry:
         for alias in aliases:
             key = first_word(alias) or alias[0]
             index.setdefault(key, []).append(alias)
-        # one alias: compared in place; several: grouped by their second word (stance.features.alias_index), so a
-        # word costs a dict lookup and a few slices (no regex to compile: start-up time matters)
-        self._index: dict[str, str | dict] = {
-            key: found[0] if len(found) == 1 else alias_index(found, len(key)) for key, found in index.items()}
+        # one alias: compared in place; several: grouped by their second word (stance.features.alias_index) when the
+        # word is first met, so a word costs a dict lookup and a few slices (no regex to compile, nothing grouped
+        # at load: start-up time matters)
+        self._index: dict[str, str | list[str] | dict] = {
+            key: found[0] if len(found) == 1 else found for key, found in index.items()}
         # Where a mention may start: a word opening with A-Z or a digit, or one of the few other first words
         # ("the Kremlin", "@handle"); other words are skipped by the regex engine rather than looked up.
         others = sorted((k for k in index if not re.match(r"[A-Z0-9]", k)), key=len, reverse=True)
@@ -258,6 +259,8 @@ class Registry:
                     continue
                 alias = found
             else:
+                if type(found) is list:
+                    found = index[m.group(0)] = alias_index(found, len(m.group(0)))
                 stop = longest_alias(found, text, start, m.end())
                 if stop < 0:
                     continue

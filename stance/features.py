@@ -64,7 +64,20 @@ _RUN = re.compile(r"[A-Z][\w'’-]*(?:[ \t]+(?:[A-Z][\w'’-]*|(?:al|bin|ibn|de|
 _ROLES = re.compile(r"\x00(?:[\s,]*(?:and|&)?[\s]*\x00)*")  # adjacent masks (and "X and Y") read as one role token
 _MARK = "\x00"
 _POSSESSIVE = re.compile(ROLE + r"'s?(?!\w)")  # "ACTOR's decision": the possessive reads as one role token, ACTOR_s
-_THE = re.compile(r"(?:(?<=\s)|^)[Tt]he[ \t]+$")
+
+
+def _the_before(before: str) -> int:
+    r"""Where a "the" or "The" that ends ``before`` starts (a word of its own, then only spaces or tabs, a final
+    line break aside), or -1: what ``re.search(r"(?:(?<=\s)|^)[Tt]he[ \t]+$", before)`` finds, read from the end
+    instead of scanning the whole text before a mention."""
+    end = len(before) - before.endswith("\n")  # "$" also matches before a final line break
+    i = end
+    while i > 0 and before[i - 1] in " \t":
+        i -= 1
+    p = i - 3
+    if i == end or p < 0 or before[p + 1 : i] != "he" or before[p] not in "Tt" or p and not before[p - 1].isspace():
+        return -1
+    return p
 
 
 _NEXT_WORD = re.compile(r"\W*(\w+)")
@@ -94,9 +107,13 @@ def longest_alias(groups: dict, text: str, start: int, after: int) -> int:
     """The end of the longest alias of ``groups`` (:func:`alias_index`) written at ``start`` and not followed by a
     word character, or -1; ``after``: where the first word ends in ``text``. Only the aliases whose second word is
     the text's next word, and those without one (group ""), can be written there."""
-    nxt = _NEXT_WORD.match(text, after)
+    if len(groups) == 1 and "" in groups:  # a few aliases: one group, whatever word follows
+        found = None
+    else:
+        nxt = _NEXT_WORD.match(text, after)
+        found = groups.get(nxt.group(1)) if nxt is not None else None
     size = len(text)
-    for group in (groups.get(nxt.group(1)) if nxt is not None else None, groups.get("")):
+    for group in (found, groups.get("")):
         if group is not None:
             for n in group[0]:
                 stop = start + n  # str.isalnum() or "_" is what \w matches
@@ -130,10 +147,11 @@ class Masker:
         index: dict[str, list[str]] = {}
         for alias in self.aliases:
             index.setdefault(first_word(alias), []).append(alias)
-        # an alias's first word -> its aliases by their second word, each group's lengths longest first and the set
-        # of them (as stance.actors.Registry finds mentions); only words that can be first words are visited:
-        # capitalised ones and the few others
-        self._index = {k: alias_index(v, len(k)) for k, v in index.items()}
+        # an alias's first word -> its aliases, grouped by their second word (alias_index: each group's lengths
+        # longest first and the set of them, as stance.actors.Registry finds mentions) when the word is first met,
+        # so loading a model groups nothing; only words that can be first words are visited: capitalised ones and
+        # the few others
+        self._index: dict[str, list[str] | dict] = index
         others = sorted((k for k in index if not re.match(r"[A-Z0-9]", k)), key=len, reverse=True)
         self._scan = re.compile(r"(?<![\w.])(?:[A-Z0-9]\w*" + "".join("|" + re.escape(k) + r"(?!\w)" for k in others)
                                 + ")")
@@ -165,6 +183,8 @@ class Masker:
             start = m.start()
             if start < end:
                 continue
+            if type(found) is list:
+                found = index[m.group(0)] = alias_index(found, len(m.group(0)))
             stop = longest_alias(found, text, start, m.end())
             if stop >= 0:
                 out.append((start, stop))
@@ -195,8 +215,8 @@ class Masker:
         pieces, last = [], 0
         for a, b in self.spans(text):
             before = text[last:a]
-            the = _THE.search(before)  # "the United States" and "United States" mask alike
-            pieces += [before[: the.start()] if the else before, _MARK]
+            the = _the_before(before)  # "the United States" and "United States" mask alike
+            pieces += [before[:the] if the >= 0 else before, _MARK]
             last = b
         pieces.append(text[last:])
         return "".join(pieces)

@@ -423,6 +423,8 @@ def _after_verb(text: str, start: int) -> bool:
 def _quote_spans(text: str) -> list[tuple[int, int]]:
     """Spans of quoted text (with their quotation marks); a quotation may start before or end after the sentence."""
     spans: list[tuple[int, int]] = []
+    if '"' not in text and "“" not in text and "”" not in text:  # most sentences: no regex scan
+        return spans
     open_at, straight = -1, False
     for m in _QUOTE_CHARS.finditer(text):
         q, i = m.group(0), m.start()
@@ -470,7 +472,8 @@ def _after(items, pos: int) -> int:
 
 
 def _has_title(name: str) -> bool:
-    return any(w in _words().titles for w in name.split())
+    titles = _words().titles
+    return any(w in titles for w in name.split())
 
 
 def _surname(c: Mention) -> str | None:
@@ -1686,7 +1689,8 @@ def _subject_position(text: str, np: _NP, ing: bool) -> bool:
     """Whether a phrase can be the subject of a verb: not the object of a preposition ("during the X")."""
     if np.before is None:
         before = text[max(0, np.start - 60) : np.start]
-        m = _PREPOSITION.search(before)
+        # every match ends in white space: a phrase at the start, or after "(" or a quotation mark, needs no scan
+        m = _PREPOSITION.search(before) if before[-1:].isspace() else None
         if m is None or m.group("word") and m.group("word").strip() in _words().titles:  # "Secretary of State X"
             np.before = _Before(False, False, False)
         else:

@@ -240,3 +240,22 @@ def test_the_masker_finds_the_spans_of_its_reference_implementation(registry):
     assert len(texts) > 100
     for text in texts:
         assert masker.spans(text) == _reference_spans(masker, text), text
+
+
+def test_the_before_a_mention_is_what_the_regex_it_replaces_finds():
+    """The masker drops a "the" just before a mention by reading the text's end, not by a regex search over it."""
+    import re
+
+    from hypothesis import given, strategies as st
+
+    from stance.features import _the_before
+
+    regex = re.compile(r"(?:(?<=\s)|^)[Tt]he[ \t]+$")
+
+    @given(st.text(alphabet="theTHx \t\n\u00a0.", max_size=12))
+    def same(before):
+        m = regex.search(before)
+        assert _the_before(before) == (m.start() if m else -1)
+
+    same()
+    assert _the_before("condemned the ") == 10 and _the_before("bathe ") == -1 and _the_before("The\t\n") == 0
