@@ -325,6 +325,8 @@ def _svg_reliability(cal: dict) -> str:
                          + " ".join(f"{a:.1f},{b:.1f}" for a, b in pts) + '"/>')
             parts += [f'<circle cx="{a:.1f}" cy="{b:.1f}" r="3" fill="{colour}"/>' for a, b in pts]
         ece = cal.get(f"ece_{key}")
+        if not pts and ece is None:
+            continue
         parts.append(f'<text x="{pad + 8}" y="{pad + dy}" font-size="12" fill="{colour}">{name}'
                      + (f" (ECE {ece:.3f})" if ece is not None else "") + "</text>")
     parts.append("</svg>")
@@ -374,6 +376,12 @@ def evaluation_html(report: dict, title: str = "stance: evaluation") -> str:
                  _html_scores(rows)]
     if report.get("calibration"):
         body += ["<h2>Reliability (grouped out-of-fold)</h2>", _svg_reliability(report["calibration"])]
+    elif ev["model"].get("reliability"):  # `stance evaluate`: these folds' own probabilities, not calibrated
+        body += ["<h2>Reliability (grouped out-of-fold)</h2>",
+                 '<p class="muted">Probabilities of this run\'s fold models, before the temperature that training '
+                 "fits (the model folder's card has the calibrated figures).</p>",
+                 _svg_reliability({"reliability_before": ev["model"]["reliability"],
+                                   "ece_before": ev["model"].get("ece")})]
     return (f"<!doctype html><html lang=en><meta charset=utf-8><title>{html.escape(title)}</title>"
             f"<style>{_STYLE}</style><body>{''.join(body)}</body></html>\n")
 

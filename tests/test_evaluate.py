@@ -88,3 +88,14 @@ def test_identical_texts_share_a_group_so_never_sit_on_both_sides_of_a_split():
     assert duplicates == 2 and merged[0] == merged[-1]
     for train, test in grouped_folds(labels, groups, n_splits=4, texts=texts):
         assert not {texts[i] for i in train} & {texts[i] for i in test}
+
+
+def test_the_evaluate_page_has_a_reliability_diagram_without_a_training_calibration():
+    from stance.report import evaluation_html
+
+    texts, labels, groups = generated()
+    report = {"evaluation": evaluate(texts, labels, groups, {"features": "word"})}  # what `stance evaluate` builds
+    page = evaluation_html(report)
+    svg = page.split('aria-label="reliability diagram"')[1].split("</svg>")[0]
+    assert svg.count("<circle") == len(report["evaluation"]["model"]["reliability"]) > 0
+    assert f"before (ECE {report['evaluation']['model']['ece']:.3f})" in svg and "after" not in svg
