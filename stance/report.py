@@ -430,12 +430,13 @@ background:var(--c);border-radius:3px;padding:0 .38em;white-space:nowrap;vertica
 .tag.st-none{color:#454c54;background:#e3e6e9}
 .summary{width:100%;table-layout:fixed;border-collapse:collapse;background:#fff;border:1px solid var(--rule);
 font-size:.92rem}
-.summary th{font-weight:600;text-align:left;white-space:nowrap;color:var(--muted);font-size:.8rem;
-text-transform:uppercase;letter-spacing:.04em;border-bottom:1px solid var(--rule);padding:.5rem .7rem}
-.summary td{padding:.55rem .8rem 0;vertical-align:top;text-align:left;font-weight:600}
-.summary .n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap;width:5.6rem}
-.summary th.n{white-space:normal}.summary th:nth-child(2){width:7.6rem}
-.summary tr.ex td{font:400 .95rem/1.45 var(--text);color:#3a4048;padding:.15rem .8rem .6rem;
+.summary th{font-weight:600;text-align:left;white-space:nowrap;color:var(--muted);font-size:.72rem;
+text-transform:uppercase;letter-spacing:.02em;border-bottom:1px solid var(--rule);padding:.5rem .45rem}
+.summary td{padding:.55rem .45rem 0;vertical-align:top;text-align:left;font-weight:600;overflow-wrap:break-word;
+hyphens:auto}
+.summary .n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap;width:4.4rem}
+.summary th.n{white-space:normal}.summary th:nth-child(2){width:6.4rem}
+.summary tr.ex td{font:400 .95rem/1.45 var(--text);color:#3a4048;padding:.15rem .45rem .6rem;
 border-bottom:1px solid #eef0f2}
 .summary a{color:inherit;text-decoration:none;border-bottom:1px solid #c9ced4}
 .summary a:hover{border-bottom-color:var(--ink)}
