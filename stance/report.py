@@ -126,12 +126,29 @@ def evaluation_table(report: dict) -> str:
                   table(["train sentences", "macro F1"],
                         [[p["train_sentences"], _f(p["macro_f1"])] for p in report["learning_curve"]])]
     if report.get("search"):
-        sr = report["search"]
-        parts += ["", f"Settings chosen by grouped {sr['folds']}-fold search over {len(sr['tried'])} configurations: "
-                  f"{json.dumps(sr['chosen'])} (macro F1 {sr['macro_f1']:.3f})"]
+        parts += ["", _search_text(report["search"])]
     if report.get("target_handling"):
         parts += ["", _target_handling_text(report["target_handling"])]
     return "\n".join(parts)
+
+
+def _search_text(sr: dict) -> str:
+    """The settings search: the choice, how it was scored, and every configuration tried, by how it differs from the
+    chosen one."""
+    transfer = sr.get("transfer", 0.0)
+    how = (f"score = {1 - transfer:g} x CV macro F1 + {transfer:g} x mean cross-source macro F1" if transfer
+           else "score = CV macro F1")
+    head = (f"Settings chosen by grouped {sr['folds']}-fold search over {len(sr['tried'])} configurations ({how}; "
+            f"a change must gain {sr.get('margin', 0.005):g}): {json.dumps(sr['chosen'])} (macro F1 "
+            f"{sr['macro_f1']:.3f})")
+    chosen = sr["chosen"]
+    rows = []
+    for t in sr["tried"]:
+        diff = ", ".join(f"{k} {json.dumps(v)}" for k, v in t["params"].items() if chosen.get(k) != v) or "chosen"
+        cross = t.get("cross_source")
+        rows.append([diff, _f(t["macro_f1"]), _f(sum(cross.values()) / len(cross)) if cross else "-",
+                     _f(t.get("score", t["macro_f1"]))])
+    return head + "\n" + table(["configuration (against the chosen)", "CV macro F1", "cross-source", "score"], rows)
 
 
 def _target_handling_scores(th: dict) -> list[tuple[str, float]]:

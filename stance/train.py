@@ -72,9 +72,15 @@ def evaluation_report(texts, labels, groups, *, search_settings: bool = True, pa
     if search_settings:
         t = time.perf_counter()
         report["search"] = search(texts, labels, groups, random_state=random_state, n_jobs=n_jobs, targets=targets,
-                                  folds=folds, registry=registry, grid=grid)
+                                  folds=folds, registry=registry, grid=grid, sources=sources)
         params, proba = report["search"]["chosen"], report["search"].pop("proba")
-        log(f"searched {len(report['search']['tried'])} settings in {time.perf_counter() - t:.1f}s: {params}")
+        detail = report["search"].pop("cross_source_detail")
+        if detail is not None:
+            report["cross_source"] = detail
+        sr = report["search"]
+        log(f"searched {len(sr['tried'])} settings in {time.perf_counter() - t:.1f}s: {params} (CV macro F1 "
+            f"{sr['macro_f1']:.3f}" + (f", with cross-source transfer weighed in: score {sr['score']:.3f})"
+                                       if sr["transfer"] else ")"))
     if search_settings and targets is not None and len(set(targets)) > 1:
         t = time.perf_counter()
         report["target_handling"], probas = target_handling(texts, labels, groups, params, random_state=random_state,
@@ -189,8 +195,9 @@ def train_project(root: str | Path = ".", out: str | Path = "models/stance", dat
     log(f"temperature {report['calibration']['temperature']:.3f}: ECE {report['calibration']['ece_before']:.3f} "
         f"-> {report['calibration']['ece_after']:.3f} (grouped out-of-fold)")
     t = time.perf_counter()
-    report["cross_source"] = leave_source_out(tune["text"], tune["label"], tune["source"], report["params"],
-                                              n_jobs=n_jobs, registry=registry)
+    if "cross_source" not in report:  # the search scored the chosen settings across sources already
+        report["cross_source"] = leave_source_out(tune["text"], tune["label"], tune["source"], report["params"],
+                                                  n_jobs=n_jobs, registry=registry)
     if len(held):
         report["heldout"] = heldout_report(tune, held, report["params"], registry=registry,
                                            temperature=report["calibration"]["temperature"])

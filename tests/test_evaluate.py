@@ -99,3 +99,51 @@ def test_the_evaluate_page_has_a_reliability_diagram_without_a_training_calibrat
     svg = page.split('aria-label="reliability diagram"')[1].split("</svg>")[0]
     assert svg.count("<circle") == len(report["evaluation"]["model"]["reliability"]) > 0
     assert f"before (ECE {report['evaluation']['model']['ece']:.3f})" in svg and "after" not in svg
+
+
+def _fake_search_scores(monkeypatch, cv: dict, cross: dict):
+    """Replace the fits behind the search: the settings' C picks their CV and cross-source macro F1."""
+    import stance.evaluate as ev
+
+    def fake_proba(texts, labels, folds, params, *args):
+        classes = sorted(set(labels))
+        right = int(round(cv[params["C"]] * len(labels)))  # that many rows right, the rest wrong
+        out = np.zeros((len(labels), len(classes)))
+        for i, y in enumerate(labels):
+            k = classes.index(y) if i < right else (classes.index(y) + 1) % len(classes)
+            out[i, k] = 1.0
+        return out
+
+    def fake_transfer(texts, labels, sources, params, *args):
+        return {s: {"model": {"macro_f1": cross[params["C"]]}} for s in sorted(set(sources))}
+
+    monkeypatch.setattr(ev, "cross_val_proba", fake_proba)
+    monkeypatch.setattr(ev, "leave_source_out", fake_transfer)
+
+
+def test_the_search_weighs_cross_source_transfer_when_there_are_sources(monkeypatch):
+    from stance.evaluate import search
+    from stance.report import _search_text
+
+    texts, labels, groups = generated()
+    sources = ["a" if g < "article-6" else "b" for g in groups]
+    # C 10 cross-validates better, C 3 transfers much better
+    _fake_search_scores(monkeypatch, cv={10.0: 0.9, 3.0: 0.8}, cross={10.0: 0.3, 3.0: 0.6})
+    grid = [("C", [3.0, 10.0])]
+    alone = search(texts, labels, groups, grid=grid, start={"features": "word", "C": 10.0})
+    assert alone["chosen"]["C"] == 10.0 and alone["transfer"] == 0.0 and "cross_source" not in alone["tried"][0]
+    weighed = search(texts, labels, groups, grid=grid, start={"features": "word", "C": 10.0}, sources=sources)
+    assert weighed["chosen"]["C"] == 3.0 and weighed["transfer"] == 0.5
+    by_c = {t["params"]["C"]: t for t in weighed["tried"]}
+    assert by_c[3.0]["cross_source"] == {"a": 0.6, "b": 0.6}
+    assert abs(weighed["score"] - (0.5 * by_c[3.0]["macro_f1"] + 0.5 * 0.6)) < 1e-12
+    assert weighed["cross_source_detail"] == {"a": {"model": {"macro_f1": 0.6}}, "b": {"model": {"macro_f1": 0.6}}}
+    one_source = search(texts, labels, groups, grid=grid, start={"features": "word", "C": 10.0}, sources=["a"] * len(texts))
+    assert one_source["chosen"]["C"] == 10.0 and one_source["transfer"] == 0.0
+    # the model card's table lists every configuration tried with both figures
+    weighed.pop("proba"), weighed.pop("cross_source_detail")
+    text = _search_text(weighed)
+    assert "0.5 x mean cross-source macro F1" in text
+    assert any(line.startswith("chosen") and line.split()[-2:] == ["0.600", f"{weighed['score']:.3f}"]
+               for line in text.splitlines())
+    assert any(line.startswith("C 10.0") and line.split()[-2] == "0.300" for line in text.splitlines())
