@@ -61,8 +61,25 @@ ROLE = "ACTOR"  # what an actor mention becomes before featurisation
 _WORD = re.compile(r"(?<![\w.])\w+")
 _CAPITALISED = re.compile(r"[A-Z][\w'’-]*")
 _RUN = re.compile(r"[A-Z][\w'’-]*(?:[ \t]+(?:[A-Z][\w'’-]*|(?:al|bin|ibn|de|van|von|der|da|el)(?=[ \t]+[A-Z])))*")
-_ROLES = re.compile(r"\x00(?:[\s,]*(?:and|&)?[\s]*\x00)*")  # adjacent masks (and "X and Y") read as one role token
+# adjacent masks ("X and Y", "X's Y") read as one role token; _ROLES_1: the first rules, without "X's Y"
+_ROLES = re.compile(r"\x00(?:(?:['’]s[ \t]+|[\s,]*(?:and|&)?[\s]*)\x00)*")
+_ROLES_1 = re.compile(r"\x00(?:[\s,]*(?:and|&)?[\s]*\x00)*")
 _MARK = "\x00"
+_LETTERS = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def title_case(text: str) -> bool:
+    """Whether a text is written in title case, as headlines are: no full stop at its end and, after its first word,
+    at least three words of four letters or more, at most one of them (and a fifth at most) lowercase.
+
+    >>> title_case("Moscow and Tehran Present United Front"), title_case("Putin met Araghchi in the Kremlin on Monday.")
+    (True, False)
+    """
+    if text.rstrip(" \t\n\"'”’)]").endswith("."):
+        return False
+    long = [w for w in _LETTERS.findall(text)[1:] if len(w) >= 4]
+    lower = sum(w[0].islower() for w in long)
+    return len(long) >= 3 and lower <= 1 and 5 * lower <= len(long)
 _POSSESSIVE = re.compile(ROLE + r"'s?(?!\w)")  # "ACTOR's decision": the possessive reads as one role token, ACTOR_s
 
 
@@ -131,18 +148,32 @@ class Masker:
     words, the longest at each place, left to right, as :meth:`stance.actors.Registry.mentions` does) or, in what is
     left, a run of capitalised words not at the start of the text whose words are not ``keep`` words (function words
     such as "The", "We", "President" stay). Consecutive mentions ("Kenyan President William Ruto", "X and Y") become
-    one token. The masker is data (two word lists), saved in ``model.npz`` so prediction masks as training did.
+    one token, and so does a possessive mention right before another ("Kenya's President William Ruto", as "Kenyan
+    President William Ruto" does). In a title-case text ("Moscow and Tehran Present United Front") capitalisation is no
+    sign of a name, so only the aliases are masked. The masker is data (two word lists and the version of these rules,
+    ``rules``), saved in ``model.npz`` so prediction masks as training did: a model saved before version 2 keeps
+    version 1 (no possessive join, capitals are names in headlines too).
 
     >>> m = Masker(["Japan", "North Korea"], ["the", "we"])
     >>> m("Japan strongly condemned North Korea's launch, Prime Minister Fumio Kishida said.")
     "ACTOR strongly condemned ACTOR's launch, ACTOR said."
     >>> m("The ministry said We will not accept it.")
     'The ministry said We will not accept it.'
+    >>> m("Japan Condemns Missile Launch by North Korea")
+    'ACTOR Condemns Missile Launch by ACTOR'
+    >>> m("Japan's Prime Minister Fumio Kishida spoke.")
+    'ACTOR spoke.'
     """
 
-    def __init__(self, aliases=(), keep=()):
+    RULES = 2  # the version of the masking rules a new masker follows
+
+    def __init__(self, aliases=(), keep=(), rules: int = RULES):
         self.aliases = sorted({a for a in aliases if a and _WORD.match(a)})
         self.keep = sorted({k.lower() for k in keep if k})
+        if rules not in (1, 2):
+            raise ValueError(f"masking rules {rules!r}: this version of stance knows 1 and 2")
+        self.rules = rules
+        self._roles = _ROLES if rules >= 2 else _ROLES_1
         self._keep = frozenset(self.keep)
         index: dict[str, list[str]] = {}
         for alias in self.aliases:
@@ -165,13 +196,14 @@ class Masker:
         return self
 
     def __eq__(self, other) -> bool:
-        return isinstance(other, Masker) and (self.aliases, self.keep) == (other.aliases, other.keep)
+        return isinstance(other, Masker) and (self.aliases, self.keep, self.rules) == (other.aliases, other.keep,
+                                                                                         other.rules)
 
     def __getstate__(self) -> dict:
-        return {"aliases": self.aliases, "keep": self.keep}
+        return {"aliases": self.aliases, "keep": self.keep, "rules": self.rules}
 
     def __setstate__(self, state: dict) -> None:
-        self.__init__(state["aliases"], state["keep"])
+        self.__init__(state["aliases"], state["keep"], state.get("rules", 1))
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """The ``[start, end)`` spans of the mentions the masker replaces, in order."""
@@ -189,6 +221,8 @@ class Masker:
             if stop >= 0:
                 out.append((start, stop))
                 end = stop
+        if self.rules >= 2 and title_case(text):
+            return out
         names, last, keep = [], 0, self._keep
         lead = size - len(text.lstrip(" \t\"'“‘(["))  # a run starting at or before this is at the start of the text
         for a, b in [*out, (size, size)]:
@@ -223,7 +257,7 @@ class Masker:
 
     def __call__(self, text: str) -> str:
         """``text`` with each mention (and each run of adjacent mentions) replaced by ``ACTOR``."""
-        return _ROLES.sub(ROLE, self._marked(text))
+        return self._roles.sub(ROLE, self._marked(text))
 
     def fold(self, text: str) -> str:
         """The masked, folded text the features see: :func:`fold` of the text around ``ACTOR`` tokens."""
@@ -231,11 +265,11 @@ class Masker:
         if memo is not None:
             hit = memo.get(text)
             if hit is None:
-                hit = _POSSESSIVE.sub(ROLE + "_s", _ROLES.sub(ROLE, fold(self._marked(text))))
+                hit = _POSSESSIVE.sub(ROLE + "_s", self._roles.sub(ROLE, fold(self._marked(text))))
                 if len(memo) < 500_000:
                     memo[text] = hit
             return hit
-        return _POSSESSIVE.sub(ROLE + "_s", _ROLES.sub(ROLE, fold(self._marked(text))))
+        return _POSSESSIVE.sub(ROLE + "_s", self._roles.sub(ROLE, fold(self._marked(text))))
 
 
 @lru_cache(maxsize=1)
@@ -636,7 +670,8 @@ class CompactModel:
         """The layout (JSON) and the arrays of this model, array names starting with ``prefix``. Each vocabulary is
         one separator-joined UTF-8 string, in column order."""
         layout = {"classes": [str(c) for c in self.classes], "parts": [],
-                  "mask": None if self.masker is None else {"aliases": self.masker.aliases, "keep": self.masker.keep}}
+                  "mask": None if self.masker is None else {"aliases": self.masker.aliases, "keep": self.masker.keep,
+                                                             "rules": self.masker.rules}}
         out = {f"{prefix}coef": self.coef, f"{prefix}intercept": self.intercept}
         for j, part in enumerate(self.parts):
             terms = sorted(part["vocabulary"], key=part["vocabulary"].get)
@@ -669,7 +704,7 @@ class CompactModel:
                           "negation": Cues(**p["negation"]) if p.get("negation") else None,
                           "overlap": TargetOverlap(**p["overlap"]) if p["analyzer"] == "overlap" else None})
         mask = layout.get("mask")
-        masker = None if mask is None else Masker(mask["aliases"], mask["keep"])
+        masker = None if mask is None else Masker(mask["aliases"], mask["keep"], mask.get("rules", 1))
         return cls(layout["classes"], arrays[f"{prefix}coef"], arrays[f"{prefix}intercept"], parts, masker)
 
     # --- features -------------------------------------------------------------------------------------------------
