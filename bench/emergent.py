@@ -9,7 +9,8 @@ Every choice is made on TRAIN ONLY by cross-validation grouped by claimId (no cl
 1. settings: ``stance.evaluate.search`` (the project's bounded coordinate search, grouped 5-fold CV, macro F1), run
    twice: on the headline with its claim passed as the target (``fit(headlines, labels, targets=claims)``: the
    package's target-aware model, whose text-against-target features, ``stance.features.TargetOverlap``, read the
-   headline against its claim) and on the headline alone (no target);
+   headline against its claim; the search then explores ``stance.evaluate.TARGET_GRID``) and on the headline alone
+   (no target; ``SEARCH_GRID``);
 2. the better of the two by that CV is the headline row, the package's own model as a user would train it;
 3. it is fitted once on all of train and scored once on test, beside the published logistic-regression rows,
    the majority class of train and a re-implementation of the published question-mark-only row.
