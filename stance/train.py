@@ -21,7 +21,7 @@ import numpy as np
 from stance import __version__
 from stance.corpus import Corpus, load_project, read_table
 from stance.files import sha256
-from stance.evaluate import (ACTOR_BLIND_GRID, SEARCH_GRID, duplicate_groups, evaluate, grouped_folds, learning_curve,
+from stance.evaluate import (ACTOR_BLIND_GRID, duplicate_groups, evaluate, grouped_folds, learning_curve,
                              leave_source_out, scores, search, target_handling)
 from stance.features import normalise_targets
 from stance.model import StanceClassifier
@@ -52,13 +52,14 @@ def _git_commit() -> str:
 def evaluation_report(texts, labels, groups, *, search_settings: bool = True, params: dict | None = None,
                       sources=None, targets=None, n_jobs: int = 2, random_state: int = 0, curve: bool = True,
                       log: Callable[[str], None] = lambda s: None, keep: dict | None = None, registry=None,
-                      grid=SEARCH_GRID) -> dict:
+                      grid=None) -> dict:
     """Search settings (or take ``params``), then evaluate them and both baselines under grouped 5-fold CV.
 
     With ``targets`` (each text's target, passed beside the texts; None: no target) of more than one value and
     ``search_settings``, the searched settings are then tried with target-aware features and with a model per target
     value under the evaluation's folds; the better macro F1 is kept (a tie keeps target-aware features) and both
-    scores go to ``report["target_handling"]``. ``params`` given without a search are evaluated as they are."""
+    scores go to ``report["target_handling"]``. ``params`` given without a search are evaluated as they are.
+    ``grid``: the search's (None: :func:`stance.evaluate.search` picks it, by whether any text has a target)."""
     texts, labels, groups = list(texts), [str(x) for x in labels], list(groups)
     targets = normalise_targets(targets, len(texts)) if targets is not None else None
     report: dict = {}

@@ -147,3 +147,20 @@ def test_the_search_weighs_cross_source_transfer_when_there_are_sources(monkeypa
     assert any(line.startswith("chosen") and line.split()[-2:] == ["0.600", f"{weighed['score']:.3f}"]
                for line in text.splitlines())
     assert any(line.startswith("C 10.0") and line.split()[-2] == "0.300" for line in text.splitlines())
+
+
+def test_search_with_targets_reads_names_unmasked_and_tries_a_weaker_C_first():
+    """With targets the search starts unmasked, never tries mask_actors and tries C 1 (TARGET_GRID, issue 13);
+    without targets it still searches SEARCH_GRID from SEARCH_START (the old behaviour)."""
+    from stance.evaluate import SEARCH_GRID, TARGET_GRID, TARGET_START, search
+
+    texts, labels, groups = generated()
+    claims = [f"Actor{g.split('-')[1]} backed the plan" for g in groups]
+    found = search(texts, labels, groups, n_splits=3, targets=claims)
+    tried = [t["params"] for t in found["tried"]]
+    assert not any(p["mask_actors"] for p in tried)
+    assert tried[0] == TARGET_START and {p["C"] for p in tried} == {1.0, 3.0, 10.0}
+    assert len(tried) == 1 + sum(len(v) - 1 for _, v in TARGET_GRID)  # each change once, no masked setting
+    plain = [t["params"] for t in search(texts, labels, groups, n_splits=3)["tried"]]
+    assert plain[0]["mask_actors"] and 1.0 not in {p["C"] for p in plain}
+    assert any(name == "mask_actors" for name, _ in SEARCH_GRID)

@@ -84,7 +84,7 @@ def test_numpy_scorer_equals_the_pipeline_with_text_against_target_features(tmp_
     probe = _seed_sentences()[:60] + ["Is Russia reportedly not sending troops?", "A hoax, officials said."]
     probe_targets = [probe[i - 1] if i % 3 else None for i in range(len(probe) - 2)] + ["Russia is sending troops"] * 2
     rows = [overlap[0]["overlap"].values(t, c) for t, c in zip(probe, probe_targets)]
-    assert rows[-2][:5] == [1.0, 1.0, 0.0, 1.0, 1.0] and rows[-1][2] == 1.0
+    assert rows[-2][:5] == [1.0, 1.0, 1.0, 1.0, 1.0] and rows[-1][2] == 1.0  # "not" refutes, as in F&V's list
     assert sum(r[4] > 0 for r in rows[:-2]) >= 10  # the sentence before shares content words often enough
     reference = clf.pipeline_.predict_proba(documents(probe, probe_targets))
     assert np.abs(clf.predict_proba(probe, probe_targets) - reference).max() < 1e-9
@@ -285,3 +285,16 @@ def test_the_before_a_mention_is_what_the_regex_it_replaces_finds():
 
     same()
     assert _the_before("condemned the ") == 10 and _the_before("bathe ") == -1 and _the_before("The\t\n") == 0
+
+
+def test_target_overlap_reads_the_published_refuting_and_hedging_words():
+    """stance/target_words.csv holds Ferreira & Vlachos's (2016) refuting words ("not", "refute") and hedging words
+    ("largely", "mainly", "mostly", "somewhat") beside the project's own (issue 13)."""
+    from stance.features import TargetOverlap
+
+    o = TargetOverlap.default()
+    for text in ("Banksy was not arrested", "Scientists refute the Banksy arrest story"):
+        assert o.values(text, "Banksy was arrested")[2] == 1.0, text  # refuting word
+    for word in ("largely", "mainly", "mostly", "somewhat"):
+        assert o.values(f"Banksy arrest {word} confirmed", "Banksy was arrested")[1] == 1.0, word  # hedge word
+    assert o.values("Banksy arrested in London", "Banksy was arrested")[1:3] == [0.0, 0.0]
