@@ -1820,8 +1820,12 @@ def _attributions(s: _Sentence, events: list[_Event]) -> list[Attribution]:
     chosen, pairs = [], set()
     sources = [e.holder for e in live if e.tier == 3]  # "according to X": X is a source, not a target
     # holders of coordinate clauses ("..., while Iran thanked Moscow") speak for themselves: not targets elsewhere
+    # and neither is the holder of the clause they are coordinated with ("Turkey condemned the strikes, while Egypt
+    # urged restraint": Turkey is Egypt's co-holder, not its target)
     holders = {e.holder.start for e in live
                if len(live) > 1 and e.holder.start >= e.clause[0] and _COORDINATE.match(text, e.clause[0])}
+    if holders:
+        holders |= {e.holder.start for e in live if e.tier <= 1 and e.clause[0] <= e.holder.start < e.clause[1]}
     for e in live:
         target = e.target if e.target is not None else _target(text, e, nps, sources, holders)
         target = _doer(s, e, target)
