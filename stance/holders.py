@@ -1838,10 +1838,29 @@ def _attributions(s: _Sentence, events: list[_Event]) -> list[Attribution]:
     chosen = [(e, t) for e, t in chosen if t is not None or e.holder.name not in named]
     if len(chosen) == 1:
         e, t = chosen[0]
-        return [_attribution(e.holder, t, 0, len(text))]
+        return [_attribution(e.holder, x, 0, len(text)) for x in _between(text, nps, e, t)]
     order = sorted(chosen, key=lambda et: et[0].anchor)
     where = {id(e): s for (e, _), s in zip(order, _spans(text, [e for e, _ in order]))}
-    return [_attribution(e.holder, t, *where[id(e)]) for e, t in chosen]
+    return list(dict.fromkeys(_attribution(e.holder, x, *where[id(e)]) for e, t in chosen
+                              for x in _between(text, nps, e, t)))
+
+
+_BETWEEN = re.compile(r"(?<![\w’'-])between\s+(?:the\s+)?$")
+
+
+def _between(text: str, nps: list[_NP], e: _Event, target: Mention | None) -> list[Mention | None]:
+    """The target, and the other side when it is "between X and Y" ("offered to mediate between Serbia and
+    Kosovo"): a stance toward both."""
+    if target is None or "between" not in text:
+        return [target]
+    i = next((i for i, np in enumerate(nps) if np.head is target), None)
+    if i is None or i + 1 >= len(nps) or not _BETWEEN.search(text, max(0, nps[i].start - 12), nps[i].start):
+        return [target]
+    other = nps[i + 1].head
+    if other.actor is None or other.name == target.name or _own_side(e.holder, other) \
+            or not _AND.fullmatch(text, nps[i].end, nps[i + 1].start):
+        return [target]
+    return [target, other]
 
 
 def _spans(text: str, order: list[_Event]) -> list[tuple[int, int]]:
