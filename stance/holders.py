@@ -1326,6 +1326,9 @@ def _events(s: _Sentence) -> list[_Event]:
             if vocab.action.match(text, m.start()) and any(
                     _JUDGED.fullmatch(text, e.vend, m.start()) for e in events if e.vend <= m.start()):
                 continue  # "condemned the attack by X": an action judged (X is its doer, the target), not X's stance
+            if _OPENS_CLAUSE.search(text, max(0, m.start() - 40), m.start()):
+                continue  # "..., as pressure from X intensifies": the subject of a clause of its own, not a stance
+                # toward the main clause's subject
             agent = _np_after(text, nps, m.end())
             if agent is not None and not _inside(quotes, m.start()) and _plausible(agent, text, True):
                 target = _clause_subject(text, nps, m.start(), agent)
@@ -1375,6 +1378,9 @@ def _events(s: _Sentence) -> list[_Event]:
     return events
 
 
+# a subordinator that opens a clause whose subject is a stance noun: "as pressure from X intensifies"
+_OPENS_CLAUSE = re.compile(r"(?<![\w’'-])(?:as|while|when|because|since|although|though|if|until|once)\s+"
+                           r"(?:(?:the|a|an)\s+)?(?:[a-z-]+\s+){0,2}?$")
 _OWNED_BEFORE = re.compile(r"\s+(?:(?:the|a|an|his|her|their|its)\s+)?(?:[a-z][a-z-]*\s+){0,2}")
 _OWNED_AFTER_SUBJECT = re.compile(r"\s+(?:[a-z][a-z-]*\s+){1,4}")
 _ON_BEHALF = re.compile(r"(?<![\w-])on\s+behalf\s+of\s+(?:the\s+)?")
