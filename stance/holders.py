@@ -61,7 +61,9 @@ commitment"), ``medium`` ("Twitter"), ``aimed_at`` (words before "at" that make 
 "lashed out at the UN"; else "at the U.N." is a venue), ``threat`` (after "threatening" or "warning of", an action to
 come: "more strikes"; the holder's own, a stance toward whom such actions were last done to), ``spokesperson`` (one
 named in apposition states the principal's position: "Merkel's spokesperson, Jane Doe, said" is Merkel's),
-``post_noun`` ("a tweet by X", "in a post on Monday by X": X's stated position).
+``post_noun`` ("a tweet by X", "in a post on Monday by X": X's stated position), ``mutual`` ("cooperation",
+"partnership", "together": where no co-holder of a sentence has a target, each one's stance is toward the others:
+"The leaders agreed to continue close cooperation").
 
 A document's own voice (``Voice``, which the caller knows: :meth:`Finder.voice` reads it from a statement's title):
 "I", "we", "our", "my administration" are its author (the issuer first; each co-signer of a joint statement holds the
@@ -210,7 +212,7 @@ WORD_KINDS = ("speech_verb", "judgement_verb", "inverted_verb", "pure_speech_ver
               "irregular_past", "title", "not_a_name", "not_an_actor_head", "position_noun", "pronoun",
               "title_pronoun", "title_pronoun_modifier", "role", "role_before_name", "criticism_noun", "abbreviation",
               "name_particle", "action_noun", "action_verb", "not_a_target_after", "voice_pronoun", "principal_title",
-              "statement_noun", "owned_noun", "medium", "aimed_at", "threat", "spokesperson", "post_noun")
+              "statement_noun", "owned_noun", "medium", "aimed_at", "threat", "spokesperson", "post_noun", "mutual")
 
 
 def _alt(words: list[str]) -> str:
@@ -283,6 +285,7 @@ class _Words:
     spokespeople: frozenset[str]  # the ``spokesperson`` words
     posted: re.Pattern  # "a tweet by", "in a post on Monday by": the one after it stated a position
     spokesperson_after: re.Pattern  # ", a spokeswoman for (the) " after it
+    mutual: re.Pattern  # "cooperation", "partnership", "together": co-holders' stance toward each other
 
     @classmethod
     def from_rows(cls, rows, source: str = "<rows>") -> _Words:
@@ -380,6 +383,7 @@ class _Words:
             owned=re.compile(r"(?:-[A-Z][\w-]*)?(?:\s+(?i:administration|government))?"
                              r"(?:[’']s?(?:\s+[a-z][a-z-]*){0,2}?)?\s+(?:" + _alt(by["owned_noun"])
                              + r")(?![\w’'-])"),
+            mutual=re.compile(r"(?<![\w’'-])(?i:" + _alt(by["mutual"]) + r")(?![\w’'-])"),
             statement=re.compile(r"(?<![\w’'-])(?:" + _alt(by["statement_noun"]) + r")(?![\w’'-])"
                                  r"(?P<by>\s+(?:of|from|by)\s+(?:the\s+)?)?"),
         )
@@ -811,6 +815,8 @@ def _sentence(registry: Registry, text: str, context: list, memory: _Memory) -> 
     _continued_quotation(s, memory)
     if s.voices:
         _co_voices(s)
+    if len(s.attributions) > 1:
+        _mutual(s)
     s.marker = _marker(s)
     return s
 
@@ -1121,6 +1127,25 @@ def _co_voices(s: _Sentence) -> None:
             extra.append(Attribution(other.name, other.actor.code if other.actor else "", a.target, a.target_code,
                                      a.start, a.end))
     s.attributions.extend(extra)
+
+
+def _mutual(s: _Sentence) -> None:
+    """Co-holders of one stance with no target of their own ("The leaders agreed to continue close cooperation",
+    "Mr. Sullivan and Director Wang noted the importance of this channel"): each one's stance is toward the other."""
+    found = s.attributions
+    if any(a.target for a in found) or not _words().mutual.search(s.text):
+        return
+    who = {e.holder.name: e.holder for e in s.events if e.holder is not None}
+    for others in s.voices.values():
+        who.update((o.name, o) for o in others)
+    holders = list(dict.fromkeys(a.holder for a in found))
+    for i, a in enumerate(found):
+        h = who.get(a.holder)
+        other = next((who[o] for o in holders if o != a.holder and o in who and h is not None
+                      and not _own_side(h, who[o])), None)
+        if other is not None:
+            found[i] = Attribution(a.holder, a.holder_code, other.name, other.actor.code if other.actor else "",
+                                   a.start, a.end)
 
 
 _TITLED_GAP = re.compile(r"(?:[’']s)?\s+")
