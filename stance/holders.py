@@ -383,7 +383,7 @@ class _Words:
             owned=re.compile(r"(?:-[A-Z][\w-]*)?(?:\s+(?i:administration|government))?"
                              r"(?:[’']s?(?:\s+[a-z][a-z-]*){0,2}?)?\s+(?:" + _alt(by["owned_noun"])
                              + r")(?![\w’'-])"),
-            mutual=re.compile(r"(?<![\w’'-])(?i:" + _alt(by["mutual"]) + r")(?![\w’'-])"),
+            mutual=re.compile(r"(?<![\w’'-])(?:" + _alt(by["mutual"]) + r")(?![\w’'-])"),
             statement=re.compile(r"(?<![\w’'-])(?:" + _alt(by["statement_noun"]) + r")(?![\w’'-])"
                                  r"(?P<by>\s+(?:of|from|by)\s+(?:the\s+)?)?"),
         )
