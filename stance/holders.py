@@ -26,6 +26,8 @@ How holders are found (the codebook, ``labels/GUIDELINES.md``, says who counts):
   ("Senator Jane Doe"); other capitalised phrases (events, places, documents) are not actors;
 - with no verb of speech or judgement, the holder is the sentence's subject: its first actor not inside a
   prepositional phrase (nor a list one governs) or a quotation, though "thousands of X", "Both houses of X" count;
+  each of coordinated subjects ("The United States and the EU share concerns about X") holds it, none toward the
+  others, unless a reciprocal word (``mutual``) follows them ("Russia and Iran remain united": toward each other);
 - a spokesperson states the principal's position ("Merkel's spokesperson, Jane Doe, said", "the spokesperson for X");
   a passive verb of judgement takes its agent ("was seconded by X"); "a tweet by X" is X's; "Jane Doe of the X Command
   said" and "Sergei Lavrov, Russia's foreign minister, said" are the person's;
@@ -562,6 +564,7 @@ class _Event:
     venue: int | None = None
     clause: tuple[int, int] = (0, 0)
     order: float = -1.0
+    co: frozenset[str] = frozenset()  # co-holders of a coordinated subject: not targets
 
     def __post_init__(self):
         self.order = self.anchor
@@ -836,8 +839,22 @@ def _subject_event(s: _Sentence) -> None:
                                       skip=(subject.start, subject.end) if subject else (0, 0)))
             return
         if subject is not None and all(subject.start < e.anchor for e in s.events):
-            s.events.insert(0, _Event(subject.head, subject.start, subject.end, subject.end, tier=1))
-            _owners(s, s.events[:1])
+            # coordinated subjects ("The United States and the EU share concerns"): co-holders, not targets
+            i = _after(s.phrases, subject.start)
+            co = s.phrases[i + 1 : _list_end(s.text, s.phrases, i) + 1]  # a list ends with "and"
+            end = co[-1].end if co else subject.end
+            events = [_Event(subject.head, subject.start, end, end, tier=1, skip=(subject.start, end) if co
+                             else (0, 0))]
+            events += [_Event(np.head, np.start, end, end, tier=1, skip=(subject.start, end)) for np in co
+                       if np.head.actor is not None and not np.quoted]
+            names = frozenset(e.holder.name for e in events)
+            near = len(events) > 1 and _words().mutual.search(s.text, end, end + 60) is not None
+            for e in events:
+                e.co = names  # nor "their", "our" of the co-holders
+                if near:  # "Russia and Iran remain united": toward each other
+                    e.target = next((x.holder for x in events if x.holder.name != e.holder.name), None)
+            s.events[:0] = events
+            _owners(s, s.events[:len(events)])
 
 
 def _unspoken_quotation(s: _Sentence, memory: _Memory) -> None:
@@ -1921,7 +1938,7 @@ def _target(text: str, e: _Event, nps: list[_NP], sources=(), holders=frozenset(
     """The first other actor after the verb in the event's clause; else one in its quotation; else the nearest
     other actor outside the clause that does not hold a stance of its own there."""
     holder = e.holder
-    own = {holder.name}
+    own = {holder.name, *e.co}
     if holder.actor is not None and holder.actor.affiliation:
         own.add(holder.actor.affiliation)
     ca, cb = e.clause
@@ -2015,7 +2032,7 @@ def _doer(s: _Sentence, e: _Event, target: Mention | None) -> Mention | None:
         if victim is not None and victim.actor is not None and not _own_side(e.holder, victim):
             return victim
     doer = here[-1] if here else s.prior_agents.get(_action_kind(m.group(0)))
-    if doer is not None and not _own_side(e.holder, doer) and doer.actor is not None:
+    if doer is not None and not _own_side(e.holder, doer) and doer.actor is not None and doer.name not in e.co:
         return doer
     return target if target is None or not _own_side(e.holder, target) else None
 
