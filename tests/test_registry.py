@@ -107,6 +107,13 @@ def test_democratic_is_no_alias(registry):
     assert found("a Democratic senator") == []
 
 
+def test_an_administration_is_its_government(registry):
+    # the labels read "the Biden-Harris Administration" as the United States, not as Biden and Harris
+    found = lambda text: [m.name for m in registry.mentions(text)]  # noqa: E731
+    assert found("The Biden-Harris Administration remains committed") == ["United States"]
+    assert found("the Biden administration said") == ["United States"]
+
+
 @pytest.mark.parametrize("text, code", [
     ("Brazilian President Lula", "BRA"), ("Tinubu", "NGA"), ("Ruto", "KEN"), ("Sisi", "EGY"),
     ("Prabowo", "IDN"), ("Albanese", "AUS"), ("the African Union", "AU"), ("ECOWAS", "ECOWAS"),
