@@ -334,6 +334,17 @@ def _wins(alias, name, owners, priority) -> bool:
     return priority.get((name, alias), 0) > 0 and all(priority.get((o, alias), 0) == 0 for o in owners if o != name)
 
 
+def _description(alias: str, words: set[str]) -> bool:
+    """Whether an alias is a lower-case description of many actors ("the city", "city council", "the special
+    prosecutor"): every word, after "the", a common English word. Such a phrase names whichever one the article means,
+    never one actor everywhere; a reviewed "allow" row keeps one that does ("the pope")."""
+    w = alias.split()
+    if alias != alias.lower() or w[:1] == ["the"] and len(w) == 1:
+        return False
+    w = w[1:] if w[0] == "the" else w
+    return (len(w) > 1 or alias.startswith("the ")) and all(x in words for x in w)
+
+
 def violations(rows, allow, block, words, firsts, priority=None):
     """(alias, actor, problem) for every alias that breaks a rule; the actor's own name is never a violation."""
     out = []
@@ -352,6 +363,8 @@ def violations(rows, allow, block, words, firsts, priority=None):
                 out.append((a, r["name"], "common English word"))
             elif single and a in firsts:
                 out.append((a, r["name"], "bare first name"))
+            elif a not in allow and _description(a, words):
+                out.append((a, r["name"], "a description, not a name"))
             elif len(owners[a]) > 1 and a in owners[a] - {r["name"]} and a in rows:
                 out.append((a, r["name"], "another actor's name"))
             elif len(owners[a]) > 1 and not (priority is not None and _wins(a, r["name"], owners[a], priority)):

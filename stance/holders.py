@@ -26,6 +26,8 @@ How holders are found (the codebook, ``labels/GUIDELINES.md``, says who counts):
   ("Senator Jane Doe"); other capitalised phrases (events, places, documents) are not actors;
 - with no verb of speech or judgement, the holder is the sentence's subject: its first actor not inside a
   prepositional phrase (nor a list one governs) or a quotation, though "thousands of X", "Both houses of X" count;
+  each of coordinated subjects ("The United States and the EU share concerns about X") holds it, none toward the
+  others, unless a reciprocal word (``mutual``) follows them ("Russia and Iran remain united": toward each other);
 - a spokesperson states the principal's position ("Merkel's spokesperson, Jane Doe, said", "the spokesperson for X");
   a passive verb of judgement takes its agent ("was seconded by X"); "a tweet by X" is X's; "Jane Doe of the X Command
   said" and "Sergei Lavrov, Russia's foreign minister, said" are the person's;
@@ -61,7 +63,9 @@ commitment"), ``medium`` ("Twitter"), ``aimed_at`` (words before "at" that make 
 "lashed out at the UN"; else "at the U.N." is a venue), ``threat`` (after "threatening" or "warning of", an action to
 come: "more strikes"; the holder's own, a stance toward whom such actions were last done to), ``spokesperson`` (one
 named in apposition states the principal's position: "Merkel's spokesperson, Jane Doe, said" is Merkel's),
-``post_noun`` ("a tweet by X", "in a post on Monday by X": X's stated position).
+``post_noun`` ("a tweet by X", "in a post on Monday by X": X's stated position), ``mutual`` ("cooperation",
+"partnership", "together": where no co-holder of a sentence has a target, each one's stance is toward the others:
+"The leaders agreed to continue close cooperation").
 
 A document's own voice (``Voice``, which the caller knows: :meth:`Finder.voice` reads it from a statement's title):
 "I", "we", "our", "my administration" are its author (the issuer first; each co-signer of a joint statement holds the
@@ -210,7 +214,7 @@ WORD_KINDS = ("speech_verb", "judgement_verb", "inverted_verb", "pure_speech_ver
               "irregular_past", "title", "not_a_name", "not_an_actor_head", "position_noun", "pronoun",
               "title_pronoun", "title_pronoun_modifier", "role", "role_before_name", "criticism_noun", "abbreviation",
               "name_particle", "action_noun", "action_verb", "not_a_target_after", "voice_pronoun", "principal_title",
-              "statement_noun", "owned_noun", "medium", "aimed_at", "threat", "spokesperson", "post_noun")
+              "statement_noun", "owned_noun", "medium", "aimed_at", "threat", "spokesperson", "post_noun", "mutual")
 
 
 def _alt(words: list[str]) -> str:
@@ -283,6 +287,7 @@ class _Words:
     spokespeople: frozenset[str]  # the ``spokesperson`` words
     posted: re.Pattern  # "a tweet by", "in a post on Monday by": the one after it stated a position
     spokesperson_after: re.Pattern  # ", a spokeswoman for (the) " after it
+    mutual: re.Pattern  # "cooperation", "partnership", "together": co-holders' stance toward each other
 
     @classmethod
     def from_rows(cls, rows, source: str = "<rows>") -> _Words:
@@ -380,6 +385,7 @@ class _Words:
             owned=re.compile(r"(?:-[A-Z][\w-]*)?(?:\s+(?i:administration|government))?"
                              r"(?:[’']s?(?:\s+[a-z][a-z-]*){0,2}?)?\s+(?:" + _alt(by["owned_noun"])
                              + r")(?![\w’'-])"),
+            mutual=re.compile(r"(?<![\w’'-])(?:" + _alt(by["mutual"]) + r")(?![\w’'-])"),
             statement=re.compile(r"(?<![\w’'-])(?:" + _alt(by["statement_noun"]) + r")(?![\w’'-])"
                                  r"(?P<by>\s+(?:of|from|by)\s+(?:the\s+)?)?"),
         )
@@ -558,6 +564,7 @@ class _Event:
     venue: int | None = None
     clause: tuple[int, int] = (0, 0)
     order: float = -1.0
+    co: frozenset[str] = frozenset()  # co-holders of a coordinated subject: not targets
 
     def __post_init__(self):
         self.order = self.anchor
@@ -811,6 +818,8 @@ def _sentence(registry: Registry, text: str, context: list, memory: _Memory) -> 
     _continued_quotation(s, memory)
     if s.voices:
         _co_voices(s)
+    if len(s.attributions) > 1:
+        _mutual(s)
     s.marker = _marker(s)
     return s
 
@@ -830,8 +839,22 @@ def _subject_event(s: _Sentence) -> None:
                                       skip=(subject.start, subject.end) if subject else (0, 0)))
             return
         if subject is not None and all(subject.start < e.anchor for e in s.events):
-            s.events.insert(0, _Event(subject.head, subject.start, subject.end, subject.end, tier=1))
-            _owners(s, s.events[:1])
+            # coordinated subjects ("The United States and the EU share concerns"): co-holders, not targets
+            i = _after(s.phrases, subject.start)
+            co = s.phrases[i + 1 : _list_end(s.text, s.phrases, i) + 1]  # a list ends with "and"
+            end = co[-1].end if co else subject.end
+            events = [_Event(subject.head, subject.start, end, end, tier=1, skip=(subject.start, end) if co
+                             else (0, 0))]
+            events += [_Event(np.head, np.start, end, end, tier=1, skip=(subject.start, end)) for np in co
+                       if np.head.actor is not None and not np.quoted]
+            names = frozenset(e.holder.name for e in events)
+            near = len(events) > 1 and _words().mutual.search(s.text, end, end + 60) is not None
+            for e in events:
+                e.co = names  # nor "their", "our" of the co-holders
+                if near:  # "Russia and Iran remain united": toward each other
+                    e.target = next((x.holder for x in events if x.holder.name != e.holder.name), None)
+            s.events[:0] = events
+            _owners(s, s.events[:len(events)])
 
 
 def _unspoken_quotation(s: _Sentence, memory: _Memory) -> None:
@@ -1123,6 +1146,25 @@ def _co_voices(s: _Sentence) -> None:
     s.attributions.extend(extra)
 
 
+def _mutual(s: _Sentence) -> None:
+    """Co-holders of one stance with no target of their own ("The leaders agreed to continue close cooperation",
+    "Mr. Sullivan and Director Wang noted the importance of this channel"): each one's stance is toward the other."""
+    found = s.attributions
+    if any(a.target for a in found) or not _words().mutual.search(s.text):
+        return
+    who = {e.holder.name: e.holder for e in s.events if e.holder is not None}
+    for others in s.voices.values():
+        who.update((o.name, o) for o in others)
+    holders = list(dict.fromkeys(a.holder for a in found))
+    for i, a in enumerate(found):
+        h = who.get(a.holder)
+        other = next((who[o] for o in holders if o != a.holder and o in who and h is not None
+                      and not _own_side(h, who[o])), None)
+        if other is not None:
+            found[i] = Attribution(a.holder, a.holder_code, other.name, other.actor.code if other.actor else "",
+                                   a.start, a.end)
+
+
 _TITLED_GAP = re.compile(r"(?:[’']s)?\s+")
 def _titled_gap(text: str, a: int, b: int) -> bool:
     """Whether only a possessive and title modifiers stand between a state and a name ("Ghana's", "Kenyan Foreign")."""
@@ -1326,6 +1368,9 @@ def _events(s: _Sentence) -> list[_Event]:
             if vocab.action.match(text, m.start()) and any(
                     _JUDGED.fullmatch(text, e.vend, m.start()) for e in events if e.vend <= m.start()):
                 continue  # "condemned the attack by X": an action judged (X is its doer, the target), not X's stance
+            if _OPENS_CLAUSE.search(text, max(0, m.start() - 40), m.start()):
+                continue  # "..., as pressure from X intensifies": the subject of a clause of its own, not a stance
+                # toward the main clause's subject
             agent = _np_after(text, nps, m.end())
             if agent is not None and not _inside(quotes, m.start()) and _plausible(agent, text, True):
                 target = _clause_subject(text, nps, m.start(), agent)
@@ -1375,6 +1420,9 @@ def _events(s: _Sentence) -> list[_Event]:
     return events
 
 
+# a subordinator that opens a clause whose subject is a stance noun: "as pressure from X intensifies"
+_OPENS_CLAUSE = re.compile(r"(?<![\w’'-])(?:as|while|when|because|since|although|though|if|until|once)\s+"
+                           r"(?:(?:the|a|an)\s+)?(?:[a-z-]+\s+){0,2}?$")
 _OWNED_BEFORE = re.compile(r"\s+(?:(?:the|a|an|his|her|their|its)\s+)?(?:[a-z][a-z-]*\s+){0,2}")
 _OWNED_AFTER_SUBJECT = re.compile(r"\s+(?:[a-z][a-z-]*\s+){1,4}")
 _ON_BEHALF = re.compile(r"(?<![\w-])on\s+behalf\s+of\s+(?:the\s+)?")
@@ -1820,8 +1868,12 @@ def _attributions(s: _Sentence, events: list[_Event]) -> list[Attribution]:
     chosen, pairs = [], set()
     sources = [e.holder for e in live if e.tier == 3]  # "according to X": X is a source, not a target
     # holders of coordinate clauses ("..., while Iran thanked Moscow") speak for themselves: not targets elsewhere
+    # and neither is the holder of the clause they are coordinated with ("Turkey condemned the strikes, while Egypt
+    # urged restraint": Turkey is Egypt's co-holder, not its target)
     holders = {e.holder.start for e in live
                if len(live) > 1 and e.holder.start >= e.clause[0] and _COORDINATE.match(text, e.clause[0])}
+    if holders:
+        holders |= {e.holder.start for e in live if e.tier <= 1 and e.clause[0] <= e.holder.start < e.clause[1]}
     for e in live:
         target = e.target if e.target is not None else _target(text, e, nps, sources, holders)
         target = _doer(s, e, target)
@@ -1834,10 +1886,29 @@ def _attributions(s: _Sentence, events: list[_Event]) -> list[Attribution]:
     chosen = [(e, t) for e, t in chosen if t is not None or e.holder.name not in named]
     if len(chosen) == 1:
         e, t = chosen[0]
-        return [_attribution(e.holder, t, 0, len(text))]
+        return [_attribution(e.holder, x, 0, len(text)) for x in _between(text, nps, e, t)]
     order = sorted(chosen, key=lambda et: et[0].anchor)
     where = {id(e): s for (e, _), s in zip(order, _spans(text, [e for e, _ in order]))}
-    return [_attribution(e.holder, t, *where[id(e)]) for e, t in chosen]
+    return list(dict.fromkeys(_attribution(e.holder, x, *where[id(e)]) for e, t in chosen
+                              for x in _between(text, nps, e, t)))
+
+
+_BETWEEN = re.compile(r"(?<![\w’'-])between\s+(?:the\s+)?$")
+
+
+def _between(text: str, nps: list[_NP], e: _Event, target: Mention | None) -> list[Mention | None]:
+    """The target, and the other side when it is "between X and Y" ("offered to mediate between Serbia and
+    Kosovo"): a stance toward both."""
+    if target is None or "between" not in text:
+        return [target]
+    i = next((i for i, np in enumerate(nps) if np.head is target), None)
+    if i is None or i + 1 >= len(nps) or not _BETWEEN.search(text, max(0, nps[i].start - 12), nps[i].start):
+        return [target]
+    other = nps[i + 1].head
+    if other.actor is None or other.name == target.name or _own_side(e.holder, other) \
+            or not _AND.fullmatch(text, nps[i].end, nps[i + 1].start):
+        return [target]
+    return [target, other]
 
 
 def _spans(text: str, order: list[_Event]) -> list[tuple[int, int]]:
@@ -1867,7 +1938,7 @@ def _target(text: str, e: _Event, nps: list[_NP], sources=(), holders=frozenset(
     """The first other actor after the verb in the event's clause; else one in its quotation; else the nearest
     other actor outside the clause that does not hold a stance of its own there."""
     holder = e.holder
-    own = {holder.name}
+    own = {holder.name, *e.co}
     if holder.actor is not None and holder.actor.affiliation:
         own.add(holder.actor.affiliation)
     ca, cb = e.clause
@@ -1961,7 +2032,7 @@ def _doer(s: _Sentence, e: _Event, target: Mention | None) -> Mention | None:
         if victim is not None and victim.actor is not None and not _own_side(e.holder, victim):
             return victim
     doer = here[-1] if here else s.prior_agents.get(_action_kind(m.group(0)))
-    if doer is not None and not _own_side(e.holder, doer) and doer.actor is not None:
+    if doer is not None and not _own_side(e.holder, doer) and doer.actor is not None and doer.name not in e.co:
         return doer
     return target if target is None or not _own_side(e.holder, target) else None
 

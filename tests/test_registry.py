@@ -48,6 +48,15 @@ def test_the_audit_finds_nothing(rows):
     assert found == []
 
 
+def test_a_lower_case_description_is_no_alias():
+    # "the city" named Chicago in every article ("the city's home minister" of Delhi); "the pope" is allowed
+    rows = {"City of Chicago": {"name": "City of Chicago", "kind": "organisation", "aliases": ["the city", "Chicago"]},
+            "Pope Francis": {"name": "Pope Francis", "kind": "person", "aliases": ["the pope", "the Pope"]}}
+    words = {"the", "city", "pope"}
+    found = build.violations(rows, {"the pope": ""}, {}, words, set())
+    assert found == [("the city", "City of Chicago", "a description, not a name")]
+
+
 # People the NewsMTSC labels name whose state neither the sentence nor the dataset says (an open question, not a rule).
 UNPLACED = {"Babul Hossain", "Johnston", "Lewis", "Rosen", "Shoaib Hossain Jewel"}
 
@@ -96,6 +105,13 @@ def test_democratic_is_no_alias(registry):
     assert found("the Democratic Republic of the Congo said") == ["Democratic Republic of the Congo"]
     assert found("Democrats and the Democratic Party") == ["Democratic Party", "Democratic Party"]
     assert found("a Democratic senator") == []
+
+
+def test_an_administration_is_its_government(registry):
+    # the labels read "the Biden-Harris Administration" as the United States, not as Biden and Harris
+    found = lambda text: [m.name for m in registry.mentions(text)]  # noqa: E731
+    assert found("The Biden-Harris Administration remains committed") == ["United States"]
+    assert found("the Biden administration said") == ["United States"]
 
 
 @pytest.mark.parametrize("text, code", [
