@@ -21,7 +21,7 @@ import numpy as np
 from stance import __version__
 from stance.corpus import Corpus, load_project, read_table
 from stance.files import sha256
-from stance.evaluate import (ACTOR_BLIND_GRID, duplicate_groups, evaluate, grouped_folds, learning_curve,
+from stance.evaluate import (PROJECT_GRID, duplicate_groups, evaluate, grouped_folds, learning_curve,
                              leave_source_out, scores, search, target_handling)
 from stance.features import normalise_targets
 from stance.model import StanceClassifier
@@ -191,7 +191,7 @@ def train_project(root: str | Path = ".", out: str | Path = "models/stance", dat
     kept: dict = {}
     report = evaluation_report(tune["text"], tune["label"], tune["group"], sources=list(tune["source"]),
                                n_jobs=n_jobs, log=log, curve=False, registry=registry, keep=kept,
-                               grid=ACTOR_BLIND_GRID)
+                               grid=PROJECT_GRID)
     report["calibration"] = calibrate(kept["proba"], list(tune["label"]), kept["classes"])
     log(f"temperature {report['calibration']['temperature']:.3f}: ECE {report['calibration']['ece_before']:.3f} "
         f"-> {report['calibration']['ece_after']:.3f} (grouped out-of-fold)")
