@@ -38,7 +38,7 @@ evaluate: train ## Grouped cross-validation report against baselines (writes mod
 test: $(STAMP) ## Run the tests
 	$(BIN)/python -m pytest
 
-BENCHES := cold_start throughput train_time holders emergent stream
+BENCHES := cold_start throughput train_time solver transfer holders emergent stream
 STREAM_MB ?= 1024
 
 bench: train ## Run the benchmarks in bench/ (stream scores a generated STREAM_MB file: about 10 min for 1 GB)
