@@ -48,7 +48,8 @@ ACTOR_BLIND_GRID = [(name, values) for name, values in SEARCH_GRID if name != "m
 PROJECT_GRID = [(name, values) for name, values in ACTOR_BLIND_GRID if name != "cues"]
 # The weight of cross-source transfer in the search's score when the labels come from several sources (issue 13):
 # half, so a setting must transfer as well as it cross-validates. On the default labels the choice is the same with
-# or without it (C 10 scores 0.612 in CV and 0.481 across sources; C 1, 0.598 and 0.492).
+# or without it (bench/transfer.py: C 10 scores 0.610 in CV and 0.487 across sources; C 1, 0.598 and 0.493), while
+# unmasked names (0.616 in CV, 0.438 across sources) would lose.
 TRANSFER = 0.5
 # With targets (fit(..., targets=...)), the text-against-target features (TargetOverlap) carry most of the signal and
 # read actor names as written (the overlap is about them): the search starts unmasked, does not search mask_actors and

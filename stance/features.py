@@ -65,6 +65,7 @@ _RUN = re.compile(r"[A-Z][\w'’-]*(?:[ \t]+(?:[A-Z][\w'’-]*|(?:al|bin|ibn|de|
 _ROLES = re.compile(r"\x00(?:(?:['’]s[ \t]+|[\s,]*(?:and|&)?[\s]*)\x00)*")
 _ROLES_1 = re.compile(r"\x00(?:[\s,]*(?:and|&)?[\s]*\x00)*")
 _MARK = "\x00"
+_POSSESSIVE = re.compile(ROLE + r"'s?(?!\w)")  # "ACTOR's decision": the possessive reads as one role token, ACTOR_s
 _LETTERS = re.compile(r"[^\W\d_][\w'’-]*")
 
 
@@ -80,7 +81,6 @@ def title_case(text: str) -> bool:
     long = [w for w in _LETTERS.findall(text)[1:] if len(w) >= 4]
     lower = sum(w[0].islower() for w in long)
     return len(long) >= 3 and lower <= 1 and 5 * lower <= len(long)
-_POSSESSIVE = re.compile(ROLE + r"'s?(?!\w)")  # "ACTOR's decision": the possessive reads as one role token, ACTOR_s
 
 
 def _the_before(before: str) -> int:
@@ -170,8 +170,8 @@ class Masker:
     def __init__(self, aliases=(), keep=(), rules: int = RULES):
         self.aliases = sorted({a for a in aliases if a and _WORD.match(a)})
         self.keep = sorted({k.lower() for k in keep if k})
-        if rules not in (1, 2):
-            raise ValueError(f"masking rules {rules!r}: this version of stance knows 1 and 2")
+        if rules not in range(1, Masker.RULES + 1):
+            raise ValueError(f"masking rules {rules!r}: this version of stance knows 1 to {Masker.RULES}")
         self.rules = rules
         self._roles = _ROLES if rules >= 2 else _ROLES_1
         self._keep = frozenset(self.keep)
@@ -552,8 +552,8 @@ def build_pipeline(params: dict | None = None, random_state: int = 0, with_targe
         parts.append(("overlap", TargetOverlap.default()))
     return Pipeline([
         ("features", FeatureUnion(parts)),
-        # newton-cg: the same penalised likelihood as lbfgs, solved in about 6 Newton steps instead of about 150 quasi-Newton
-        # ones, 5.6 times faster on the default labels (0.46 s against 2.57 s CPU, one thread) and nearer the optimum
+        # newton-cg: the same penalised likelihood as lbfgs, solved in about 6 Newton steps instead of about 150
+        # quasi-Newton ones, about 5 times faster on the default labels and nearer the optimum (bench/solver.py)
         ("classifier", LogisticRegression(C=p["C"], class_weight="balanced", max_iter=5000, solver="newton-cg",
                                           random_state=random_state)),
     ])
