@@ -142,7 +142,9 @@ _TIME = (r"(?:(?:on|last|this|late|early|earlier)\s+(?:" + _DAYS + r"|week|month
          r"|" + _DAYS + r"|in\s+(?:a|an|his|her|their|its)\s+(?:statement|interview|letter|speech|tweet|post)s?"
          r"|(?:on|via)\s+(?:Twitter|Facebook|Instagram|social\s+media))")
 _PASSIVE = re.compile(r"(?:^|\s)(?:was|were|been|being|be|is|are|get|got|gets)(?:\s+" + _ADVERB + r")?\s+$")
-_BY = re.compile(r"\s+by\s")
+# the agent of a passive, after a time or manner it may carry: "was condemned on Monday by", "in a joint statement by"
+_BY = re.compile(r"(?:,?\s+(?:" + _TIME + r"|in\s+(?:a|an)\s+joint\s+(?:statement|declaration|communiqu[ée])"
+                 r"|" + _ADVERB + r"),?)?\s+by\s")
 _RELATIVE = re.compile(r"\s*,?\s*who\b")
 _BE = re.compile(r"(?<![\w’'-])(?:is|are|was|were|been|be|being|’s|'s|’re|'re)(?![\w’'-])")
 _MODAL = re.compile(r"(?<![\w’'-])(?:did|does|do|will|would|could|can|may|might|must|should|shall|to|not|n[’']t|"

@@ -434,3 +434,12 @@ def test_coordinated_holders_each_hold_it_and_are_not_each_others_targets(world)
                             "Egypt, Jordan and Saudi Arabia rejected the plan."])
     assert pairs(found[0]) == [("France", "Iran"), ("Germany", "Iran"), ("United Kingdom", "Iran")]
     assert pairs(found[1]) == [("Egypt", ""), ("Jordan", ""), ("Saudi Arabia", "")]
+
+
+def test_a_passive_agent_may_follow_a_time_or_a_statement(world):
+    found = world.find_all(["Turkey's drilling was condemned in a joint statement by Egypt.",
+                            "The move was criticised on Monday by the African Union.",
+                            "The resolution was backed by Ghana."])
+    assert pairs(found[0])[0] == ("Egypt", "Turkey")
+    assert pairs(found[1]) == [("African Union", "")]
+    assert pairs(found[2]) == [("Ghana", "")]
