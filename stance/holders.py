@@ -1788,6 +1788,10 @@ def _listener(text: str, nps: list[_NP], verb: str, ve: int) -> tuple[int | None
     m = _VENUE.match(text, ve)
     if m is None and verb not in _words().told:
         return None, None
+    if m is not None and not m.group("to"):
+        at = _words().venue_at.search(text, max(0, m.end() - 40), m.end())
+        if at is not None and at.group("aimed") is not None:
+            return None, None  # "lashed out at X", "took aim at X": X is whom it is aimed at, not a venue
     pos = m.end() if m else ve + 1
     i = _after(nps, pos - 1)
     for np in nps[i : i + 1]:

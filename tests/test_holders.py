@@ -443,3 +443,11 @@ def test_a_passive_agent_may_follow_a_time_or_a_statement(world):
     assert pairs(found[0])[0] == ("Egypt", "Turkey")
     assert pairs(found[1]) == [("African Union", "")]
     assert pairs(found[2]) == [("Ghana", "")]
+
+
+def test_lashing_out_at_someone_aims_at_them(world):
+    found = world.find_all(["Venezuela's Maduro lashed out at the United States over the sanctions.",
+                            "Egypt took aim at Ethiopia.", "Ghana condemned the coup at the UN."])
+    assert pairs(found[0]) == [("Nicolás Maduro", "United States")]
+    assert pairs(found[1]) == [("Egypt", "Ethiopia")]
+    assert all(a.target != "United Nations" for a in found[2])  # a venue stays a venue
