@@ -194,6 +194,8 @@ _PREPOSITION = re.compile(
 _WITH_ING = re.compile(r"(?:^|\s)with\s+(?:(?:the|a|an)\s+)?(?:[A-Z][\w.’'-]*\s+)*$")
 _SPEAKS_FOR = re.compile(r"(?:office|campaign|spokes\w+|government|ministry|administration|lawyers?|attorneys?|allies|"
                          r"aides?|supporters|team|staff|family|representatives?|press\s+secretary)\s+of\s+"
+                         r"(?:the\s+)?(?:[A-Z][\w.’'-]*\s+)*$"
+                         r"|(?:spokes\w+|lawyers?|attorneys?|press\s+secretary)\s+for\s+"  # "a spokesperson for X"
                          r"(?:the\s+)?(?:[A-Z][\w.’'-]*\s+)*$")
 _SUBORDINATOR = re.compile(r"(?<![\w’'-])(?i:while|when|whenever|after|before|if|as|because|since|although|though|"
                            r"unless|until|whether|once|that|which|who|whom|where)(?![\w’'-])")
@@ -289,6 +291,7 @@ class _Words:
     spokespeople: frozenset[str]  # the ``spokesperson`` words
     posted: re.Pattern  # "a tweet by", "in a post on Monday by": the one after it stated a position
     spokesperson_after: re.Pattern  # ", a spokeswoman for (the) " after it
+    spokesperson_gap: re.Pattern  # " spokesperson " between a body and a name the registry lacks: the body speaks
     mutual: re.Pattern  # "cooperation", "partnership", "together": co-holders' stance toward each other
 
     @classmethod
@@ -377,8 +380,11 @@ class _Words:
             threat=re.compile(r"(?<![\w’'-])(?:threat\w*|warn\w*)\s+(?:of\s+)?(?:(?:the|a)\s+)?(?:"
                               + _alt(by["threat"]) + r")(?:\s+[a-z][a-z-]*)?\s+$"),
             spokespeople=frozenset(by["spokesperson"]),
-            spokesperson_before=re.compile(r"[’']s?(?:\s+[a-z][a-z-]*){0,2}?\s+(?:" + _alt(by["spokesperson"])
-                                           + r")\s*,\s*"),
+            spokesperson_before=re.compile(r"(?:[’']s?(?:\s+[a-z][a-z-]*){0,2}?\s+(?:" + _alt(by["spokesperson"])
+                                           + r")\s*,\s*|(?:\s+[a-z][a-z-]*){0,2}?\s+(?:" + _alt(by["spokesperson"])
+                                           + r")\s+)"),  # "Merkel's spokesperson, Jane Doe", "Kremlin spokesman X"
+            spokesperson_gap=re.compile(r"\s+(?:(?:chief|senior|deputy|official|press)\s+)?(?:"
+                                        + _alt(by["spokesperson"]) + r")\s+"),
             spokesperson_after=re.compile(r"\s*,\s*(?:(?:an?|the|chief|senior|deputy)\s+)*(?:"
                                           + _alt(by["spokesperson"]) + r")\s+(?:for|of|at)\s+"),
             posted=re.compile(r"(?<![\w’'-])(?:[Aa]n?|[Tt]he)\s+(?:[a-z-]+\s+)?(?:" + _alt(by["post_noun"]) + r")"
@@ -1189,6 +1195,12 @@ def _attributed(registry: Registry, text: str, mentions: list[Mention]) -> list[
     out: list[Mention] = []
     for m in mentions:
         prev = out[-1] if out else None
+        if m.actor is None and m.role == "name" and prev is not None and prev.actor is not None \
+                and prev.role == "" and prev.actor.kind != "person" \
+                and vocab.spokesperson_gap.fullmatch(text, prev.end, m.start):
+            # "Egyptian foreign ministry spokesperson Jane Doe": the codebook's holder is the principal, the ministry
+            out.append(Mention(m.start, m.end, prev.actor, m.text))
+            continue
         if m.actor is None and m.role == "name" and prev is not None and prev.actor is not None \
                 and prev.role == "" and prev.actor.code and _titled_gap(text, prev.end, m.start):
             words = m.text.split()

@@ -451,3 +451,12 @@ def test_lashing_out_at_someone_aims_at_them(world):
     assert pairs(found[0]) == [("Nicolás Maduro", "United States")]
     assert pairs(found[1]) == [("Egypt", "Ethiopia")]
     assert all(a.target != "United Nations" for a in found[2])  # a venue stays a venue
+
+
+def test_a_spokesperson_speaks_for_the_principal_the_sentence_names(world):
+    found = world.find_all(["A spokesperson for the Egyptian foreign ministry said the strikes were unacceptable.",
+                            '"This is unacceptable," a spokesman for Ghana said.',
+                            "Egyptian foreign ministry spokesperson Jane Roe said the strikes were unacceptable.",
+                            "Kenyan government spokesman John Doe condemned the attack."])
+    assert [(a.holder, a.holder_code) for f in found for a in f[:1]] == [
+        ("Egyptian Foreign Ministry", "EGY"), ("Ghana", "GHA"), ("Egyptian Foreign Ministry", "EGY"), ("Kenya", "KEN")]

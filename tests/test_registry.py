@@ -125,6 +125,7 @@ def test_an_administration_is_its_government(registry):
     ("the Philippine government", "PHL"), ("Kazakh authorities", "KAZ"), ("the Kyrgyz government", "KGZ"),
     ("Tajik officials", "TJK"), ("Uzbek officials", "UZB"), ("Azeri officials", "AZE"), ("Djiboutian officials", "DJI"),
     ("the Saudi Foreign Ministry", "SAU"), ("Argentine President Javier Milei", "ARG"),
+    ("the DRC", "COD"), ("the ECOWAS Commission", "ECOWAS"),
 ])
 def test_world_names_resolve(registry, text, code):
     assert [m.actor.code for m in registry.mentions(text) if m.actor][-1] == code
