@@ -65,7 +65,8 @@ come: "more strikes"; the holder's own, a stance toward whom such actions were l
 named in apposition states the principal's position: "Merkel's spokesperson, Jane Doe, said" is Merkel's),
 ``post_noun`` ("a tweet by X", "in a post on Monday by X": X's stated position), ``mutual`` ("cooperation",
 "partnership", "together": where no co-holder of a sentence has a target, each one's stance is toward the others:
-"The leaders agreed to continue close cooperation").
+"The leaders agreed to continue close cooperation"), ``armed_noun`` (who acts for a state by force, between it and
+an action verb: "Israeli warplanes struck" is Israel's strike).
 
 A document's own voice (``Voice``, which the caller knows: :meth:`Finder.voice` reads it from a statement's title):
 "I", "we", "our", "my administration" are its author (the issuer first; each co-signer of a joint statement holds the
@@ -218,7 +219,8 @@ WORD_KINDS = ("speech_verb", "judgement_verb", "inverted_verb", "pure_speech_ver
               "irregular_past", "title", "not_a_name", "not_an_actor_head", "position_noun", "pronoun",
               "title_pronoun", "title_pronoun_modifier", "role", "role_before_name", "criticism_noun", "abbreviation",
               "name_particle", "action_noun", "action_verb", "not_a_target_after", "voice_pronoun", "principal_title",
-              "statement_noun", "owned_noun", "medium", "aimed_at", "threat", "spokesperson", "post_noun", "mutual")
+              "statement_noun", "owned_noun", "medium", "aimed_at", "threat", "spokesperson", "post_noun", "mutual",
+              "armed_noun")
 
 
 def _alt(words: list[str]) -> str:
@@ -351,7 +353,8 @@ class _Words:
             title_modifiers=frozenset(by["title_pronoun_modifier"]),
             role_words=frozenset(by["role"]),
             action=re.compile(r"(?<![\w’'-])(?:" + _alt(by["action_noun"]) + r")(?![\w’'-])"),
-            action_verb=re.compile(r"(?:\s+(?:also|then|again|later|had|has|have|reportedly))*\s+(?:"
+            action_verb=re.compile(r"(?:\s+(?:" + _alt(by["armed_noun"]) + r"))?"
+                                   r"(?:\s+(?:also|then|again|later|had|has|have|reportedly))*\s+(?:"
                                    + _alt(by["action_verb"]) + r")(?![\w’'-])"),
             action_kind=action_kind,
             not_target_after=re.compile(r"\s+(?:" + _alt(by["not_a_target_after"]) + r")(?![\w’'-])"),
@@ -407,7 +410,8 @@ def _words() -> _Words:
 
 
 _CONTEXT_SIZE = 64
-_AGENT_MEMORY = 1  # sentences without its doer's name after which an earlier action is no longer the one meant
+_AGENT_MEMORY = 2  # sentences without its doer's name after which an earlier action is no longer the one meant (a
+# wire story reports the strike, then its toll or a quote, then the reactions: "X condemned the strikes")
 _TARGET_PREFERENCE = ("quoted", "later", "before", "spoken_to", "name")  # after the first in the clause
 _WINDOW = 600  # how far from its verb a target may be, in characters
 _BIG = 1 << 62

@@ -460,3 +460,17 @@ def test_a_spokesperson_speaks_for_the_principal_the_sentence_names(world):
                             "Kenyan government spokesman John Doe condemned the attack."])
     assert [(a.holder, a.holder_code) for f in found for a in f[:1]] == [
         ("Egyptian Foreign Ministry", "EGY"), ("Ghana", "GHA"), ("Egyptian Foreign Ministry", "EGY"), ("Kenya", "KEN")]
+
+
+def test_a_reaction_two_sentences_on_is_toward_the_doer_its_forces_named(world):
+    found = world.find_all(["Israeli warplanes struck targets in southern Lebanon on Sunday.",
+                            "At least 20 people were killed, officials said.",
+                            "Egypt's foreign ministry condemned the strikes.",
+                            "Qatar also denounced the attack.",
+                            "The RSF seized the city of El Fasher.",
+                            "The African Union condemned the atrocities."])
+    assert [pairs(f) for f in found[2:4]] == [[("Egyptian Foreign Ministry", "Israel")], [("Qatar", "Israel")]]
+    assert pairs(found[5]) == [("African Union", "Rapid Support Forces")]
+    story = ["Israel struck Gaza.", "Talks resumed in Cairo.", "Aid arrived.", "The harvest began.",
+             "Egypt condemned the strikes."]
+    assert pairs(world.find_all(story)[-1]) == [("Egypt", "")]  # three sentences on, the strikes are no longer news
