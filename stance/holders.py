@@ -66,7 +66,9 @@ named in apposition states the principal's position: "Merkel's spokesperson, Jan
 ``post_noun`` ("a tweet by X", "in a post on Monday by X": X's stated position), ``mutual`` ("cooperation",
 "partnership", "together": where no co-holder of a sentence has a target, each one's stance is toward the others:
 "The leaders agreed to continue close cooperation"), ``armed_noun`` (who acts for a state by force, between it and
-an action verb: "Israeli warplanes struck" is Israel's strike).
+an action verb: "Israeli warplanes struck" is Israel's strike), ``appraisal`` (stems of verbs that judge an act
+someone else did: "condemned the strikes on Iran" is toward the striker, never Iran; "imposed sanctions on Iran" is
+not judged, it is done, and Iran is its target).
 
 A document's own voice (``Voice``, which the caller knows: :meth:`Finder.voice` reads it from a statement's title):
 "I", "we", "our", "my administration" are its author (the issuer first; each co-signer of a joint statement holds the
@@ -220,7 +222,7 @@ WORD_KINDS = ("speech_verb", "judgement_verb", "inverted_verb", "pure_speech_ver
               "title_pronoun", "title_pronoun_modifier", "role", "role_before_name", "criticism_noun", "abbreviation",
               "name_particle", "action_noun", "action_verb", "not_a_target_after", "voice_pronoun", "principal_title",
               "statement_noun", "owned_noun", "medium", "aimed_at", "threat", "spokesperson", "post_noun", "mutual",
-              "armed_noun")
+              "armed_noun", "appraisal")
 
 
 def _alt(words: list[str]) -> str:
@@ -293,6 +295,7 @@ class _Words:
     spokespeople: frozenset[str]  # the ``spokesperson`` words
     posted: re.Pattern  # "a tweet by", "in a post on Monday by": the one after it stated a position
     spokesperson_after: re.Pattern  # ", a spokeswoman for (the) " after it
+    appraisal: re.Pattern  # "condemned", "welcomes": a verb that judges an act, not one that does it
     spokesperson_gap: re.Pattern  # " spokesperson " between a body and a name the registry lacks: the body speaks
     mutual: re.Pattern  # "cooperation", "partnership", "together": co-holders' stance toward each other
 
@@ -386,6 +389,7 @@ class _Words:
             spokesperson_before=re.compile(r"(?:[’']s?(?:\s+[a-z][a-z-]*){0,2}?\s+(?:" + _alt(by["spokesperson"])
                                            + r")\s*,\s*|(?:\s+[a-z][a-z-]*){0,2}?\s+(?:" + _alt(by["spokesperson"])
                                            + r")\s+)"),  # "Merkel's spokesperson, Jane Doe", "Kremlin spokesman X"
+            appraisal=re.compile(r"(?:" + _alt(by["appraisal"]) + r")[a-z]*$", re.I),
             spokesperson_gap=re.compile(r"\s+(?:(?:chief|senior|deputy|official|press)\s+)?(?:"
                                         + _alt(by["spokesperson"]) + r")\s+"),
             spokesperson_after=re.compile(r"\s*,\s*(?:(?:an?|the|chief|senior|deputy)\s+)*(?:"
@@ -2053,9 +2057,13 @@ def _doer(s: _Sentence, e: _Event, target: Mention | None) -> Mention | None:
         victim = s.prior_victims.get(_action_kind(m.group(0)))
         if victim is not None and victim.actor is not None and not _own_side(e.holder, victim):
             return victim
-    doer = here[-1] if here else s.prior_agents.get(_action_kind(m.group(0)))
+    kind = _action_kind(m.group(0))
+    doer = here[-1] if here else s.prior_agents.get(kind)
     if doer is not None and not _own_side(e.holder, doer) and doer.actor is not None and doer.name not in e.co:
         return doer
+    if target is not None and kind != "internal" and target.start >= m.end() \
+            and any(v is target for _, v in s.victims) and _words().appraisal.match(text[e.vstart : e.vend]):
+        return None  # "condemned the attack on Ukraine", no doer known: Ukraine is the victim, not the target
     return target if target is None or not _own_side(e.holder, target) else None
 
 

@@ -190,7 +190,7 @@ def test_csv_header_is_fixed_whatever_the_input_order(tiny_model, tmp_path):
 
 def test_table_rows_get_holders_targets_and_codes(tiny_model, tmp_path):
     (tmp_path / "rows.jsonl").write_text(json.dumps({"id": 12345678901234567890, "n": 1,
-                                                     "text": "Russia condemned the strikes on Iran."}) + "\n")
+                                                     "text": "Russia condemned Iran's strikes."}) + "\n")
     r = run("predict", tmp_path / "rows.jsonl", "--text-column", "text", "--model", tiny_model, "-f", "jsonl")
     row = json.loads(r.stdout)
     assert (row["holder"], row["holder_code"], row["target_code"]) == ("Russia", "RUS", "IRN")

@@ -474,3 +474,10 @@ def test_a_reaction_two_sentences_on_is_toward_the_doer_its_forces_named(world):
     story = ["Israel struck Gaza.", "Talks resumed in Cairo.", "Aid arrived.", "The harvest began.",
              "Egypt condemned the strikes."]
     assert pairs(world.find_all(story)[-1]) == [("Egypt", "")]  # three sentences on, the strikes are no longer news
+
+
+def test_a_judged_act_whose_doer_is_unknown_has_no_target_not_its_victim(world):
+    found = world.find_all(["Nigeria condemned the attack on Ukraine.", "Russia condemned the sanctions on Venezuela.",
+                            "The US imposed sanctions on Iran.", "Brazil condemned the coup in Niger."])
+    assert [pairs(f) for f in found] == [[("Nigeria", "")], [("Russia", "")], [("United States", "Iran")],
+                                         [("Brazil", "Niger")]]  # sanctions done, not judged; a coup is internal

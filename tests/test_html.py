@@ -187,7 +187,7 @@ def test_seed_page_renders_in_chromium(seed_page, seed_sentences, tmp_path):
 def test_over_time_page_draws_every_month_and_renders(tiny_model, tmp_path):
     import json
 
-    rows = [("2022-01-10", "Russia condemned the strikes on Iran."), ("2022-04-02", "Russia stands firmly with Iran."),
+    rows = [("2022-01-10", "Russia condemned Iran's strikes."), ("2022-04-02", "Russia stands firmly with Iran."),
             ("2022-04-12", "Moscow denounced the attack on Iran as illegal."), ("2022-01-11", "Iran praised Moscow.")]
     table = tmp_path / "dated.jsonl"
     table.write_text("".join(json.dumps({"date": d, "text": t}) + "\n" for d, t in rows))

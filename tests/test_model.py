@@ -38,9 +38,9 @@ def test_fit_follows_scikit_learn_conventions():
 
 def test_analyze_gives_offsets_stance_holder_and_target(tiny_model):
     clf = StanceClassifier.load(tiny_model)
-    doc = "Oil prices rose on Monday.\nRussia condemned the strikes on Iran."
+    doc = "Oil prices rose on Monday.\nRussia condemned Iran's strikes."
     out = clf.analyze(doc)
-    assert [doc[s.start:s.end] for s in out] == ["Oil prices rose on Monday.", "Russia condemned the strikes on Iran."]
+    assert [doc[s.start:s.end] for s in out] == ["Oil prices rose on Monday.", "Russia condemned Iran's strikes."]
     assert (out[1].label, out[1].holder, out[1].holder_code, out[1].target, out[1].target_code) == \
         ("condemn", "Russia", "RUS", "Iran", "IRN")
 

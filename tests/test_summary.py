@@ -55,10 +55,10 @@ def test_by_affiliation_rolls_unregistered_people_up_by_their_code(registry):
 
 # --- tables with dates: read back, grouped, drawn, exported ----------------------------------------------------------
 
-DATED = [("2022-01-10", "Russia condemned the strikes on Iran.", "a"),
+DATED = [("2022-01-10", "Russia condemned Iran's strikes.", "a"),
          ("2022-01-20", "Moscow denounced the attack on Iran as illegal.", "b"),
          ("2022-04-02", "Russia stands firmly with Iran.", "a"),
-         ("2022-04-30T10:00:00Z", "Russia condemned the strikes on Iran.", "b"),
+         ("2022-04-30T10:00:00Z", "Russia condemned Iran's strikes.", "b"),
          ("", "Araghchi thanked Putin for his support.", "a")]
 
 
@@ -156,10 +156,10 @@ def test_split_cuts_each_row_into_sentences_keeping_its_columns(tiny_model, tmp_
     from stance.corpus import load_user_labels
 
     table = tmp_path / "statements.jsonl"
-    table.write_text(json.dumps({"id": "a", "date": "2022-02-24", "text": "Russia condemned the strikes on Iran. "
+    table.write_text(json.dumps({"id": "a", "date": "2022-02-24", "text": "Russia condemned Iran's strikes. "
                                  "Oil prices rose on Monday."}) + "\n"
                      + json.dumps({"id": "b", "date": "2022-03-01", "text": "Iran praised Moscow.\n\nThe summit took "
-                                   "place in June. Russia condemned the strikes on Iran."}) + "\n")
+                                   "place in June. Russia condemned Iran's strikes."}) + "\n")
     r = run("predict", table, "--text-column", "text", "--split", "--model", tiny_model, "-f", "jsonl")
     got = [json.loads(line) for line in r.stdout.splitlines()]
     assert [(g["file"], g["sentence"], g["id"], g["date"]) for g in got] == [
@@ -175,4 +175,4 @@ def test_split_cuts_each_row_into_sentences_keeping_its_columns(tiny_model, tmp_
     labels = tmp_path / "mine.csv"
     labels.write_text(r.stdout)
     rows = load_user_labels(labels, registry, {}, root=tmp_path, text_column="text")
-    assert list(rows["text"])[-1] == "Russia condemned the strikes on Iran." and list(rows["doc"])[-1] == f"{table}#1"
+    assert list(rows["text"])[-1] == "Russia condemned Iran's strikes." and list(rows["doc"])[-1] == f"{table}#1"
