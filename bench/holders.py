@@ -171,6 +171,47 @@ def templates(finder: Finder, path: str = "tests/holder_templates.csv") -> dict:
     return out
 
 
+def challenge_half(sentence_id: str) -> str:
+    """``dev`` or ``test`` for a challenge row, by the sha1 of its id: the rules may be developed on ``dev`` only."""
+    return "dev" if int(hashlib.sha1(sentence_id.encode("utf-8")).hexdigest()[:8], 16) % 2 == 0 else "test"
+
+
+def challenge(finder: Finder, path: str = "tests/holder_challenge.csv", errors: list | None = None) -> dict:
+    """The blind challenge set: wire-style sentences a helper wrote from the codebook and the registry codes without
+    seeing the finder; each stance sentence's first attribution against the expected holder and target codes, per
+    half, pattern and region. ``errors`` collects the ``dev`` half's misses (the ``test`` half's are never shown)."""
+    import csv
+
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r["stance"] != "none"]
+    by: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
+    for r in rows:
+        got = finder.find_all([r["sentence"]])[0]
+        a = got[0] if got else Attribution("", "", "", "")
+        ok = (a.holder_code == r["holder_code"], a.target_code == r["target_code"])
+        half = challenge_half(r["id"])
+        by[half].append(ok)
+        by["all"].append(ok)
+        if half == "dev":
+            by["dev pattern: " + r["pattern"]].append(ok)
+            by["dev region: " + r["region"]].append(ok)
+            if errors is not None and not all(ok):
+                errors.append(f"challenge-dev\t{r['id']}\t{r['pattern']}\twant: {r['holder_code']} -> "
+                              f"{r['target_code']}\tgot: {a.holder} ({a.holder_code}) -> {a.target} ({a.target_code})"
+                              f"\t{r['sentence']}")
+    out = {k: {"n": len(v), "holder_code": round(sum(h for h, _ in v) / len(v), 4),
+               "target_code": round(sum(t for _, t in v) / len(v), 4),
+               "both": round(sum(h and t for h, t in v) / len(v), 4)} for k, v in by.items()}
+    return out
+
+
+def _print_challenge(out: dict) -> None:
+    print(f"\n{'challenge (tests/holder_challenge.csv, stance rows)':55s} {'n':>4s} {'holder':>7s} {'target':>7s} "
+          f"{'both':>6s}")
+    for k, r in sorted(out.items(), key=lambda kv: (kv[0] in ("dev", "test", "all"), kv[0])):
+        print(f"{k[:55]:55s} {r['n']:4d} {r['holder_code']:7.3f} {r['target_code']:7.3f} {r['both']:6.3f}")
+
+
 def main(datasets=None, errors=None, voice=True) -> dict:
     corpus = load_project(".", datasets)
     registry = Registry.load("labels/actors.csv")
@@ -206,6 +247,7 @@ def main(datasets=None, errors=None, voice=True) -> dict:
             counts[name] = _counts(sub, found, registry)
             if errors and (name.startswith("seeds") or name.endswith("-dev")):
                 lines += _errors(sub, found, name, registry)
+    results_challenge = challenge(finder, errors=lines if errors else None)
     if errors:
         Path(errors).write_text("\n".join(lines) + "\n", encoding="utf-8")
     totals = [c for name, c in counts.items() if "-" not in name]
@@ -229,6 +271,8 @@ def main(datasets=None, errors=None, voice=True) -> dict:
     print(f"speed (CPU, seed sentences x30): find_all {per_second} sentences/s, "
           f"Registry.mentions {mentions_per_second} sentences/s")
     results["templates"] = templates(finder)
+    _print_challenge(results_challenge)
+    results["challenge"] = results_challenge
     print(json.dumps({"bench": "holders", **results, "sentences_per_second": per_second,
                       "mentions_per_second": mentions_per_second}))
     return results

@@ -19,7 +19,8 @@ Then the alias audit (``audit``) runs, rules in ``labels/alias_rules.csv``, and 
 a bare common English word (``stance/words.txt``) or a bare first name is no alias unless the rules allow it; an alias
 two actors share is kept only where a rule decides (an actor's own name beats another's alias), otherwise dropped from
 both, so a surname two people share resolves only with a first name or title. It prints what it removed and the
-counts by kind. ``--check`` builds in memory and exits 1 if ``labels/actors.csv`` differs (for CI).
+counts by kind. Last, a name that opens with a short name written with "the" ("the UN") gets the form with "the" too
+("the UN Security Council"), so the longer name wins where the sentence writes "the". ``--check`` builds in memory and exits 1 if ``labels/actors.csv`` differs (for CI).
 
 Build-time dependencies: ``pip install -e '.[build]'`` (pycountry, countryinfo). The package never imports them.
 """
@@ -302,7 +303,19 @@ class Builder:
         self.build_curated()
         self.fill_cameo()
         audit(self)
+        self.add_the_forms()
         return self.rows
+
+    def add_the_forms(self):
+        """"the UN Security Council": where "the UN" is an alias, a name opening with "UN " also takes "the"
+        (else a sentence's "the UN" would be matched first, and the Security Council named apart from it)."""
+        owner = {a: name for name, row in self.rows.items() for a in row["aliases"]}
+        heads = {a[4:] for a in owner if a.startswith("the ") and re.fullmatch(r"[A-Z.]{2,6}", a[4:])}  # UN, U.S., EU
+        for name, row in self.rows.items():
+            for a in list(row["aliases"]):
+                if a.split(" ", 1)[0] in heads and " " in a and "the " + a not in owner:
+                    row["aliases"].append("the " + a)
+                    owner["the " + a] = name
 
 
 # --------------------------------------------------------------------------------------------- the alias audit

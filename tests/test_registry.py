@@ -126,6 +126,7 @@ def test_an_administration_is_its_government(registry):
     ("Tajik officials", "TJK"), ("Uzbek officials", "UZB"), ("Azeri officials", "AZE"), ("Djiboutian officials", "DJI"),
     ("the Saudi Foreign Ministry", "SAU"), ("Argentine President Javier Milei", "ARG"),
     ("the DRC", "COD"), ("the ECOWAS Commission", "ECOWAS"),
+    ("the UN Security Council's vote", "UNSC"), ("a report by the UN human rights office", "OHCHR"),
 ])
 def test_world_names_resolve(registry, text, code):
     assert [m.actor.code for m in registry.mentions(text) if m.actor][-1] == code
