@@ -898,7 +898,7 @@ _ACTION_GAP = re.compile(r"(?:[’']s?)?(?:\s+[a-z][a-z-]*){0,2}?\s+")
 _NOT_MODIFIER = re.compile(r"(?<![\w’'-])(?:the|a|an|this|that|these|those|to|and|or|[a-z]+ed|[a-z]+s)(?![\w’'-])")
 _ACTION_ON = re.compile(r"(?:\s+[a-z][a-z-]*){0,2}?\s+(?:on|against|targeting)\s+(?:the\s+)?")
 _OBJECT_GAP = re.compile(r"\s+(?:the\s+)?")
-_ACTION_BY = re.compile(r"(?:\s+[a-z][a-z-]*){0,3}?\s+(?:by|from)\s+(?:the\s+)?")
+_ACTION_BY = re.compile(r"(?:\s+[A-Za-z][a-z-]*){0,3}?\s+(?:by|from)\s+(?:the\s+)?")  # "killing of Palestinian civilians by"
 
 
 def _action_kind(words: str) -> str:

@@ -481,3 +481,8 @@ def test_a_judged_act_whose_doer_is_unknown_has_no_target_not_its_victim(world):
                             "The US imposed sanctions on Iran.", "Brazil condemned the coup in Niger."])
     assert [pairs(f) for f in found] == [[("Nigeria", "")], [("Russia", "")], [("United States", "Iran")],
                                          [("Brazil", "Niger")]]  # sanctions done, not judged; a coup is internal
+
+
+def test_the_doer_after_by_may_follow_a_capitalised_victim(world):
+    found = world.find_all(["Jordan condemned the killing of Palestinian civilians by Israeli forces."])
+    assert pairs(found[0]) == [("Jordan", "Israel")]
