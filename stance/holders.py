@@ -68,7 +68,8 @@ named in apposition states the principal's position: "Merkel's spokesperson, Jan
 "The leaders agreed to continue close cooperation"), ``armed_noun`` (who acts for a state by force, between it and
 an action verb: "Israeli warplanes struck" is Israel's strike), ``appraisal`` (stems of verbs that judge an act
 someone else did: "condemned the strikes on Iran" is toward the striker, never Iran; "imposed sanctions on Iran" is
-not judged, it is done, and Iran is its target).
+not judged, it is done, and Iran is its target), ``body_head`` (the last word of a state body the registry lacks, after
+the state's possessive: "Haiti's Transitional Presidential Council" is a body of Haiti, with its code).
 
 A document's own voice (``Voice``, which the caller knows: :meth:`Finder.voice` reads it from a statement's title):
 "I", "we", "our", "my administration" are its author (the issuer first; each co-signer of a joint statement holds the
@@ -222,7 +223,7 @@ WORD_KINDS = ("speech_verb", "judgement_verb", "inverted_verb", "pure_speech_ver
               "title_pronoun", "title_pronoun_modifier", "role", "role_before_name", "criticism_noun", "abbreviation",
               "name_particle", "action_noun", "action_verb", "not_a_target_after", "voice_pronoun", "principal_title",
               "statement_noun", "owned_noun", "medium", "aimed_at", "threat", "spokesperson", "post_noun", "mutual",
-              "armed_noun", "appraisal")
+              "armed_noun", "appraisal", "body_head")
 
 
 def _alt(words: list[str]) -> str:
@@ -296,6 +297,7 @@ class _Words:
     posted: re.Pattern  # "a tweet by", "in a post on Monday by": the one after it stated a position
     spokesperson_after: re.Pattern  # ", a spokeswoman for (the) " after it
     appraisal: re.Pattern  # "condemned", "welcomes": a verb that judges an act, not one that does it
+    body_heads: frozenset[str]  # "Council", "Commission": "Haiti's Transitional Presidential Council" is Haiti's
     spokesperson_gap: re.Pattern  # " spokesperson " between a body and a name the registry lacks: the body speaks
     mutual: re.Pattern  # "cooperation", "partnership", "together": co-holders' stance toward each other
 
@@ -389,6 +391,7 @@ class _Words:
             spokesperson_before=re.compile(r"(?:[’']s?(?:\s+[a-z][a-z-]*){0,2}?\s+(?:" + _alt(by["spokesperson"])
                                            + r")\s*,\s*|(?:\s+[a-z][a-z-]*){0,2}?\s+(?:" + _alt(by["spokesperson"])
                                            + r")\s+)"),  # "Merkel's spokesperson, Jane Doe", "Kremlin spokesman X"
+            body_heads=frozenset(by["body_head"]),
             appraisal=re.compile(r"(?:" + _alt(by["appraisal"]) + r")[a-z]*$", re.I),
             spokesperson_gap=re.compile(r"\s+(?:(?:chief|senior|deputy|official|press)\s+)?(?:"
                                         + _alt(by["spokesperson"]) + r")\s+"),
@@ -1195,6 +1198,9 @@ _MINISTER = re.compile(r"(?:[’']s)?\s+(?:(?:then|former|top|chief|new)\s+)?(?i
 _BODY_OF = {"foreign": "Foreign Ministry", "defence": "Defence Ministry", "defense": "Defence Ministry"}
 
 
+_POSSESSIVE_GAP = re.compile(r"[’']s\s+(?:the\s+)?(?:[A-Z][a-z]+\s+)?")  # "Venezuela's National Electoral Council"
+
+
 def _attributed(registry: Registry, text: str, mentions: list[Mention]) -> list[Mention]:
     """Unregistered titled people and ministers attributed by a demonym or possessive: "Argentine President Jane Doe"
     -> a person "Jane Doe" of Argentina (ARG); "Kenya's foreign minister" -> the Kenyan Foreign Ministry if the
@@ -1224,6 +1230,13 @@ def _attributed(registry: Registry, text: str, mentions: list[Mention]) -> list[
                     out.pop()
                 out.append(Mention(m.start, m.end, person, m.text))
                 continue
+        if m.actor is None and m.role == "name" and prev is not None and prev.actor is not None \
+                and prev.role == "" and prev.actor.kind == "state" and m.text.split()[-1] in vocab.body_heads \
+                and _POSSESSIVE_GAP.fullmatch(text, prev.end, m.start):
+            # "Venezuela's National Electoral Council": a body of the state, with its code
+            out.append(Mention(m.start, m.end, Actor(m.text, "organisation", prev.actor.name, prev.actor.code, ()),
+                               m.text))
+            continue
         if m.actor is not None and m.role == "" and m.actor.kind == "state":
             hit = _MINISTER.match(text, m.end)
             if hit is not None:
@@ -1985,6 +1998,9 @@ def _target(text: str, e: _Event, nps: list[_NP], sources=(), holders=frozenset(
             continue  # itself, its own state, or (for a state) one of its own people
         if _words().not_target_after.match(text, np.end):
             continue  # "a breach of the UN Charter": the Charter, not the UN
+        if h.actor.kind == "organisation" and holder.actor is not None and h.actor.side == holder.actor.side \
+                and holder.end <= np.start and _OF_BODY.match(text, holder.end, np.start):
+            continue  # "Jane Doe of the UK's National Crime Agency said": the body she speaks from
         if beside >= 0 and (_AND.fullmatch(text, beside, np.start) or _LIST.fullmatch(text, beside, np.start)):
             beside = np.end
             continue

@@ -486,3 +486,11 @@ def test_a_judged_act_whose_doer_is_unknown_has_no_target_not_its_victim(world):
 def test_the_doer_after_by_may_follow_a_capitalised_victim(world):
     found = world.find_all(["Jordan condemned the killing of Palestinian civilians by Israeli forces."])
     assert [(a.holder, a.target_code) for a in found[0]] == [("Jordan", "ISR")]  # the Israel Defense Forces
+
+
+def test_a_body_the_registry_lacks_after_a_states_possessive_is_that_states(world):
+    found = world.find_all(["Haiti's Transitional Presidential Council thanked Kenya for leading the mission.",
+                            "The results announced by Venezuela's National Electoral Council were rejected by Argentina.",
+                            "Nikki Holland of the UK's National Crime Agency said the arrests were a warning."])
+    assert [(a.holder_code, a.target_code) for f in found for a in f[:1]] == [("HTI", "KEN"), ("ARG", "VEN"),
+                                                                              ("GBR", "")]  # her own body: no target
