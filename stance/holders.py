@@ -69,7 +69,10 @@ named in apposition states the principal's position: "Merkel's spokesperson, Jan
 an action verb: "Israeli warplanes struck" is Israel's strike), ``appraisal`` (stems of verbs that judge an act
 someone else did: "condemned the strikes on Iran" is toward the striker, never Iran; "imposed sanctions on Iran" is
 not judged, it is done, and Iran is its target), ``body_head`` (the last word of a state body the registry lacks, after
-the state's possessive: "Haiti's Transitional Presidential Council" is a body of Haiti, with its code).
+the state's possessive: "Haiti's Transitional Presidential Council" is a body of Haiti, with its code),
+``situation_noun`` (before "in X", X is where it happens, not whom a stance is toward: "concern about the
+humanitarian situation in Haiti"), ``sides_noun`` ("all parties to the conflict in Sudan", "all Sudanese parties", "the
+warring sides in Ukraine": a call on every side, which the codebook gives no target).
 
 A document's own voice (``Voice``, which the caller knows: :meth:`Finder.voice` reads it from a statement's title):
 "I", "we", "our", "my administration" are its author (the issuer first; each co-signer of a joint statement holds the
@@ -223,7 +226,8 @@ WORD_KINDS = ("speech_verb", "judgement_verb", "inverted_verb", "pure_speech_ver
               "title_pronoun", "title_pronoun_modifier", "role", "role_before_name", "criticism_noun", "abbreviation",
               "name_particle", "action_noun", "action_verb", "not_a_target_after", "voice_pronoun", "principal_title",
               "statement_noun", "owned_noun", "medium", "aimed_at", "threat", "spokesperson", "post_noun", "mutual",
-              "armed_noun", "appraisal", "body_head")
+              "armed_noun", "appraisal", "body_head",
+              "situation_noun", "sides_noun")
 
 
 def _alt(words: list[str]) -> str:
@@ -297,6 +301,8 @@ class _Words:
     posted: re.Pattern  # "a tweet by", "in a post on Monday by": the one after it stated a position
     spokesperson_after: re.Pattern  # ", a spokeswoman for (the) " after it
     appraisal: re.Pattern  # "condemned", "welcomes": a verb that judges an act, not one that does it
+    place_before: re.Pattern  # "the violence in ", "all parties to the conflict in ": the state after is a place
+    sides_after: re.Pattern  # "all Sudanese| parties": a demonym of every side
     body_heads: frozenset[str]  # "Council", "Commission": "Haiti's Transitional Presidential Council" is Haiti's
     spokesperson_gap: re.Pattern  # " spokesperson " between a body and a name the registry lacks: the body speaks
     mutual: re.Pattern  # "cooperation", "partnership", "together": co-holders' stance toward each other
@@ -392,6 +398,11 @@ class _Words:
                                            + r")\s*,\s*|(?:\s+[a-z][a-z-]*){0,2}?\s+(?:" + _alt(by["spokesperson"])
                                            + r")\s+)"),  # "Merkel's spokesperson, Jane Doe", "Kremlin spokesman X"
             body_heads=frozenset(by["body_head"]),
+            place_before=re.compile(r"(?<![\w’'-])(?:(?:" + _alt(by["situation_noun"]) + r")(?:\s+[a-z]+){0,2}?|"
+                                    r"(?:all|both|the\s+warring|warring|rival|the\s+two)\s+(?:[a-z]+\s+)?(?:"
+                                    + _alt(by["sides_noun"]) + r")(?:\s+to\s+the\s+(?:conflict|war|fighting))?)"
+                                    r"\s+(?:in|of)\s+(?:the\s+)?(?:[a-z]+\s+)?$"),
+            sides_after=re.compile(r"\s+(?:" + _alt(by["sides_noun"]) + r")(?![\w’'-])"),
             appraisal=re.compile(r"(?:" + _alt(by["appraisal"]) + r")[a-z]*$", re.I),
             spokesperson_gap=re.compile(r"\s+(?:(?:chief|senior|deputy|official|press)\s+)?(?:"
                                         + _alt(by["spokesperson"]) + r")\s+"),
@@ -1998,6 +2009,10 @@ def _target(text: str, e: _Event, nps: list[_NP], sources=(), holders=frozenset(
             continue  # itself, its own state, or (for a state) one of its own people
         if _words().not_target_after.match(text, np.end):
             continue  # "a breach of the UN Charter": the Charter, not the UN
+        if h.actor.kind == "state" and (_words().place_before.search(text, max(0, np.start - 80), np.start)
+                                        or _words().sides_after.match(text, np.end)
+                                        and re.search(r"(?:all|both|rival)\s+$", text[max(0, np.start - 8) : np.start])):
+            continue  # "the violence in South Sudan", "all Sudanese parties": a place, every side
         if h.actor.kind == "organisation" and holder.actor is not None and h.actor.side == holder.actor.side \
                 and holder.end <= np.start and _OF_BODY.match(text, holder.end, np.start):
             continue  # "Jane Doe of the UK's National Crime Agency said": the body she speaks from

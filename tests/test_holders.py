@@ -494,3 +494,11 @@ def test_a_body_the_registry_lacks_after_a_states_possessive_is_that_states(worl
                             "Nikki Holland of the UK's National Crime Agency said the arrests were a warning."])
     assert [(a.holder_code, a.target_code) for f in found for a in f[:1]] == [("HTI", "KEN"), ("ARG", "VEN"),
                                                                               ("GBR", "")]  # her own body: no target
+
+
+def test_a_place_where_it_happens_and_a_call_on_every_side_have_no_target(world):
+    found = world.find_all(["Argentina's foreign ministry expressed concern about the humanitarian situation in Haiti.",
+                            "The Red Cross called on all parties to the conflict in Sudan to spare civilians.",
+                            "The AU called on all Sudanese parties to return to negotiations.",
+                            "Poland condemned Russia's war in Ukraine."])
+    assert [a.target for f in found for a in f[:1]] == ["", "", "", "Russia"]
