@@ -309,10 +309,10 @@ class Builder:
     def add_the_forms(self):
         """"the UN Security Council": where "the UN" is an alias, a name opening with "UN " also takes "the"
         (else a sentence's "the UN" would be matched first, and the Security Council named apart from it)."""
-        owner = {a: name for name, row in self.rows.items() for a in row["aliases"]}
+        owner = {a: name for name, row in self.rows.items() for a in [name, *row["aliases"]]}
         heads = {a[4:] for a in owner if a.startswith("the ") and re.fullmatch(r"[A-Z.]{2,6}", a[4:])}  # UN, U.S., EU
         for name, row in self.rows.items():
-            for a in list(row["aliases"]):
+            for a in [name, *row["aliases"]]:
                 if a.split(" ", 1)[0] in heads and " " in a and "the " + a not in owner:
                     row["aliases"].append("the " + a)
                     owner["the " + a] = name

@@ -127,6 +127,7 @@ def test_an_administration_is_its_government(registry):
     ("the Saudi Foreign Ministry", "SAU"), ("Argentine President Javier Milei", "ARG"),
     ("the DRC", "COD"), ("the ECOWAS Commission", "ECOWAS"),
     ("the UN Security Council's vote", "UNSC"), ("a report by the UN human rights office", "OHCHR"),
+    ("told the UN General Assembly", "UNGA"), ("the African Union's Peace and Security Council", "AU"),
 ])
 def test_world_names_resolve(registry, text, code):
     assert [m.actor.code for m in registry.mentions(text) if m.actor][-1] == code
