@@ -565,6 +565,7 @@ class _Sentence:
     prior_agents: dict[str, Mention] = field(default_factory=dict)  # kind of action -> its doer in recent sentences
     victims: list[tuple[str, Mention]] = field(default_factory=list)  # whom an action was done to: (kind, victim)
     prior_victims: dict[str, Mention] = field(default_factory=dict)  # kind of action -> its last victim before
+    prior_agent_victims: dict[str, Mention] = field(default_factory=dict)  # kind -> whom the remembered doer's act hit
     voices: dict[int, tuple[Mention, ...]] = field(default_factory=dict)  # "we" of a joint statement: the others
     author: Mention | None = None  # who the document speaks as (Voice), if the caller said
 
@@ -609,7 +610,8 @@ class _Memory:
     def __init__(self, context: list):
         self.surnames: dict[str, Mention] = {}
         self.he = self.they = self.marker = self.agent = None
-        self.agents: dict[str, tuple[Mention, int]] = {}  # kind of action -> (its last doer, sentences since named)
+        # kind of action -> (its last doer, sentences since named, whom that act was done to)
+        self.agents: dict[str, tuple[Mention, int, Mention | None]] = {}
         self.victims: dict[str, Mention] = {}  # kind of action -> whom it was last done to ("strikes on Iran")
         self.surname_codes: dict[str, Actor | tuple[str, str]] = {}  # the Finder's: surname -> its person, or
         # (state, code) of its people
@@ -637,15 +639,20 @@ class _Memory:
     def recent_agents(self) -> dict[str, Mention]:
         """The doers an unattributed action may refer to: per kind of action, the last doer named, while the
         article is still speaking of it ("the strikes" three paragraphs on); a sanction is not a strike."""
-        return {kind: doer for kind, (doer, age) in self.agents.items() if age <= _AGENT_MEMORY}
+        return {kind: doer for kind, (doer, age, _) in self.agents.items() if age <= _AGENT_MEMORY}
+
+    def recent_agent_victims(self) -> dict[str, Mention]:
+        """Whom each remembered doer's action was done to, where the sentence that named the doer said it."""
+        return {kind: v for kind, (_, age, v) in self.agents.items() if age <= _AGENT_MEMORY and v is not None}
 
     def remember_agents(self, s: _Sentence) -> None:
         """After a sentence: its doers are remembered by kind of action; a doer named again stays current."""
         named = {m.actor for m in s.mentions if m.actor is not None}
-        self.agents = {kind: (doer, 0 if doer.actor in named else age + 1)
-                       for kind, (doer, age) in self.agents.items()}
+        self.agents = {kind: (doer, 0 if doer.actor in named else age + 1, v)
+                       for kind, (doer, age, v) in self.agents.items()}
+        done_to = dict(s.victims)
         for _, doer, kind in s.agents:
-            self.agents[kind] = (doer, 0)
+            self.agents[kind] = (doer, 0, done_to.get(kind))
         self.victims.update(s.victims)
         if s.agents:
             self.agent = s.agents[-1][1]
@@ -840,7 +847,7 @@ def _sentence(registry: Registry, text: str, context: list, memory: _Memory) -> 
     s.mentions = _mentions(registry, s, context, memory)
     s.phrases = _noun_phrases(s)
     s.agents, s.prior_agents = _agents(s), memory.recent_agents()
-    s.prior_victims = memory.victims
+    s.prior_victims, s.prior_agent_victims = memory.victims, memory.recent_agent_victims()
     s.events = _events(s)
     _subject_event(s)
     _unspoken_quotation(s, memory)
@@ -912,7 +919,9 @@ _ACTION_GAP = re.compile(r"(?:[’']s?)?(?:\s+[a-z][a-z-]*){0,2}?\s+")
 _NOT_MODIFIER = re.compile(r"(?<![\w’'-])(?:the|a|an|this|that|these|those|to|and|or|[a-z]+ed|[a-z]+s)(?![\w’'-])")
 _ACTION_ON = re.compile(r"(?:\s+[a-z][a-z-]*){0,2}?\s+(?:on|against|targeting)\s+(?:the\s+)?")
 _OBJECT_GAP = re.compile(r"\s+(?:the\s+)?")
-_ACTION_BY = re.compile(r"(?:\s+[A-Za-z][a-z-]*){0,3}?\s+(?:by|from)\s+(?:the\s+)?")  # "killing of Palestinian civilians by"
+_TARGETS_IN = re.compile(r"(?:\s+[a-z][a-z-]*){1,4}?\s+(?:in|on|across)\s+(?:the\s+)?(?:[a-z]+\s+)?")
+# "strikes by", "the killing of Palestinian civilians by"
+_ACTION_BY = re.compile(r"(?:\s+[A-Za-z][a-z-]*){0,3}?\s+(?:by|from)\s+(?:the\s+)?")
 
 
 def _action_kind(words: str) -> str:
@@ -958,8 +967,10 @@ def _agents(s: _Sentence) -> list[tuple[int, Mention, str]]:
                 out.append((m.start(), np.head, _action_kind(m.group(0))))
                 i = _after(nps, m.end())
                 if i < len(nps) and nps[i].head.actor is not None \
-                        and _OBJECT_GAP.fullmatch(text, m.end(), nps[i].start):
-                    s.victims.append((_action_kind(m.group(0)), nps[i].head))  # "Israel struck Iran"
+                        and (_OBJECT_GAP.fullmatch(text, m.end(), nps[i].start)
+                             or _TARGETS_IN.fullmatch(text, m.end(), nps[i].start)):
+                    # "Israel struck Iran", "Israel struck targets in southern Lebanon"
+                    s.victims.append((_action_kind(m.group(0)), nps[i].head))
     out.sort(key=lambda x: x[0])
     return out
 
@@ -2009,9 +2020,8 @@ def _target(text: str, e: _Event, nps: list[_NP], sources=(), holders=frozenset(
             continue  # itself, its own state, or (for a state) one of its own people
         if _words().not_target_after.match(text, np.end):
             continue  # "a breach of the UN Charter": the Charter, not the UN
-        if h.actor.kind == "state" and (_words().place_before.search(text, max(0, np.start - 80), np.start)
-                                        or _words().sides_after.match(text, np.end)
-                                        and re.search(r"(?:all|both|rival)\s+$", text[max(0, np.start - 8) : np.start])):
+        every = _words().sides_after.match(text, np.end) and _EVERY.search(text, max(0, np.start - 8), np.start)
+        if h.actor.kind == "state" and (every or _words().place_before.search(text, max(0, np.start - 80), np.start)):
             continue  # "the violence in South Sudan", "all Sudanese parties": a place, every side
         if h.actor.kind == "organisation" and holder.actor is not None and h.actor.side == holder.actor.side \
                 and holder.end <= np.start and _OF_BODY.match(text, holder.end, np.start):
@@ -2050,6 +2060,7 @@ def _target(text: str, e: _Event, nps: list[_NP], sources=(), holders=frozenset(
     return next((first[k].head for k in _TARGET_PREFERENCE if k in first), None)
 
 
+_EVERY = re.compile(r"(?:all|both|rival)\s+$")  # "all| Sudanese parties"
 _VIA = re.compile(r"(?<![\w’'-])(via|through|on|alongside|along\s+with|together\s+with)\s+"
                   r"(?:(?:the|a|an|his|her|its|their)\s+)?$")
 
@@ -2090,6 +2101,13 @@ def _doer(s: _Sentence, e: _Event, target: Mention | None) -> Mention | None:
             return victim
     kind = _action_kind(m.group(0))
     doer = here[-1] if here else s.prior_agents.get(kind)
+    if not here and doer is not None:
+        on = _ACTION_ON.match(text, m.end())
+        victim = _np_after(text, s.phrases, on.end()) if on is not None else None
+        before = s.prior_agent_victims.get(kind)
+        if victim is not None and victim.head.actor is not None and before is not None \
+                and before.name != victim.head.name:
+            doer = None  # "the attack on Ukraine" after Israel's strikes on Lebanon: another act, its doer not named
     if doer is not None and not _own_side(e.holder, doer) and doer.actor is not None and doer.name not in e.co:
         return doer
     if target is not None and kind != "internal" and target.start >= m.end() \

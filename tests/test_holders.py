@@ -502,3 +502,10 @@ def test_a_place_where_it_happens_and_a_call_on_every_side_have_no_target(world)
                             "The AU called on all Sudanese parties to return to negotiations.",
                             "Poland condemned Russia's war in Ukraine."])
     assert [a.target for f in found for a in f[:1]] == ["", "", "", "Russia"]
+
+
+def test_an_act_on_another_victim_is_not_the_remembered_doers(world):
+    story = ["Israel struck targets in southern Lebanon.", "Qatar condemned the strikes.",
+             "Nigeria condemned the attack on Ukraine.", "Egypt condemned the strikes on Lebanon."]
+    assert [pairs(f) for f in world.find_all(story)[1:]] == [[("Qatar", "Israel")], [("Nigeria", "")],
+                                                             [("Egypt", "Israel")]]
