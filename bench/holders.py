@@ -14,6 +14,8 @@ as IRN, a name the registry lacks stands for itself); ``h.c|named`` and ``t.c|na
 itself names an actor with the labelled code (the goals: >= 0.90 and >= 0.80). World news (labels/wikinews.csv,
 labels/whitehouse.csv) is read as whole documents from the dataset folder and split by ``stance.corpus.heldout``;
 ``--errors`` writes dev and seed errors only. ``templates`` scores tests/holder_templates.csv per template and continent.
+``challenge`` scores tests/holder_challenge.csv (sentences a helper wrote blind to the finder, from the codebook and
+registry codes) on its ``dev`` and ``test`` halves (by the sha1 of the id); ``--errors`` adds the dev half's misses.
 
 NewsMTSC is split by a hash of the source article into ``dev`` (the half the rules were developed on) and ``heldout``
 (the half nobody looks at: ``--errors`` never writes its sentences). Speed is CPU time, best of three, on the seed
