@@ -72,7 +72,8 @@ not judged, it is done, and Iran is its target), ``body_head`` (the last word of
 the state's possessive: "Haiti's Transitional Presidential Council" is a body of Haiti, with its code),
 ``situation_noun`` (before "in X", X is where it happens, not whom a stance is toward: "concern about the
 humanitarian situation in Haiti"), ``sides_noun`` ("all parties to the conflict in Sudan", "all Sudanese parties", "the
-warring sides in Ukraine": a call on every side, which the codebook gives no target).
+warring sides in Ukraine": a call on every side, which the codebook gives no target), ``calm_verb`` ("urged Thailand
+and Cambodia to exercise restraint": a call on both sides to calm down has no target either).
 
 A document's own voice (``Voice``, which the caller knows: :meth:`Finder.voice` reads it from a statement's title):
 "I", "we", "our", "my administration" are its author (the issuer first; each co-signer of a joint statement holds the
@@ -227,7 +228,7 @@ WORD_KINDS = ("speech_verb", "judgement_verb", "inverted_verb", "pure_speech_ver
               "name_particle", "action_noun", "action_verb", "not_a_target_after", "voice_pronoun", "principal_title",
               "statement_noun", "owned_noun", "medium", "aimed_at", "threat", "spokesperson", "post_noun", "mutual",
               "armed_noun", "appraisal", "body_head",
-              "situation_noun", "sides_noun")
+              "situation_noun", "sides_noun", "calm_verb")
 
 
 def _alt(words: list[str]) -> str:
@@ -303,6 +304,7 @@ class _Words:
     appraisal: re.Pattern  # "condemned", "welcomes": a verb that judges an act, not one that does it
     place_before: re.Pattern  # "the violence in ", "all parties to the conflict in ": the state after is a place
     sides_after: re.Pattern  # "all Sudanese| parties": a demonym of every side
+    both_calm: re.Pattern  # "(both) X| and Y to exercise restraint": a call on two sides to calm down
     body_heads: frozenset[str]  # "Council", "Commission": "Haiti's Transitional Presidential Council" is Haiti's
     spokesperson_gap: re.Pattern  # " spokesperson " between a body and a name the registry lacks: the body speaks
     mutual: re.Pattern  # "cooperation", "partnership", "together": co-holders' stance toward each other
@@ -402,6 +404,8 @@ class _Words:
                                     r"(?:all|both|the\s+warring|warring|rival|the\s+two)\s+(?:[a-z]+\s+)?(?:"
                                     + _alt(by["sides_noun"]) + r")(?:\s+to\s+the\s+(?:conflict|war|fighting))?)"
                                     r"\s+(?:in|of)\s+(?:the\s+)?(?:[a-z]+\s+)?$"),
+            both_calm=re.compile(r"(?:\s+and\s+(?:the\s+)?[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*)?\s+to\s+(?:"
+                                 + _alt(by["calm_verb"]) + r")(?![\w’'-])"),
             sides_after=re.compile(r"\s+(?:" + _alt(by["sides_noun"]) + r")(?![\w’'-])"),
             appraisal=re.compile(r"(?:" + _alt(by["appraisal"]) + r")[a-z]*$", re.I),
             spokesperson_gap=re.compile(r"\s+(?:(?:chief|senior|deputy|official|press)\s+)?(?:"
@@ -2020,7 +2024,8 @@ def _target(text: str, e: _Event, nps: list[_NP], sources=(), holders=frozenset(
             continue  # itself, its own state, or (for a state) one of its own people
         if _words().not_target_after.match(text, np.end):
             continue  # "a breach of the UN Charter": the Charter, not the UN
-        every = _words().sides_after.match(text, np.end) and _EVERY.search(text, max(0, np.start - 8), np.start)
+        every = _words().sides_after.match(text, np.end) and _EVERY.search(text, max(0, np.start - 8), np.start) \
+            or _both_called(text, e, np)
         if h.actor.kind == "state" and (every or _words().place_before.search(text, max(0, np.start - 80), np.start)):
             continue  # "the violence in South Sudan", "all Sudanese parties": a place, every side
         if h.actor.kind == "organisation" and holder.actor is not None and h.actor.side == holder.actor.side \
@@ -2060,6 +2065,16 @@ def _target(text: str, e: _Event, nps: list[_NP], sources=(), holders=frozenset(
     return next((first[k].head for k in _TARGET_PREFERENCE if k in first), None)
 
 
+def _both_called(text: str, e: _Event, np: _NP) -> bool:
+    """"urged (both) Thailand and Cambodia to exercise restraint": X is one of two sides called on to calm down; the
+    codebook's call on all parties, with no target."""
+    if not _CALL.search(text, e.vstart, e.vend + 4) or not e.vend <= np.start < e.vend + 60:
+        return False
+    return _words().both_calm.match(text, np.end) is not None and (
+        _AND.match(text, np.end) is not None or text[max(0, np.start - 5) : np.start] in ("both ", " and "))
+
+
+_CALL = re.compile(r"(?i:urg|call|appeal|ask|press)")
 _EVERY = re.compile(r"(?:all|both|rival)\s+$")  # "all| Sudanese parties"
 _VIA = re.compile(r"(?<![\w’'-])(via|through|on|alongside|along\s+with|together\s+with)\s+"
                   r"(?:(?:the|a|an|his|her|its|their)\s+)?$")

@@ -509,3 +509,11 @@ def test_an_act_on_another_victim_is_not_the_remembered_doers(world):
              "Nigeria condemned the attack on Ukraine.", "Egypt condemned the strikes on Lebanon."]
     assert [pairs(f) for f in world.find_all(story)[1:]] == [[("Qatar", "Israel")], [("Nigeria", "")],
                                                              [("Egypt", "Israel")]]
+
+
+def test_a_call_on_two_sides_to_calm_down_has_no_target(world):
+    found = world.find_all(["Malaysia urged both Thailand and Cambodia to exercise restraint.",
+                            "Brazil called on Venezuela and Guyana to resolve their dispute peacefully.",
+                            "The EU called on Russia and Belarus to withdraw their troops.",
+                            "Egypt urged Israel to exercise restraint."])
+    assert [a.target for f in found for a in f[:1]] == ["", "", "Russia", "Israel"]
