@@ -517,3 +517,11 @@ def test_a_call_on_two_sides_to_calm_down_has_no_target(world):
                             "The EU called on Russia and Belarus to withdraw their troops.",
                             "Egypt urged Israel to exercise restraint."])
     assert [a.target for f in found for a in f[:1]] == ["", "", "Russia", "Israel"]
+
+
+def test_a_name_suffix_and_capitalised_allies_are_no_holders(world):
+    found = world.find_all(["President Joseph R. Biden, Jr. welcomed President-elect Edmundo Gonzalez Urrutia of "
+                            "Venezuela to the White House.",
+                            "I am grateful to our Allies for their support, and I thanked Poland."])
+    assert [(a.holder, a.target_code) for a in found[0]][:1] == [("Joe Biden", "VEN")]
+    assert all(a.holder != "Allies" for a in found[1])
