@@ -1622,7 +1622,7 @@ def _verb_event(s: _Sentence, vs: int, ve: int, verb: str, events: list[_Event],
             return [_Event(agent.head, vs, vs, ve, tier=tier, skip=(by.start(), _coordinated_end(text, nps, agent)))]
     before = text[max(0, vs - 8) : vs].rstrip()[-1:]
     # 2. the speaker after the verb: '"...," said X'
-    if verb in vocab.inverted and before in (",", "”", '"', "—", "–", ":"):
+    if verb in vocab.inverted and before in (",", "”", '"', "—", "–", ":", "’", "'"):  # "'…,' said X" too
         agent = _np_after(text, nps, ve)
         if agent is not None and _INVERTED_END.match(text, agent.end):
             agent = _described_speaker(text, nps, agent)

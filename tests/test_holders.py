@@ -525,3 +525,8 @@ def test_a_name_suffix_and_capitalised_allies_are_no_holders(world):
                             "I am grateful to our Allies for their support, and I thanked Poland."])
     assert [(a.holder, a.target_code) for a in found[0]][:1] == [("Joe Biden", "VEN")]
     assert all(a.holder != "Allies" for a in found[1])
+
+
+def test_a_single_quoted_quotation_before_its_speaker(world):
+    found = world.find_all(["'We will not accept this,' said Kenyan President William Ruto."])
+    assert [(a.holder, a.holder_code) for a in found[0]] == [("William Ruto", "KEN")]
