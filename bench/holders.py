@@ -149,6 +149,13 @@ def speed(finder: Finder, repeat: int = 30) -> tuple[int, int]:
     return round(len(sentences) / best_find), round(len(sentences) / best_mentions)
 
 
+def _code_rates(by: dict[str, list[tuple[bool, bool]]]) -> dict:
+    """Per group of (holder code right, target code right): n and the share right for holder, target and both."""
+    return {k: {"n": len(v), "holder_code": round(sum(h for h, _ in v) / len(v), 4),
+                "target_code": round(sum(t for _, t in v) / len(v), 4),
+                "both": round(sum(h and t for h, t in v) / len(v), 4)} for k, v in by.items()}
+
+
 def templates(finder: Finder, path: str = "tests/holder_templates.csv") -> dict:
     """The behavioural set: template sentences naming actors of every continent; the share whose first attribution
     has the expected holder code, target code, and both, per template and per continent."""
@@ -164,9 +171,7 @@ def templates(finder: Finder, path: str = "tests/holder_templates.csv") -> dict:
         by["template: " + r["template"]].append(ok)
         by["continent: " + r["continent"]].append(ok)
         by["all"].append(ok)
-    out = {k: {"n": len(v), "holder_code": round(sum(h for h, _ in v) / len(v), 4),
-               "target_code": round(sum(t for _, t in v) / len(v), 4),
-               "both": round(sum(h and t for h, t in v) / len(v), 4)} for k, v in by.items()}
+    out = _code_rates(by)
     print(f"\n{'templates (tests/holder_templates.csv)':55s} {'n':>4s} {'holder':>7s} {'target':>7s} {'both':>6s}")
     for k, r in sorted(out.items(), key=lambda kv: (kv[0] == "all", kv[0].split(":")[0] == "continent")):
         print(f"{k[:55]:55s} {r['n']:4d} {r['holder_code']:7.3f} {r['target_code']:7.3f} {r['both']:6.3f}")
@@ -201,10 +206,7 @@ def challenge(finder: Finder, path: str = "tests/holder_challenge.csv", errors: 
                 errors.append(f"challenge-dev\t{r['id']}\t{r['pattern']}\twant: {r['holder_code']} -> "
                               f"{r['target_code']}\tgot: {a.holder} ({a.holder_code}) -> {a.target} ({a.target_code})"
                               f"\t{r['sentence']}")
-    out = {k: {"n": len(v), "holder_code": round(sum(h for h, _ in v) / len(v), 4),
-               "target_code": round(sum(t for _, t in v) / len(v), 4),
-               "both": round(sum(h and t for h, t in v) / len(v), 4)} for k, v in by.items()}
-    return out
+    return _code_rates(by)
 
 
 def _print_challenge(out: dict) -> None:

@@ -568,6 +568,7 @@ class _Sentence:
     agents: list[tuple[int, Mention, str]] = field(default_factory=list)  # who did an action: (where, doer, kind)
     prior_agents: dict[str, Mention] = field(default_factory=dict)  # kind of action -> its doer in recent sentences
     victims: list[tuple[str, Mention]] = field(default_factory=list)  # whom an action was done to: (kind, victim)
+    victim_at: dict[int, Mention] = field(default_factory=dict)  # an action noun's start -> whom it was done to
     prior_victims: dict[str, Mention] = field(default_factory=dict)  # kind of action -> its last victim before
     prior_agent_victims: dict[str, Mention] = field(default_factory=dict)  # kind -> whom the remembered doer's act hit
     voices: dict[int, tuple[Mention, ...]] = field(default_factory=dict)  # "we" of a joint statement: the others
@@ -951,6 +952,7 @@ def _agents(s: _Sentence) -> list[tuple[int, Mention, str]]:
         victim = _np_after(text, nps, on.end()) if on is not None else None
         if victim is not None and victim.head.actor is not None:
             s.victims.append((_action_kind(m.group(0)), victim.head))
+            s.victim_at[p] = victim.head
         doer = None
         i = _after(nps, p) - 1
         if i >= 0 and nps[i].end <= p and nps[i].head.actor is not None \
@@ -2024,9 +2026,7 @@ def _target(text: str, e: _Event, nps: list[_NP], sources=(), holders=frozenset(
             continue  # itself, its own state, or (for a state) one of its own people
         if _words().not_target_after.match(text, np.end):
             continue  # "a breach of the UN Charter": the Charter, not the UN
-        every = _words().sides_after.match(text, np.end) and _EVERY.search(text, max(0, np.start - 8), np.start) \
-            or _both_called(text, e, np)
-        if h.actor.kind == "state" and (every or _words().place_before.search(text, max(0, np.start - 80), np.start)):
+        if h.actor.kind == "state" and _place_or_every_side(text, e, np):
             continue  # "the violence in South Sudan", "all Sudanese parties": a place, every side
         if h.actor.kind == "organisation" and holder.actor is not None and h.actor.side == holder.actor.side \
                 and holder.end <= np.start and _OF_BODY.match(text, holder.end, np.start):
@@ -2065,12 +2065,17 @@ def _target(text: str, e: _Event, nps: list[_NP], sources=(), holders=frozenset(
     return next((first[k].head for k in _TARGET_PREFERENCE if k in first), None)
 
 
-def _both_called(text: str, e: _Event, np: _NP) -> bool:
-    """"urged (both) Thailand and Cambodia to exercise restraint": X is one of two sides called on to calm down; the
-    codebook's call on all parties, with no target."""
+def _place_or_every_side(text: str, e: _Event, np: _NP) -> bool:
+    """A state named as where it happens ("the violence in South Sudan") or as every side of a call ("all Sudanese
+    parties", "urged (both) Thailand and Cambodia to exercise restraint"): the codebook gives no target."""
+    vocab = _words()
+    if vocab.place_before.search(text, max(0, np.start - 80), np.start):
+        return True
+    if vocab.sides_after.match(text, np.end) and _EVERY.search(text, max(0, np.start - 8), np.start):
+        return True
     if not _CALL.search(text, e.vstart, e.vend + 4) or not e.vend <= np.start < e.vend + 60:
         return False
-    return _words().both_calm.match(text, np.end) is not None and (
+    return vocab.both_calm.match(text, np.end) is not None and (
         _AND.match(text, np.end) is not None or text[max(0, np.start - 5) : np.start] in ("both ", " and "))
 
 
@@ -2109,19 +2114,16 @@ def _doer(s: _Sentence, e: _Event, target: Mention | None) -> Mention | None:
     if target is not None and e.vend <= target.start < p and not _own_side(e.holder, target):
         return target  # "condemned Israel for the strikes", "condemned Israel's strikes"
     here = [d for at, d, _ in s.agents if at == p] or [d for at, d, _ in s.agents if at < p]
+    kind = _action_kind(m.group(0))
     if not here and _words().threat.search(text, max(min(lo, e.vstart), p - 60), p):
         # "with Trump warning of future strikes": the holder's own threatened action, toward whom it was done to
-        victim = s.prior_victims.get(_action_kind(m.group(0)))
+        victim = s.prior_victims.get(kind)
         if victim is not None and victim.actor is not None and not _own_side(e.holder, victim):
             return victim
-    kind = _action_kind(m.group(0))
     doer = here[-1] if here else s.prior_agents.get(kind)
     if not here and doer is not None:
-        on = _ACTION_ON.match(text, m.end())
-        victim = _np_after(text, s.phrases, on.end()) if on is not None else None
-        before = s.prior_agent_victims.get(kind)
-        if victim is not None and victim.head.actor is not None and before is not None \
-                and before.name != victim.head.name:
+        victim, before = s.victim_at.get(p), s.prior_agent_victims.get(kind)
+        if victim is not None and before is not None and before.name != victim.name:
             doer = None  # "the attack on Ukraine" after Israel's strikes on Lebanon: another act, its doer not named
     if doer is not None and not _own_side(e.holder, doer) and doer.actor is not None and doer.name not in e.co:
         return doer
