@@ -73,7 +73,9 @@ the state's possessive: "Haiti's Transitional Presidential Council" is a body of
 ``situation_noun`` (before "in X", X is where it happens, not whom a stance is toward: "concern about the
 humanitarian situation in Haiti"), ``sides_noun`` ("all parties to the conflict in Sudan", "all Sudanese parties", "the
 warring sides in Ukraine": a call on every side, which the codebook gives no target), ``calm_verb`` ("urged Thailand
-and Cambodia to exercise restraint": a call on both sides to calm down has no target either).
+and Cambodia to exercise restraint": a call on both sides to calm down has no target either), ``mediate_word`` (stems
+before "between X and Y" that make the holder a go-between: "offered to mediate between Kinshasa and Kigali" is a
+hedge toward neither side, since a sentence alone does not say which side the mediator is expected to back).
 
 A document's own voice (``Voice``, which the caller knows: :meth:`Finder.voice` reads it from a statement's title):
 "I", "we", "our", "my administration" are its author (the issuer first; each co-signer of a joint statement holds the
@@ -228,7 +230,7 @@ WORD_KINDS = ("speech_verb", "judgement_verb", "inverted_verb", "pure_speech_ver
               "name_particle", "action_noun", "action_verb", "not_a_target_after", "voice_pronoun", "principal_title",
               "statement_noun", "owned_noun", "medium", "aimed_at", "threat", "spokesperson", "post_noun", "mutual",
               "armed_noun", "appraisal", "body_head",
-              "situation_noun", "sides_noun", "calm_verb")
+              "situation_noun", "sides_noun", "calm_verb", "mediate_word")
 
 
 def _alt(words: list[str]) -> str:
@@ -305,6 +307,7 @@ class _Words:
     place_before: re.Pattern  # "the violence in ", "all parties to the conflict in ": the state after is a place
     sides_after: re.Pattern  # "all Sudanese| parties": a demonym of every side
     both_calm: re.Pattern  # "(both) X| and Y to exercise restraint": a call on two sides to calm down
+    mediate_between: re.Pattern  # "offered to mediate between |X and Y": a go-between, toward neither side
     body_heads: frozenset[str]  # "Council", "Commission": "Haiti's Transitional Presidential Council" is Haiti's
     spokesperson_gap: re.Pattern  # " spokesperson " between a body and a name the registry lacks: the body speaks
     mutual: re.Pattern  # "cooperation", "partnership", "together": co-holders' stance toward each other
@@ -406,6 +409,8 @@ class _Words:
                                     r"\s+(?:in|of)\s+(?:the\s+)?(?:[a-z]+\s+)?$"),
             both_calm=re.compile(r"(?:\s+and\s+(?:the\s+)?[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*)?\s+to\s+(?:"
                                  + _alt(by["calm_verb"]) + r")(?![\w’'-])"),
+            mediate_between=re.compile(r"(?<![\w’'-])(?:" + _alt(by["mediate_word"]) + r")[a-z]*(?:\s+[a-z]+){0,3}?"
+                                       r"\s+between\s+(?:the\s+)?$", re.I),
             sides_after=re.compile(r"\s+(?:" + _alt(by["sides_noun"]) + r")(?![\w’'-])"),
             appraisal=re.compile(r"(?:" + _alt(by["appraisal"]) + r")[a-z]*$", re.I),
             spokesperson_gap=re.compile(r"\s+(?:(?:chief|senior|deputy|official|press)\s+)?(?:"
@@ -1964,13 +1969,15 @@ _BETWEEN = re.compile(r"(?<![\w’'-])between\s+(?:the\s+)?$")
 
 
 def _between(text: str, nps: list[_NP], e: _Event, target: Mention | None) -> list[Mention | None]:
-    """The target, and the other side when it is "between X and Y" ("offered to mediate between Serbia and
-    Kosovo"): a stance toward both."""
+    """The target, and the other side when it is "between X and Y" ("praised the ties between Serbia and Kosovo"): a
+    stance toward both; but none when the holder is a go-between ("offered to mediate between Serbia and Kosovo")."""
     if target is None or "between" not in text:
         return [target]
     i = next((i for i, np in enumerate(nps) if np.head is target), None)
     if i is None or i + 1 >= len(nps) or not _BETWEEN.search(text, max(0, nps[i].start - 12), nps[i].start):
         return [target]
+    if _words().mediate_between.search(text, max(0, nps[i].start - 80), nps[i].start):
+        return [None]  # a go-between: the codebook's "the side it is expected to back, or empty"
     other = nps[i + 1].head
     if other.actor is None or other.name == target.name or _own_side(e.holder, other) \
             or not _AND.fullmatch(text, nps[i].end, nps[i + 1].start):

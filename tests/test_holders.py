@@ -519,6 +519,16 @@ def test_a_call_on_two_sides_to_calm_down_has_no_target(world):
     assert [a.target for f in found for a in f[:1]] == ["", "", "Russia", "Israel"]
 
 
+def test_a_go_between_takes_neither_side(world):
+    found = world.find_all(["Turkey offered to mediate between Serbia and Kosovo.",
+                            "Qatar hosted indirect talks between Washington and Tehran.",
+                            "Brazil praised the ties between Argentina and Chile.",
+                            "Norway offered to mediate, and condemned Russia."])
+    assert [[(a.holder, a.target) for a in f] for f in found] == [
+        [("Turkey", "")], [("Qatar", "")], [("Brazil", "Argentina"), ("Brazil", "Chile")],
+        [("Norway", "Russia")]]
+
+
 def test_a_name_suffix_and_capitalised_allies_are_no_holders(world):
     found = world.find_all(["President Joseph R. Biden, Jr. welcomed President-elect Edmundo Gonzalez Urrutia of "
                             "Venezuela to the White House.",
