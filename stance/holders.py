@@ -155,7 +155,7 @@ _PASSIVE = re.compile(r"(?:^|\s)(?:was|were|been|being|be|is|are|get|got|gets)(?
 # the agent of a passive, after a time or manner it may carry: "was condemned on Monday by", "in a joint statement by"
 _BY = re.compile(r"(?:,?\s+(?:" + _TIME + r"|in\s+(?:a|an)\s+joint\s+(?:statement|declaration|communiqu[ée])"
                  r"|" + _ADVERB + r"),?)?\s+by\s")
-_RELATIVE = re.compile(r"\s*,?\s*who\b")
+_RELATIVE = re.compile(r"\s*,?\s*(?:who|which)\b")  # "Rubio, who slammed", "the WFP, which blamed"
 _BE = re.compile(r"(?<![\w’'-])(?:is|are|was|were|been|be|being|’s|'s|’re|'re)(?![\w’'-])")
 _MODAL = re.compile(r"(?<![\w’'-])(?:did|does|do|will|would|could|can|may|might|must|should|shall|to|not|n[’']t|"
                     r"never)"
@@ -377,7 +377,7 @@ class _Words:
             pronoun_of=pronoun_of,
             possessive=re.compile(r"[’']s?(?:\s+[a-z][a-z-]*){0,3}?\s+(?:" + _alt(by["position_noun"])
                                   + r")(?![\w-])"),
-            gap=re.compile(r"(?:" + gap_item + r")*(?:\s*,?\s*who)?\s+"),
+            gap=re.compile(r"(?:" + gap_item + r")*(?:\s*,?\s*(?:who|which))?\s+"),
             principal=re.compile(r"[’'‘]s?(?:\s+[a-z][a-z-]*){0,3}\s+" + role + r",?\s+(?:[A-Z][\w.’'-]*\s+)*$"),
             role_gap=re.compile(r"(?:[’']s)?(?:\s+(?:[a-z][a-z-]*|[A-Z][a-z]+)){0,3}?\s+(?:" + role + "|"
                                 + _alt(by["role_before_name"]) + r")\s+"),
@@ -606,6 +606,7 @@ class _Event:
     clause: tuple[int, int] = (0, 0)
     order: float = -1.0
     co: frozenset[str] = frozenset()  # co-holders of a coordinated subject: not targets
+    acted: tuple[int, int] | None = None  # a passive's subject, where the judged act is ("The strikes were condemned")
 
     def __post_init__(self):
         self.order = self.anchor
@@ -1472,9 +1473,11 @@ def _events(s: _Sentence) -> list[_Event]:
             act = vocab.action.search(text, np.end, m.end())
             if act is not None and act.end() == m.end() and np.head.actor is not None \
                     and np.head.actor.kind != "person" and any(
-                    _JUDGED.fullmatch(text, e.vend, np.start) for e in events if e.vend <= np.start):
-                continue  # "condemned the RSF's attack": an act judged (the RSF its doer, the target), not a stance
-                # (a person's "attack" is words: "criticized Dutton's attack on ...")
+                    _JUDGED.fullmatch(text, e.vend, np.start) if e.vend <= np.start else
+                    e.acted is not None and e.acted[0] <= np.start < e.acted[1] for e in events):
+                continue  # "condemned the RSF's attack", "Israel's attack on the convoy was condemned by X": an act
+                # judged (the RSF its doer, the target), not a stance (a person's "attack" is words: "criticized
+                # Dutton's attack on ...")
             event = _Event(np.head, np.start, np.end, m.end(), tier=2, skip=(np.start, m.end()))
             verb = next((v for v in verbs if v[0] >= m.end()), None)
             if verb is not None and verb[0] - m.end() < 90 and not _CLAUSE_BREAK.search(text, m.end(), verb[0]) \
@@ -1569,6 +1572,8 @@ def _verb_event(s: _Sentence, vs: int, ve: int, verb: str, events: list[_Event],
         if vocab.gap.fullmatch(text, np.end, vs) is None:
             continue
         gap = text[np.end : vs]
+        if "which" in gap and (np.head.actor is None or np.head.actor.kind == "person"):
+            continue  # "the death of Alexei Navalny, which underscores": "which" is never a person
         if "," in gap and _has_verb(text, np.end, vs) and not _RELATIVE.match(gap):
             continue  # not an appositive but a clause of its own
         if _PASSIVE.search(gap) and not ing:
@@ -1577,7 +1582,8 @@ def _verb_event(s: _Sentence, vs: int, ve: int, verb: str, events: list[_Event],
             if agent is None:
                 return []
             subject = _clause_subject(text, nps, vs, agent) or np
-            return [_Event(agent.head, vs, vs, ve, tier=tier, skip=(by.start(), agent.end), target=subject.head)]
+            return [_Event(agent.head, vs, vs, ve, tier=tier, skip=(by.start(), agent.end), target=subject.head,
+                           acted=(_clause_start(text, vs), vs))]
         if ing and gap.rstrip().endswith(","):
             break  # "..., accusing him of": the participle belongs to the clause's subject (below)
         if ing and not _BE.search(gap) and not _WITH_ING.search(text, max(0, np.start - 60), np.start) \
@@ -1626,7 +1632,8 @@ def _verb_event(s: _Sentence, vs: int, ve: int, verb: str, events: list[_Event],
         by = _BY.match(text, ve)
         agent = _agent_after(text, nps, by.end()) if by else None
         if agent is not None and _plausible(agent, text, True) and not agent.quoted:
-            return [_Event(agent.head, vs, vs, ve, tier=tier, skip=(by.start(), _coordinated_end(text, nps, agent)))]
+            return [_Event(agent.head, vs, vs, ve, tier=tier, skip=(by.start(), _coordinated_end(text, nps, agent)),
+                           acted=(_clause_start(text, vs), vs))]
     before = text[max(0, vs - 8) : vs].rstrip()[-1:]
     # 2. the speaker after the verb: '"...," said X'
     if verb in vocab.inverted and before in (",", "”", '"', "—", "–", ":", "’", "'"):  # "'…,' said X" too
@@ -1787,9 +1794,14 @@ def _outer_subject(text: str, nps: list[_NP], k: int, vs: int) -> _NP | None:
     return None
 
 
+def _clause_start(text: str, pos: int) -> int:
+    """Where the clause that ends at ``pos`` starts: after the last semicolon or colon (at most 400 characters)."""
+    return max(text.rfind(";", 0, pos) + 1, text.rfind(":", 0, pos) + 1, 0, pos - 400)
+
+
 def _clause_subject(text: str, nps: list[_NP], pos: int, agent: _NP) -> _NP | None:
     """The subject of the clause that ends at ``pos`` ("Nielsen drew criticism from ...": Nielsen)."""
-    start = max(text.rfind(";", 0, pos), text.rfind(":", 0, pos), 0, pos - 400)
+    start = _clause_start(text, pos)
     for i in range(_after(nps, start), len(nps)):
         np = nps[i]
         if np.quoted or np is agent:
@@ -2112,13 +2124,15 @@ def _doer(s: _Sentence, e: _Event, target: Mention | None) -> Mention | None:
     if e.holder is None:
         return target
     lo, hi = e.vend, e.clause[1] or len(text)
-    if e.quote is not None and not e.vend <= e.quote[0] < hi:
+    if e.acted is not None:
+        lo, hi = e.acted  # "The strikes on Lebanon were condemned by Egypt": the act is the passive's subject
+    elif e.quote is not None and not e.vend <= e.quote[0] < hi:
         lo, hi = e.quote
     m = _words().action.search(text, lo, hi)
     if m is None:
         return target if target is None or not _own_side(e.holder, target) else None
     p = m.start()
-    if target is not None and e.vend <= target.start < p and not _own_side(e.holder, target):
+    if target is not None and lo <= target.start < p and not _own_side(e.holder, target):
         return target  # "condemned Israel for the strikes", "condemned Israel's strikes"
     here = [d for at, d, _ in s.agents if at == p] or [d for at, d, _ in s.agents if at < p]
     kind = _action_kind(m.group(0))
@@ -2135,8 +2149,11 @@ def _doer(s: _Sentence, e: _Event, target: Mention | None) -> Mention | None:
     if doer is not None and not _own_side(e.holder, doer) and doer.actor is not None and doer.name not in e.co:
         return doer
     if target is not None and kind != "internal" and target.start >= m.end() \
-            and any(v is target for _, v in s.victims) and _words().appraisal.match(text[e.vstart : e.vend]):
-        return None  # "condemned the attack on Ukraine", no doer known: Ukraine is the victim, not the target
+            and (e.acted is not None and target.start < hi or any(v is target for _, v in s.victims)) \
+            and _words().appraisal.match(text[e.vstart : e.vend]):
+        # "condemned the attack on Ukraine", "The killing of aid workers in Darfur was condemned by X", no doer
+        # known: Ukraine is the victim, Darfur the place, neither the target
+        return None
     return target if target is None or not _own_side(e.holder, target) else None
 
 

@@ -519,6 +519,19 @@ def test_a_call_on_two_sides_to_calm_down_has_no_target(world):
     assert [a.target for f in found for a in f[:1]] == ["", "", "Russia", "Israel"]
 
 
+def test_a_judged_act_as_the_subject_of_a_passive_is_toward_its_doer(world):
+    found = world.find_all(["The killing of aid workers in Darfur was condemned by the World Food Programme, which "
+                            "blamed the Rapid Support Forces for the attack on its convoy.",
+                            "The killing of aid workers in Darfur was condemned by Kenya.",
+                            "The report of the death of Alexei Navalny, which underscores Russia's brutality, was "
+                            "read by Harris."])
+    assert [pairs(f) for f in found[:2]] == [[("World Food Programme", "Rapid Support Forces")], [("Kenya", "")]]
+    assert all(a.holder != "Alexei Navalny" for a in found[2])
+    story = ["Israel struck targets in southern Lebanon.", "The strikes on Lebanon were condemned by Egypt.",
+             "The Houthis' attack on the ship was condemned by Oman."]
+    assert [pairs(f) for f in world.find_all(story)[1:]] == [[("Egypt", "Israel")], [("Oman", "Houthis")]]
+
+
 def test_a_go_between_takes_neither_side(world):
     found = world.find_all(["Turkey offered to mediate between Serbia and Kosovo.",
                             "Qatar hosted indirect talks between Washington and Tehran.",
