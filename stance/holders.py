@@ -1958,9 +1958,14 @@ def _attributions(s: _Sentence, events: list[_Event]) -> list[Attribution]:
                if len(live) > 1 and e.holder.start >= e.clause[0] and _COORDINATE.match(text, e.clause[0])}
     if holders:
         holders |= {e.holder.start for e in live if e.tier <= 1 and e.clause[0] <= e.holder.start < e.clause[1]}
+    judged = []  # act phrases of passives that judged them with no doer to blame: "The strikes on Lebanon were ..."
     for e in live:
         target = e.target if e.target is not None else _target(text, e, nps, sources, holders)
         target = _doer(s, e, target)
+        if e.acted is not None and target is None:
+            judged.append((e.holder.name, *e.acted))
+        elif target is not None and any(h == e.holder.name and a <= target.start < b for h, a, b in judged):
+            target = None  # "..., which called them a violation": the same holder, on the same act, not its victim
         pair = (e.holder.name, target.name if target is not None else "")
         if pair in pairs or pair[0] == pair[1]:
             continue

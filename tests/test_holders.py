@@ -530,6 +530,9 @@ def test_a_judged_act_as_the_subject_of_a_passive_is_toward_its_doer(world):
     story = ["Israel struck targets in southern Lebanon.", "The strikes on Lebanon were condemned by Egypt.",
              "The Houthis' attack on the ship was condemned by Oman."]
     assert [pairs(f) for f in world.find_all(story)[1:]] == [[("Egypt", "Israel")], [("Oman", "Houthis")]]
+    same_act = world.find_all(["The strikes on Lebanon were condemned by Egypt, which called them a violation of "
+                               "its neighbour's sovereignty."])
+    assert pairs(same_act[0]) == [("Egypt", "")]  # its second word on the act is not toward the act's victim
 
 
 def test_a_go_between_takes_neither_side(world):
