@@ -1444,9 +1444,9 @@ def _events(s: _Sentence) -> list[_Event]:
             if agent is not None and not _inside(quotes, m.start()) and _plausible(agent, text, True):
                 target = _clause_subject(text, nps, m.start(), agent)
                 tier = 0 if _FACED.search(text, max(0, m.start() - 50), m.start()) else 2
-                events.append(_Event(agent.head, m.start(), m.start(), m.end(), tier=tier,
-                                     skip=(m.start(), _coordinated_end(text, nps, agent)),
-                                     target=target.head if target else None))
+                agents, end = _coordinated(text, nps, agent)  # "criticism from Paris and Berlin": each
+                events.extend(_Event(a.head, m.start(), m.start(), m.end(), tier=tier, skip=(m.start(), end),
+                                     target=target.head if target else None) for a in agents)
     posted = []  # "a tweet by X", "in a post on Monday by X": X's stated position
     if " by " in text or " from " in text:
         for m in vocab.posted.finditer(text):
@@ -1582,8 +1582,9 @@ def _verb_event(s: _Sentence, vs: int, ve: int, verb: str, events: list[_Event],
             if agent is None:
                 return []
             subject = _clause_subject(text, nps, vs, agent) or np
-            return [_Event(agent.head, vs, vs, ve, tier=tier, skip=(by.start(), agent.end), target=subject.head,
-                           acted=(_clause_start(text, vs), vs))]
+            agents, end = _coordinated(text, nps, agent)  # "was criticised by Turkey and Jordan": each
+            return [_Event(a.head, vs, vs, ve, tier=tier, skip=(by.start(), end), target=subject.head,
+                           acted=(_clause_start(text, vs), vs)) for a in agents]
         if ing and gap.rstrip().endswith(","):
             break  # "..., accusing him of": the participle belongs to the clause's subject (below)
         if ing and not _BE.search(gap) and not _WITH_ING.search(text, max(0, np.start - 60), np.start) \
@@ -1621,19 +1622,22 @@ def _verb_event(s: _Sentence, vs: int, ve: int, verb: str, events: list[_Event],
             if not (_AND if len(out) == 1 else _LIST).fullmatch(text, co.end, out[0].anchor) \
                     and not (len(out) == 1 and _NOR.fullmatch(text, co.end, out[0].anchor)):
                 break  # ("neither the EU nor the United States would endorse": both)
+            if len(out) == 1 and _CLAUSE_AND.match(text, co.end) and _after_verb(text, co.start):
+                break  # "Ukraine thanked Poland, and Germany praised Kyiv": Poland is the object of a clause before
             out.insert(0, _Event(co.head, co.start, vs, ve, tier=tier, skip=(co.start, vs), speech=speech,
                                  quote=out[-1].quote, spoken_to=spoken_to, venue=venue))
         for e in out[1:]:  # "Egypt, Jordan and Saudi Arabia rejected ...": no one of them is another's target
             e.skip = (out[0].anchor, vs)
         return out
     if chosen is None and not ing and verb in vocab.judgement and _PASSIVE.search(text, max(0, vs - 30), vs):
-        # no actor before it: "The call was seconded by X and Y", "The plan was backed by X" -> X (Y is no target);
+        # no actor before it: "The call was seconded by X and Y" -> X and Y (neither the other's target);
         # a verb of speech is not ("The attack was claimed by X": a fact)
         by = _BY.match(text, ve)
         agent = _agent_after(text, nps, by.end()) if by else None
         if agent is not None and _plausible(agent, text, True) and not agent.quoted:
-            return [_Event(agent.head, vs, vs, ve, tier=tier, skip=(by.start(), _coordinated_end(text, nps, agent)),
-                           acted=(_clause_start(text, vs), vs))]
+            agents, end = _coordinated(text, nps, agent)
+            return [_Event(a.head, vs, vs, ve, tier=tier, skip=(by.start(), end), acted=(_clause_start(text, vs), vs))
+                    for a in agents]
     before = text[max(0, vs - 8) : vs].rstrip()[-1:]
     # 2. the speaker after the verb: '"...," said X'
     if verb in vocab.inverted and before in (",", "”", '"', "—", "–", ":", "’", "'"):  # "'…,' said X" too
@@ -1698,14 +1702,25 @@ _FOR_PRINCIPAL = re.compile(r"\s+(?:for|of|at)\s+")
 _MEMBERS_OF = re.compile(r"(?:(?:some|several|other|many)\s+)?(?:members|leaders|officials)\s+of\s+")
 
 
-def _coordinated_end(text: str, nps: list[_NP], np: _NP) -> int:
-    """The end of the list ``np`` opens ("by X, Y and Z"): its co-agents are no targets."""
-    end = np.end
+_CLAUSE_AND = re.compile(r"\s*,\s+and\s")
+_AND_BY = re.compile(r",?\s+and\s+(?:also\s+)?(?:by|from)\s+(?:the\s+)?")
+
+
+def _coordinated(text: str, nps: list[_NP], np: _NP) -> tuple[list[_NP], int]:
+    """The agents of the list ``np`` opens and the list's end: "by Egypt, Greece and Cyprus" -> all three (the codebook:
+    one row per holder of a joint position), none of them another's target. A list with no "and" is an apposition, its
+    head the one agent: "by Sergei Lavrov, Russia's foreign minister"."""
+    chain, end, joined = [np], np.end, 1
     for other in nps[_after(nps, end) :]:
-        if not (_AND.fullmatch(text, end, other.start) or _LIST.fullmatch(text, end, other.start)):
+        if joined > 1 or _PREDICATE.match(text, other.end):
+            break  # "by Turkey and Jordan, and Iran praised ...": a clause of its own
+        if _AND.fullmatch(text, end, other.start) or _AND_BY.fullmatch(text, end, other.start):
+            joined = len(chain) + 1
+        elif not _LIST.fullmatch(text, end, other.start):
             break
+        chain.append(other)
         end = other.end
-    return end
+    return [a for a in chain[:joined] if a is np or not a.quoted and _plausible(a, text, True)], end
 
 
 def _agent_after(text: str, nps: list[_NP], pos: int) -> _NP | None:
@@ -2004,7 +2019,18 @@ def _between(text: str, nps: list[_NP], e: _Event, target: Mention | None) -> li
 
 def _spans(text: str, order: list[_Event]) -> list[tuple[int, int]]:
     """Clause spans of events in text order: each runs from a break (punctuation or a conjunction) before its
-    first word to the next one's start."""
+    first word to the next one's start; the holders of one verb share its clause ("Egypt, Greece and Cyprus
+    condemned", "was condemned by Egypt, Greece and Cyprus")."""
+    groups = [[order[0]]] if order else []
+    for e in order[1:]:
+        if e.vstart == groups[-1][0].vstart:
+            groups[-1].append(e)
+        else:
+            groups.append([e])
+    return [span for group, span in zip(groups, _group_spans(text, [g[0] for g in groups])) for _ in group]
+
+
+def _group_spans(text: str, order: list[_Event]) -> list[tuple[int, int]]:
     starts = [0]
     for prev, nxt in zip(order, order[1:]):
         lo, hi = max(prev.vend, prev.anchor), nxt.anchor

@@ -535,6 +535,24 @@ def test_a_judged_act_as_the_subject_of_a_passive_is_toward_its_doer(world):
     assert pairs(same_act[0]) == [("Egypt", "")]  # its second word on the act is not toward the act's victim
 
 
+def test_every_agent_of_a_joint_position_holds_it(world):
+    # the codebook's joint statements: one row per holder the sentence names, in the order named, in one clause
+    found = world.find_all(["Turkey was condemned in a joint statement by Egypt, Greece and Cyprus on Thursday.",
+                            "The raid drew criticism from Paris and Berlin.",
+                            "Israel's strikes were condemned by Iran and by Hezbollah.",
+                            "Israel was criticised by Sergei Lavrov, Russia's foreign minister, on Monday.",
+                            "Israel was criticised by Turkey and Jordan, and Iran praised Egypt.",
+                            "Ukraine thanked Poland, and Germany praised Kyiv."])
+    assert [pairs(f) for f in found] == [
+        [("Egypt", "Turkey"), ("Greece", "Turkey"), ("Cyprus", "Turkey")],
+        [("France", ""), ("Germany", "")],
+        [("Iran", "Israel"), ("Hezbollah", "Israel")],
+        [("Sergey Lavrov", "Israel")],  # an apposition is no co-agent
+        [("Turkey", "Israel"), ("Jordan", "Israel"), ("Iran", "Egypt")],
+        [("Ukraine", "Poland"), ("Germany", "Ukraine")]]  # the object before ", and" is no co-subject
+    assert len({(a.start, a.end) for a in found[0]}) == 1 and found[0][0].end > 0
+
+
 def test_a_go_between_takes_neither_side(world):
     found = world.find_all(["Turkey offered to mediate between Serbia and Kosovo.",
                             "Qatar hosted indirect talks between Washington and Tehran.",
