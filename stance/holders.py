@@ -189,6 +189,8 @@ _VENUE = re.compile(_WHEN +
 _FACED = re.compile(r"(?:fac\w*|dr[ae]w\w*|receiv\w*|c[oa]me\s+under|met\s+with|won|earn\w*|attract\w*|got)"
                     r"(?:\s+[a-z-]+){0,3}\s+$")
 _ACCORDING = re.compile(r"(?<![\w-])(?:[Aa]ccording\s+to|in\s+the\s+(?:view|words|opinion)\s+of|[Ss]aid\s+by)\s+")
+_DEMAND = re.compile(r"(?<![\w’'-])(?:should|must|ought|needs?\s+to|has\s+to|have\s+to)(?![\w’'-])")
+_OBJECT_PRONOUN = re.compile(r"\s+(?:him|her|them|us|me)(?![\w’'-])")
 _RELAY = re.compile(_WHEN +
                     r"(?:\s+that)?\s+(?:(?:the|former|then)\s+)?")
 _HEADLINE_SPEAKER = re.compile(r"\s*[A-Z][^:]{0,40}:\s")
@@ -607,6 +609,8 @@ class _Event:
     order: float = -1.0
     co: frozenset[str] = frozenset()  # co-holders of a coordinated subject: not targets
     acted: tuple[int, int] | None = None  # a passive's subject, where the judged act is ("The strikes were condemned")
+    relayed_by: str = ""  # "X said Y praised Z": for Y's event, X (who reports it, no target of Y's)
+    relays: frozenset[str] = frozenset()  # for X's event, the holders whose stances it reports
 
     def __post_init__(self):
         self.order = self.anchor
@@ -1535,7 +1539,8 @@ _JUDGED = re.compile(r"\s+(?:(?:the|a|an|this|that|these|those|such)\s+)?(?:[a-z
 
 def _relayed(text: str, events: list[_Event]) -> None:
     """"X said Y praised Z" reports Y's stance: Y comes first, unless Y is X's own state ("Araghchi said Tehran
-    condemned ...", where the speaker holds it)."""
+    condemned ...", where the speaker holds it). When Y's verb is the stance (not "Y's remarks were ...", not "Y
+    should ..."), X is no target of Y's and holds no stance toward Y: the codebook's relayed stances."""
     speakers = [e for e in events if e.speech and e.holder is not None]
     if not speakers:
         return
@@ -1549,7 +1554,13 @@ def _relayed(text: str, events: list[_Event]) -> None:
                 continue
             own = {e1.holder.name, e1.holder.actor.affiliation if e1.holder.actor else ""}
             if e2.holder.name not in own:
+                reported = e2.tier <= 1 and not _DEMAND.search(text, e2.anchor, e2.vstart)
                 e2.tier, e2.order = min(e2.tier, e1.tier), e1.order - 0.5
+                if not reported:
+                    continue  # "said Trump's statements had ...", "said the president should accept": the speaker's
+                for e3 in events:  # and its co-subjects: "X said Egypt and Jordan condemned"
+                    if e3 is e2 or e3.vstart == e2.vstart and e3.holder is not None and e3.holder.name not in own:
+                        e3.relayed_by, e1.relays = e1.holder.name, e1.relays | {e3.holder.name}
 
 
 def _verb_event(s: _Sentence, vs: int, ve: int, verb: str, events: list[_Event], failed: int | None) -> list[_Event]:
@@ -1982,8 +1993,8 @@ def _attributions(s: _Sentence, events: list[_Event]) -> list[Attribution]:
         elif target is not None and any(h == e.holder.name and a <= target.start < b for h, a, b in judged):
             target = None  # "..., which called them a violation": the same holder, on the same act, not its victim
         pair = (e.holder.name, target.name if target is not None else "")
-        if pair in pairs or pair[0] == pair[1]:
-            continue
+        if pair in pairs or pair[0] == pair[1] or e.relays and (target is None or target.name in e.relays):
+            continue  # (the codebook's relayed stances: "X said Y praised Z" labels Y's stance, not X's)
         pairs.add(pair)
         chosen.append((e, target))
     named = {e.holder.name for e, t in chosen if t is not None}
@@ -2107,6 +2118,8 @@ def _target(text: str, e: _Event, nps: list[_NP], sources=(), holders=frozenset(
             kind = "quoted"
         elif h.start in holders:
             continue  # "..., while Iran thanked Moscow": Iran speaks for itself in its own clause
+        elif np.start < e.vend and h.name == e.relayed_by and not _OBJECT_PRONOUN.match(text, e.vend):
+            continue  # "Russia said Egypt condemned the plan": who reports it is no target (but "... encouraged him")
         elif np.start >= e.vend:
             kind = "later"
         else:

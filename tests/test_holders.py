@@ -553,6 +553,17 @@ def test_every_agent_of_a_joint_position_holds_it(world):
     assert len({(a.start, a.end) for a in found[0]}) == 1 and found[0][0].end > 0
 
 
+def test_a_relayed_stance_is_the_relayed_holder_s_alone(world):
+    # the codebook's relayed stances: "Alexander said Trump encouraged him" labels Trump's stance, not the speaker's
+    found = world.find_all(["Russia said Egypt and Jordan condemned the plan.",
+                            "Ruto said Ethiopia had thanked him.",
+                            "Brazil said Argentina should apologise to Chile.",
+                            "Kenya said Ethiopia's statements had hurt the talks."])
+    assert [pairs(f) for f in found[:2]] == [[("Egypt", ""), ("Jordan", "")], [("Ethiopia", "William Ruto")]]
+    assert ("Brazil", "Argentina") in pairs(found[2])  # a demand relayed is the speaker's own
+    assert ("Kenya", "Ethiopia") in pairs(found[3])  # so is a judgement of another's words
+
+
 def test_a_go_between_takes_neither_side(world):
     found = world.find_all(["Turkey offered to mediate between Serbia and Kosovo.",
                             "Qatar hosted indirect talks between Washington and Tehran.",
