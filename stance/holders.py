@@ -1988,6 +1988,7 @@ def _attributions(s: _Sentence, events: list[_Event]) -> list[Attribution]:
     for e in live:
         target = e.target if e.target is not None else _target(text, e, nps, sources, holders)
         target = _doer(s, e, target)
+        target = _done_by(s, e, target) or target
         if e.acted is not None and target is None:
             judged.append((e.holder.name, *e.acted))
         elif target is not None and any(h == e.holder.name and a <= target.start < b for h, a, b in judged):
@@ -2199,6 +2200,30 @@ def _doer(s: _Sentence, e: _Event, target: Mention | None) -> Mention | None:
         # known: Ukraine is the victim, Darfur the place, neither the target
         return None
     return target if target is None or not _own_side(e.holder, target) else None
+
+
+_INSIDE_ACT = re.compile(r"\s+(?:the|a|an|its|their|his|her)\s[^,;:.!?“”\"()]{0,60}?\s(?:to|on|of|in|into|against|from"
+                         r"|for|over|at)\s+(?:the\s+)?$")
+_THEN_BY = re.compile(r"(?:[’']s)?(?:\s+[a-z][a-z-]*(?<!ed)(?<!en)){0,4}?\s+by\s+")
+
+
+def _done_by(s: _Sentence, e: _Event, target: Mention | None) -> Mention | None:
+    """The doer of a judged act named after "by" in the act's own phrase, past the act's recipient or place:
+    "condemned the sale of weapons to Taiwan by the United States" -> the United States (not Taiwan); but "the
+    mission to Haiti led by Kenya" is Kenya's mission, not an act of the judge's target."""
+    text = s.text
+    if target is None or e.acted is not None or target.start < e.vend \
+            or not _words().appraisal.match(text[e.vstart : e.vend]) \
+            or not _INSIDE_ACT.fullmatch(text, e.vend, target.start):
+        return None
+    m = _THEN_BY.match(text, target.end)
+    if m is None:
+        return None
+    doer = _np_after(s.text, s.phrases, m.end())
+    if doer is None or text[m.end() : doer.start] not in ("", "the ") or doer.head.actor is None or doer.head.name == e.holder.name \
+            or _own_side(e.holder, doer.head):
+        return None
+    return doer.head
 
 
 def _attribution(holder: Mention, target: Mention | None, start: int, end: int) -> Attribution:

@@ -564,6 +564,16 @@ def test_a_relayed_stance_is_the_relayed_holder_s_alone(world):
     assert ("Kenya", "Ethiopia") in pairs(found[3])  # so is a judgement of another's words
 
 
+def test_a_judged_act_is_toward_its_doer_after_by_not_its_recipient(world):
+    found = world.find_all(["Beijing condemned the sale of weapons to Taiwan by the United States.",
+                            "Kenya welcomed the deployment of troops to Haiti by the UN.",
+                            "Brazil praised the contribution of Kenya to the mission led by Ghana.",
+                            "Russia condemned the expulsion of diplomats from Poland by Warsaw."])
+    assert [pairs(f) for f in found] == [[("China", "United States")], [("Kenya", "United Nations")],
+                                         [("Brazil", "Kenya")],  # "led by": the mission's, not the act's
+                                         [("Russia", "Poland")]]
+
+
 def test_a_go_between_takes_neither_side(world):
     found = world.find_all(["Turkey offered to mediate between Serbia and Kosovo.",
                             "Qatar hosted indirect talks between Washington and Tehran.",
