@@ -2009,6 +2009,7 @@ def _attributions(s: _Sentence, events: list[_Event]) -> list[Attribution]:
                               for x in _between(text, nps, e, t)))
 
 
+_SECOND_SIDE = re.compile(r"(?<![\w’'-])(between\s+(?:the\s+)?)[^,;:.!?“”\"()]{1,40}?\s+and\s+(?:the\s+)?$")
 _BETWEEN = re.compile(r"(?<![\w’'-])between\s+(?:the\s+)?$")
 
 
@@ -2018,7 +2019,12 @@ def _between(text: str, nps: list[_NP], e: _Event, target: Mention | None) -> li
     if target is None or "between" not in text:
         return [target]
     i = next((i for i, np in enumerate(nps) if np.head is target), None)
-    if i is None or i + 1 >= len(nps) or not _BETWEEN.search(text, max(0, nps[i].start - 12), nps[i].start):
+    if i is None:
+        return [target]
+    second = _SECOND_SIDE.search(text, max(0, nps[i].start - 60), nps[i].start)
+    if second is not None and _words().mediate_between.search(text, max(0, second.start() - 80), second.end(1)):
+        return [None]  # "offered to mediate between the junta and ECOWAS": the second side is no target either
+    if i + 1 >= len(nps) or not _BETWEEN.search(text, max(0, nps[i].start - 12), nps[i].start):
         return [target]
     if _words().mediate_between.search(text, max(0, nps[i].start - 80), nps[i].start):
         return [None]  # a go-between: the codebook's "the side it is expected to back, or empty"
