@@ -1270,6 +1270,21 @@ def _attributed(registry: Registry, text: str, mentions: list[Mention]) -> list[
                 continue
         if m.actor is None and m.role == "name" and prev is not None and prev.actor is not None \
                 and prev.role == "" and prev.actor.kind == "state" and m.text.split()[-1] in vocab.body_heads \
+                and text[prev.end : m.start] == " " and prev.text == prev.actor.name \
+                and text[max(0, prev.start - 1) : prev.start] not in ("-", "/", "–"):
+            # "the Kenya Defence Forces", "Beijing's Taiwan Affairs Office": a body whose name holds a state's name
+            # (not a demonym or capital, not "U.S.-Japan Alliance"), of that state or of the possessive before (China)
+            out.pop()
+            owner = out[-1] if out else None
+            if owner is None or owner.actor is None or owner.role != "" or owner.actor.kind != "state" \
+                    or not _POSSESSIVE_GAP.fullmatch(text, owner.end, prev.start):
+                owner = prev
+            name = text[prev.start : m.end]
+            out.append(Mention(prev.start, m.end, Actor(name, "organisation", owner.actor.name, owner.actor.code, ()),
+                               name))
+            continue
+        if m.actor is None and m.role == "name" and prev is not None and prev.actor is not None \
+                and prev.role == "" and prev.actor.kind == "state" and m.text.split()[-1] in vocab.body_heads \
                 and _POSSESSIVE_GAP.fullmatch(text, prev.end, m.start):
             # "Venezuela's National Electoral Council": a body of the state, with its code
             out.append(Mention(m.start, m.end, Actor(m.text, "organisation", prev.actor.name, prev.actor.code, ()),

@@ -574,6 +574,24 @@ def test_a_judged_act_is_toward_its_doer_after_by_not_its_recipient(world):
                                          [("Russia", "Poland")]]
 
 
+def test_a_state_s_name_inside_a_body_s_name_is_the_body(world):
+    found = world.find_all(["Beijing's Taiwan Affairs Office called the speech a provocation.",
+                            "The Kenya Defence Forces said the raid was a failure.",
+                            "The China Coast Guard accused Manila of provocation.",
+                            "The Russian Government denied it, and the U.S.-Japan Alliance was praised by Canada."])
+    assert [[(a.holder, a.holder_code) for a in f][:1] for f in found[:3]] == [
+        [("Taiwan Affairs Office", "CHN")], [("Kenya Defence Forces", "KEN")], [("China Coast Guard", "CHN")]]
+    assert pairs(found[2]) == [("China Coast Guard", "Philippines")]
+    assert "Russian Government" not in [a.holder for a in found[3]]  # a demonym is no part of a name
+    assert all("Japan Alliance" not in (a.holder, a.target) for a in found[3])
+
+
+def test_praised_drills_are_toward_who_held_them(world):
+    found = world.find_all(["China launched military drills around Taiwan on Monday.",
+                            "North Korea praised the drills as a just response to U.S. provocations."])
+    assert pairs(found[1]) == [("North Korea", "China")]
+
+
 def test_a_go_between_takes_neither_side(world):
     found = world.find_all(["Turkey offered to mediate between Serbia and Kosovo.",
                             "Qatar hosted indirect talks between Washington and Tehran.",
