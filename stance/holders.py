@@ -924,8 +924,9 @@ def _continued_quotation(s: _Sentence, memory: _Memory) -> None:
     ("...with Moscow," Araghchi said. "Our relationship has grown even closer."): the same target."""
     last, found = memory.last, s.attributions
     if last is None or not last.target or not found or found[0].target or found[0].holder != last.holder \
-            or sum(b - a for a, b in s.quotes) < 0.6 * len(s.text.strip()):
-        return
+            or sum(b - a for a, b in s.quotes) < 0.6 * len(s.text.strip()) \
+            or any(v.name == last.target for _, v in s.victims):
+        return  # (not when the target before is this quotation's victim: "This act of aggression against Iran ...")
     a = found[0]
     found[0] = Attribution(a.holder, a.holder_code, last.target, last.target_code, a.start, a.end)
 
@@ -2190,10 +2191,12 @@ def _doer(s: _Sentence, e: _Event, target: Mention | None) -> Mention | None:
     if e.holder is None:
         return target
     lo, hi = e.vend, e.clause[1] or len(text)
+    judges = _words().appraisal.match(text[e.vstart : e.vend]) is not None
     if e.acted is not None:
         lo, hi = e.acted  # "The strikes on Lebanon were condemned by Egypt": the act is the passive's subject
     elif e.quote is not None and not e.vend <= e.quote[0] < hi:
         lo, hi = e.quote
+        judges = True  # '"This act of aggression against Iran has no grounds," Putin said': the quotation judges
     m = _words().action.search(text, lo, hi)
     if m is None:
         return target if target is None or not _own_side(e.holder, target) else None
@@ -2215,8 +2218,7 @@ def _doer(s: _Sentence, e: _Event, target: Mention | None) -> Mention | None:
     if doer is not None and not _own_side(e.holder, doer) and doer.actor is not None and doer.name not in e.co:
         return doer
     if target is not None and kind != "internal" and target.start >= m.end() \
-            and (e.acted is not None and target.start < hi or any(v is target for _, v in s.victims)) \
-            and _words().appraisal.match(text[e.vstart : e.vend]):
+            and (e.acted is not None and target.start < hi or any(v is target or v.name == target.name for _, v in s.victims)) and judges:
         # "condemned the attack on Ukraine", "The killing of aid workers in Darfur was condemned by X", no doer
         # known: Ukraine is the victim, Darfur the place, neither the target
         return None

@@ -162,7 +162,7 @@ def test_according_to(small):
 
 def test_quotation_followed_by_its_speaker(small):
     a = small.find(["“This act of aggression against Iran has no grounds,” Putin told the delegation."])[0]
-    assert (a.holder, a.target) == ("Vladimir Putin", "Iran")
+    assert (a.holder, a.target) == ("Vladimir Putin", "")  # Iran is the victim of the act judged, no target
     a = small.find(["“Israel will pay for this,” said Araghchi, the foreign minister."])[0]
     assert (a.holder, a.target) == ("Abbas Araghchi", "Israel")
 
@@ -590,6 +590,14 @@ def test_praised_drills_are_toward_who_held_them(world):
     found = world.find_all(["China launched military drills around Taiwan on Monday.",
                             "North Korea praised the drills as a just response to U.S. provocations."])
     assert pairs(found[1]) == [("North Korea", "China")]
+
+
+def test_the_victim_of_an_act_a_quotation_judges_is_no_target(world):
+    found = world.find_all(["Putin met Araghchi in Moscow.", "Putin said Russia stands firmly with Iran.",
+                            "“This act of aggression against Iran has no grounds,” Putin told the Iranian delegation."])
+    assert pairs(found[2]) == [("Vladimir Putin", "")]  # not Iran, the victim (nor the target of the sentence before)
+    story = world.find_all(["Israel struck Iran.", "“This act of aggression against Iran has no grounds,” Putin said."])
+    assert pairs(story[1]) == [("Vladimir Putin", "Israel")]  # the doer, when the article names it
 
 
 def test_a_go_between_takes_neither_side(world):
