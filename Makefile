@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP) ## Create .venv and install stance with its test tools and the Dask extra
 
-$(MODEL)/metadata.json: $(STAMP) $(wildcard labels/*.csv) $(wildcard stance/*.py) stance/words.txt stance/cues.csv $(wildcard seeds/*.txt)
+$(MODEL)/metadata.json: $(STAMP) $(wildcard labels/*.csv) $(wildcard stance/*.py) $(wildcard stance/*.csv) stance/words.txt $(wildcard seeds/*.txt)
 	STANCE_DATASETS=$(DATASETS) $(BIN)/stance train --out $(MODEL)
 
 train: $(MODEL)/metadata.json ## Train the default model (only when labels or code changed)

@@ -600,6 +600,13 @@ def test_the_victim_of_an_act_a_quotation_judges_is_no_target(world):
     assert pairs(story[1]) == [("Vladimir Putin", "Israel")]  # the doer, when the article names it
 
 
+def test_traded_accusations_are_toward_each_other(world):
+    found = world.find_all(["Thailand and Cambodia traded accusations over the border clashes.",
+                            "China and the Philippines traded barbs after the collision."])
+    assert [pairs(f) for f in found] == [[("Thailand", "Cambodia"), ("Cambodia", "Thailand")],
+                                         [("China", "Philippines"), ("Philippines", "China")]]
+
+
 def test_a_go_between_takes_neither_side(world):
     found = world.find_all(["Turkey offered to mediate between Serbia and Kosovo.",
                             "Qatar hosted indirect talks between Washington and Tehran.",
