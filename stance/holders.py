@@ -276,6 +276,7 @@ class _Words:
     low_verbs: frozenset[str]
     told: frozenset[str]  # verbs whose object is the one spoken to
     titles: frozenset[str]
+    title_words: frozenset[str]  # the titles in lower case: "..., the Kenyan foreign minister, said"
     not_names: frozenset[str]  # capitalised words that name no one
     not_actor_heads: frozenset[str]  # last words of names of things that are not actors ("Forum", "Treaty")
     title_modifiers: frozenset[str]  # "vice", "prime", "foreign": words before a title pronoun
@@ -366,6 +367,7 @@ class _Words:
             low_verbs=frozenset(by["low_verb"]),
             told=frozenset(by["told_verb"]),
             titles=frozenset(by["title"]),
+            title_words=frozenset(t.lower() for t in by["title"] if t.isalpha()),
             not_names=frozenset(by["not_a_name"]),
             not_actor_heads=frozenset(by["not_an_actor_head"]),
             title_modifiers=frozenset(by["title_pronoun_modifier"]),
@@ -1237,6 +1239,7 @@ _MINISTER = re.compile(r"(?:[’']s)?\s+(?:(?:then|former|top|chief|new)\s+)?(?i
 _BODY_OF = {"foreign": "Foreign Ministry", "defence": "Defence Ministry", "defense": "Defence Ministry"}
 
 
+_APPOSED_TITLE = re.compile(r"(?:[’']s)?(?:\s+[a-z][a-z-]*){0,3}?\s+([a-z]+),")  # "..., the Kenyan foreign minister,"
 _POSSESSIVE_GAP = re.compile(r"[’']s\s+(?:the\s+)?(?:[A-Z][a-z]+\s+)?")  # "Venezuela's National Electoral Council"
 
 
@@ -1291,6 +1294,14 @@ def _attributed(registry: Registry, text: str, mentions: list[Mention]) -> list[
             out.append(Mention(m.start, m.end, Actor(m.text, "organisation", prev.actor.name, prev.actor.code, ()),
                                m.text))
             continue
+        if m.actor is not None and m.role == "" and m.actor.kind == "state" and prev is not None \
+                and prev.actor is None and prev.role == "name" and len(prev.text.split()) >= 2 \
+                and _APPOSED.fullmatch(text, prev.end, m.start):
+            title = _APPOSED_TITLE.match(text, m.end)
+            if title is not None and title.group(1) in vocab.title_words and title.group(1) not in vocab.spokespeople:
+                # "Jane Wanjiru, the Kenyan foreign minister, said": a person of Kenya (the ministry describes her)
+                out[-1] = Mention(prev.start, prev.end, Actor(prev.text, "person", m.actor.name, m.actor.code, ()),
+                                  prev.text)
         if m.actor is not None and m.role == "" and m.actor.kind == "state":
             hit = _MINISTER.match(text, m.end)
             if hit is not None:

@@ -607,6 +607,15 @@ def test_traded_accusations_are_toward_each_other(world):
                                          [("China", "Philippines"), ("Philippines", "China")]]
 
 
+def test_an_unregistered_official_described_in_apposition_is_the_holder(world):
+    found = world.find_all(["Jane Wanjiru, the Kenyan foreign minister, praised Uganda.",
+                            "Jane Wanjiru, Kenya's president, praised Uganda.",
+                            "Jane Wanjiru, the Kenyan foreign ministry spokeswoman, praised Uganda."])
+    assert [(a.holder, a.holder_code, a.target) for a in found[0]] == [("Jane Wanjiru", "KEN", "Uganda")]
+    assert [(a.holder, a.holder_code) for a in found[1]] == [("Jane Wanjiru", "KEN")]
+    assert [a.holder for a in found[2]] == ["Kenyan Foreign Ministry"]  # a spokesperson speaks for the principal
+
+
 def test_a_go_between_takes_neither_side(world):
     found = world.find_all(["Turkey offered to mediate between Serbia and Kosovo.",
                             "Qatar hosted indirect talks between Washington and Tehran.",
