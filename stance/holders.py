@@ -75,7 +75,9 @@ humanitarian situation in Haiti"), ``sides_noun`` ("all parties to the conflict 
 warring sides in Ukraine": a call on every side, which the codebook gives no target), ``calm_verb`` ("urged Thailand
 and Cambodia to exercise restraint": a call on both sides to calm down has no target either), ``mediate_word`` (stems
 before "between X and Y" that make the holder a go-between: "offered to mediate between Kinshasa and Kigali" is a
-hedge toward neither side, since a sentence alone does not say which side the mediator is expected to back).
+hedge toward neither side, since a sentence alone does not say which side the mediator is expected to back),
+``each_object_verb`` (stems of verbs whose coordinated objects are each a target: "Poland condemned Russia and
+Belarus" is toward both; a call on both sides is not one of them).
 
 A document's own voice (``Voice``, which the caller knows: :meth:`Finder.voice` reads it from a statement's title):
 "I", "we", "our", "my administration" are its author (the issuer first; each co-signer of a joint statement holds the
@@ -232,7 +234,7 @@ WORD_KINDS = ("speech_verb", "judgement_verb", "inverted_verb", "pure_speech_ver
               "name_particle", "action_noun", "action_verb", "not_a_target_after", "voice_pronoun", "principal_title",
               "statement_noun", "owned_noun", "medium", "aimed_at", "threat", "spokesperson", "post_noun", "mutual",
               "armed_noun", "appraisal", "body_head",
-              "situation_noun", "sides_noun", "calm_verb", "mediate_word")
+              "situation_noun", "sides_noun", "calm_verb", "mediate_word", "each_object_verb")
 
 
 def _alt(words: list[str]) -> str:
@@ -311,6 +313,7 @@ class _Words:
     sides_after: re.Pattern  # "all Sudanese| parties": a demonym of every side
     both_calm: re.Pattern  # "(both) X| and Y to exercise restraint": a call on two sides to calm down
     mediate_between: re.Pattern  # "offered to mediate between |X and Y": a go-between, toward neither side
+    each_object: re.Pattern  # "condemned", "accused": each of its coordinated objects is a target
     body_heads: frozenset[str]  # "Council", "Commission": "Haiti's Transitional Presidential Council" is Haiti's
     spokesperson_gap: re.Pattern  # " spokesperson " between a body and a name the registry lacks: the body speaks
     mutual: re.Pattern  # "cooperation", "partnership", "together": co-holders' stance toward each other
@@ -413,6 +416,7 @@ class _Words:
                                     r"\s+(?:in|of)\s+(?:the\s+)?(?:[a-z]+\s+)?$"),
             both_calm=re.compile(r"(?:\s+and\s+(?:the\s+)?[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*)?\s+to\s+(?:"
                                  + _alt(by["calm_verb"]) + r")(?![\w’'-])"),
+            each_object=re.compile(r"(?:" + _alt(by["each_object_verb"]) + r")[a-z]*$", re.I),
             mediate_between=re.compile(r"(?<![\w’'-])(?:" + _alt(by["mediate_word"]) + r")[a-z]*(?:\s+[a-z]+){0,3}?"
                                        r"\s+between\s+(?:the\s+)?$", re.I),
             sides_after=re.compile(r"\s+(?:" + _alt(by["sides_noun"]) + r")(?![\w’'-])"),
@@ -939,6 +943,9 @@ _ACTION_ON = re.compile(r"(?:\s+[a-z][a-z-]*){0,2}?\s+(?:on|against|targeting)\s
 _OBJECT_GAP = re.compile(r"\s+(?:the\s+)?")
 _TARGETS_IN = re.compile(r"(?:\s+[a-z][a-z-]*){1,4}?\s+(?:in|on|across)\s+(?:the\s+)?(?:[a-z]+\s+)?")
 # "strikes by", "the killing of Palestinian civilians by"
+_JUDGED_BY = re.compile(r"(?:\s+(?:on|in|against|of)\s+(?:(?!by\s)[^,;:.]){1,40}?)?\s+(?:was|were|has\s+been|have\s+been|had\s+been|is|are)"
+                        r"(?:\s+[a-z]+ly)?\s+[a-z]+(?:ed|en)\s+(?:[a-z]+\s+){0,3}?by\s")
+_ACTION_OF_BY = re.compile(r"\s+(?:of|on|in|against|at)\s+[^,;:.!?“”\"()]{1,50}?\s+by\s+(?:the\s+)?")  # "of a market ... by"
 _ACTION_BY = re.compile(r"(?:\s+[A-Za-z][a-z-]*){0,3}?\s+(?:by|from)\s+(?:the\s+)?")
 
 
@@ -972,7 +979,9 @@ def _agents(s: _Sentence) -> list[tuple[int, Mention, str]]:
                 and _ACTION_GAP.fullmatch(text, nps[i].end, p) and not _has_verb(text, nps[i].end, p) \
                 and not _NOT_MODIFIER.search(text, nps[i].end, p):
             doer = nps[i].head
-        by = _ACTION_BY.match(text, q)
+        by = _ACTION_BY.match(text, q) or _ACTION_OF_BY.match(text, q)
+        if by is not None and _JUDGED_BY.match(text, q):
+            by = None  # "The attack was condemned by Germany": who judged it, not who did it
         if doer is None and by is not None:
             np = _np_after(text, nps, by.end())
             if np is not None and np.head.actor is not None:
@@ -1239,6 +1248,8 @@ _MINISTER = re.compile(r"(?:[’']s)?\s+(?:(?:then|former|top|chief|new)\s+)?(?i
 _BODY_OF = {"foreign": "Foreign Ministry", "defence": "Defence Ministry", "defense": "Defence Ministry"}
 
 
+_DESCRIBES = re.compile(r"(?:[’']s)?\s+")  # "Lebanese Hezbollah", "Yemen's Houthis"
+_NEXT_WORD = re.compile(r"\s+([A-Za-z]+)")
 _APPOSED_TITLE = re.compile(r"(?:[’']s)?(?:\s+[a-z][a-z-]*){0,3}?\s+([a-z]+),")  # "..., the Kenyan foreign minister,"
 _POSSESSIVE_GAP = re.compile(r"[’']s\s+(?:the\s+)?(?:[A-Z][a-z]+\s+)?")  # "Venezuela's National Electoral Council"
 
@@ -1251,6 +1262,14 @@ def _attributed(registry: Registry, text: str, mentions: list[Mention]) -> list[
     out: list[Mention] = []
     for m in mentions:
         prev = out[-1] if out else None
+        if m.actor is not None and m.actor.kind == "organisation" and not m.actor.affiliation and prev is not None \
+                and prev.actor is not None and prev.role == "" and prev.actor.kind == "state" \
+                and _DESCRIBES.fullmatch(text, prev.end, m.start):
+            nxt = _NEXT_WORD.match(text, m.end)
+            if nxt is None or nxt.group(1).lower() not in vocab.role_words:
+                out.pop()  # "Lebanese Hezbollah", "Somalia's al-Shabaab": the state describes the group (no actor of
+                # its own, no target); but "Egypt's African Union envoy" is Egypt's
+                prev = out[-1] if out else None
         if m.actor is None and m.role == "name" and prev is not None and prev.actor is not None \
                 and prev.role == "" and prev.actor.kind != "person" \
                 and vocab.spokesperson_gap.fullmatch(text, prev.end, m.start):
@@ -1581,10 +1600,11 @@ def _relayed(text: str, events: list[_Event]) -> None:
                 continue
             own = {e1.holder.name, e1.holder.actor.affiliation if e1.holder.actor else ""}
             if e2.holder.name not in own:
-                reported = e2.tier <= 1 and not _DEMAND.search(text, e2.anchor, e2.vstart)
+                if e2.tier > 1 or _DEMAND.search(text, e2.anchor, e2.vstart) \
+                        or _words().action_verb.match(text, e2.holder.end):
+                    continue  # "said Trump's statements had ...", "said the president should accept", "said Y had
+                    # attacked a police post" (an act, not a stance): the speaker's
                 e2.tier, e2.order = min(e2.tier, e1.tier), e1.order - 0.5
-                if not reported:
-                    continue  # "said Trump's statements had ...", "said the president should accept": the speaker's
                 for e3 in events:  # and its co-subjects: "X said Egypt and Jordan condemned"
                     if e3 is e2 or e3.vstart == e2.vstart and e3.holder is not None and e3.holder.name not in own:
                         e3.relayed_by, e1.relays = e1.holder.name, e1.relays | {e3.holder.name}
@@ -2036,17 +2056,34 @@ def _attributions(s: _Sentence, events: list[_Event]) -> list[Attribution]:
                               for x in _between(text, nps, e, t)))
 
 
+_DIRECT = re.compile(r"\s+(?:the\s+)?")  # a direct object right after the verb
 _SECOND_SIDE = re.compile(r"(?<![\w’'-])(between\s+(?:the\s+)?)[^,;:.!?“”\"()]{1,40}?\s+and\s+(?:the\s+)?$")
 _BETWEEN = re.compile(r"(?<![\w’'-])between\s+(?:the\s+)?$")
 
 
 def _between(text: str, nps: list[_NP], e: _Event, target: Mention | None) -> list[Mention | None]:
     """The target, and the other side when it is "between X and Y" ("praised the ties between Serbia and Kosovo"): a
-    stance toward both; but none when the holder is a go-between ("offered to mediate between Serbia and Kosovo")."""
-    if target is None or "between" not in text:
+    stance toward both; but none when the holder is a go-between ("offered to mediate between Serbia and Kosovo").
+    The coordinated objects of a verb that judges ("condemned Russia and Belarus") are each a target."""
+    if target is None:
         return [target]
     i = next((i for i, np in enumerate(nps) if np.head is target), None)
     if i is None:
+        return [target]
+    if e.holder is not None and e.vend <= nps[i].start and _DIRECT.fullmatch(text, e.vend, nps[i].start) \
+            and _words().each_object.match(text[e.vstart : e.vend]):
+        out, j = [target], i
+        while j + 1 < len(nps) and (_AND.fullmatch(text, nps[j].end, nps[j + 1].start)
+                                     or _LIST.fullmatch(text, nps[j].end, nps[j + 1].start)):
+            other = nps[j + 1].head
+            if other.actor is None or other.name in (target.name, e.holder.name) or _own_side(e.holder, other) \
+                    or _PREDICATE.match(text, nps[j + 1].end):
+                break  # (", and Iran praised it": a clause of its own)
+            out.append(other)
+            j += 1
+        if len(out) > 1 and _AND.fullmatch(text, nps[j - 1].end, nps[j].start):
+            return out  # (a list closed by "and": "condemned Russia, Belarus and Iran")
+    if "between" not in text:
         return [target]
     second = _SECOND_SIDE.search(text, max(0, nps[i].start - 60), nps[i].start)
     if second is not None and _words().mediate_between.search(text, max(0, second.start() - 80), second.end(1)):

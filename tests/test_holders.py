@@ -616,6 +616,43 @@ def test_an_unregistered_official_described_in_apposition_is_the_holder(world):
     assert [a.holder for a in found[2]] == ["Kenyan Foreign Ministry"]  # a spokesperson speaks for the principal
 
 
+def test_congo_in_wire_style_is_the_drc(world):
+    found = world.find_all(["Rwanda accused Democratic Republic of Congo of backing the FDLR.",
+                            "Belgium reaffirmed its support for the territorial integrity of eastern Congo.",
+                            "The Republic of Congo welcomed the deal."])
+    assert [f[0].target_code for f in found[:2]] == ["COD", "COD"] and found[2][0].holder_code == "COG"
+
+
+def test_a_speaker_reporting_an_act_or_another_s_words_holds_the_stance(world):
+    found = world.find_all(["Kenya's army said Somalia's al-Shabaab had attacked a police post in Mandera.",
+                            "Kenya said Sudan's accusations were unfounded."])
+    assert [(f[0].holder, f[0].target) for f in found] == [("Kenya", "Al-Shabaab"), ("Kenya", "Sudan")]
+
+
+def test_a_state_describing_an_armed_group_is_no_actor(world):
+    found = world.find_all(["Pakistan accused the Afghan Taliban of sheltering militants.",
+                            "The United States designated Yemen's Houthis a terrorist group."])
+    assert [pairs(f) for f in found] == [[("Pakistan", "Taliban")], [("United States", "Houthis")]]
+
+
+def test_each_coordinated_object_of_a_judging_verb_is_a_target(world):
+    found = world.find_all(["Poland condemned Russia and Belarus for the drills.",
+                            "China condemned the United States, Japan and the Philippines.",
+                            "Turkey condemned Israel, and Iran praised it.",
+                            "The EU urged Serbia and Kosovo to return to dialogue."])
+    assert pairs(found[0]) == [("Poland", "Russia"), ("Poland", "Belarus")]
+    assert [a.target for a in found[1]] == ["United States", "Japan", "Philippines"]
+    assert ("Turkey", "Iran") not in pairs(found[2])  # Iran holds a stance of its own
+    assert pairs(found[3]) == [("European Union", "")]  # a call on both sides: none
+
+
+def test_a_passive_judgement_of_an_act_named_before_is_toward_its_doer(world):
+    found = world.find_all(["Russia attacked Kharkiv overnight.", "The attack was condemned by Germany."])
+    assert pairs(found[1]) == [("Germany", "Russia")]  # not "attack ... by Germany": Germany judged it
+    found = world.find_all(["The bombing of a market in Gaza City by Israel was condemned by Turkey."])
+    assert pairs(found[0]) == [("Turkey", "Israel")]
+
+
 def test_a_go_between_takes_neither_side(world):
     found = world.find_all(["Turkey offered to mediate between Serbia and Kosovo.",
                             "Qatar hosted indirect talks between Washington and Tehran.",
