@@ -184,8 +184,8 @@ def challenge_half(sentence_id: str) -> str:
 
 
 def challenge(finder: Finder, path: str = "tests/holder_challenge.csv", errors: list | None = None) -> dict:
-    """The blind challenge set: wire-style sentences a helper wrote from the codebook and the registry codes without
-    seeing the finder; each stance sentence's first attribution against the expected holder and target codes, per
+    """The blind challenge set: wire-style sentences helper sessions wrote from the codebook and the registry codes
+    without seeing the finder, in two batches; each stance sentence's first attribution against the expected holder and target codes, per
     half, pattern and region. ``errors`` collects the ``dev`` half's misses (the ``test`` half's are never shown)."""
     import csv
 
@@ -198,6 +198,7 @@ def challenge(finder: Finder, path: str = "tests/holder_challenge.csv", errors: 
         ok = (a.holder_code == r["holder_code"], a.target_code == r["target_code"])
         half = challenge_half(r["id"])
         by[half].append(ok)
+        by[f"{half} batch {r['batch']}"].append(ok)  # batch 2 was written after the rules of 2026-12-03 morning
         by["all"].append(ok)
         if half == "dev":
             by["dev pattern: " + r["pattern"]].append(ok)

@@ -410,7 +410,7 @@ class _Words:
                                            + r")\s*,\s*|(?:\s+[a-z][a-z-]*){0,2}?\s+(?:" + _alt(by["spokesperson"])
                                            + r")\s+)"),  # "Merkel's spokesperson, Jane Doe", "Kremlin spokesman X"
             body_heads=frozenset(by["body_head"]),
-            place_before=re.compile(r"(?<![\w’'-])(?:(?:" + _alt(by["situation_noun"]) + r")(?:\s+[a-z]+){0,2}?|"
+            place_before=re.compile(r"(?<![\w’'-])(?:(?:" + _alt(by["situation_noun"]) + r")(?:\s+[a-z]+){0,4}?|"
                                     r"(?:all|both|the\s+warring|warring|rival|the\s+two)\s+(?:[a-z]+\s+)?(?:"
                                     + _alt(by["sides_noun"]) + r")(?:\s+to\s+the\s+(?:conflict|war|fighting))?)"
                                     r"\s+(?:in|of)\s+(?:the\s+)?(?:[a-z]+\s+)?$"),

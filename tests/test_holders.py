@@ -653,6 +653,19 @@ def test_a_passive_judgement_of_an_act_named_before_is_toward_its_doer(world):
     assert pairs(found[0]) == [("Turkey", "Israel")]
 
 
+def test_places_of_a_war_or_a_mission_and_titled_officials(world):
+    found = [world.find_all([t])[0] for t in [
+        "The United Nations mission in Libya said it was alarmed by clashes between rival armed groups in Tripoli.",
+        "Kenya raised deep concerns about the conflict in Sudan.",
+        "U.N. Secretary-General António Guterres called on all parties to the conflict in Sudan to silence their guns.",
+        "Eritrean Information Minister Yemane Gebremeskel dismissed the remarks of Ethiopia as reckless.",
+        "Modi and Xi agreed that their countries were development partners rather than rivals."]]
+    assert [f[0].target for f in found[:3]] == ["", "", ""]  # places, every side; never the holder's own office
+    assert (found[2][0].holder, found[3][0].holder, found[3][0].holder_code) == (
+        "António Guterres", "Yemane Gebremeskel", "ERI")
+    assert pairs(found[4]) == [("Narendra Modi", "Xi Jinping"), ("Xi Jinping", "Narendra Modi")]
+
+
 def test_a_go_between_takes_neither_side(world):
     found = world.find_all(["Turkey offered to mediate between Serbia and Kosovo.",
                             "Qatar hosted indirect talks between Washington and Tehran.",
