@@ -244,7 +244,11 @@ class Registry:
         return name
 
     def mentions(self, text: str) -> list[Mention]:
-        """Registry actors named in ``text``, in order; longest alias wins."""
+        """Registry actors named in ``text``, in order; longest alias wins. A curly apostrophe matches a straight one
+        ("Iran’s foreign ministry" is the alias "Iran's foreign ministry"); each mention keeps the text as written."""
+        written = text
+        if "’" in text:
+            text = text.replace("’", "'")  # one character for one: every offset stays
         out, end, index, size, by_alias = [], 0, self._index, len(text), self._by_alias
         for m in self._scan.finditer(text):
             found = index.get(m.group(0))
@@ -265,6 +269,6 @@ class Registry:
                 if stop < 0:
                     continue
                 alias = text[start:stop]
-            out.append(Mention(start, stop, by_alias[alias], alias))
+            out.append(Mention(start, stop, by_alias[alias], written[start:stop]))
             end = stop
         return out

@@ -147,3 +147,15 @@ def test_the_build_reproduces_the_file(capsys):
     if not (datasets / "phoenix").is_dir():
         pytest.skip("no Phoenix dictionaries")
     assert build.main(["--datasets", str(datasets), "--check"]) == 0
+
+
+
+def test_a_curly_apostrophe_names_what_a_straight_one_does(registry):
+    for straight in ["The Democratic People's Republic of Korea fired a missile.",
+                     "The People's Republic of China protested.", "Israel was wrong, said Iran's foreign ministry."]:
+        curly = straight.replace("'", "’")
+        found = registry.mentions(curly)
+        assert [(m.start, m.end, m.actor.code) for m in found] == \
+            [(m.start, m.end, m.actor.code) for m in registry.mentions(straight)], curly
+        assert [m.text for m in found] == [curly[m.start : m.end] for m in found]  # as written
+    assert [m.actor.code for m in registry.mentions("The Democratic People’s Republic of Korea fired.")] == ["PRK"]
