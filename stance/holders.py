@@ -1652,8 +1652,7 @@ def _verb_event(s: _Sentence, vs: int, ve: int, verb: str, events: list[_Event],
             return []  # "hedge fund", "back room": a base form needs "did", "will", ... or a plural subject
         if "," in gap:
             np = _outer_subject(text, nps, k, vs) or np
-        if not _RELATIVE.match(gap) and not _subject_position(text, np, ing) \
-                and not _COUNTED_OF.search(text, max(0, np.start - 60), np.start):
+        if not _RELATIVE.match(gap) and not _subject_position(text, np, ing) and not _counted_list(text, nps, k):
             break
         chosen = _member_of(text, nps, k) or _apposed_person(text, nps, k) or np
         break
@@ -1675,7 +1674,7 @@ def _verb_event(s: _Sentence, vs: int, ve: int, verb: str, events: list[_Event],
         while j >= 0 and not nps[j].quoted and out[0].anchor - nps[j].end < 60:
             co = nps[j]
             j -= 1
-            if not _subject_position(text, co, False):
+            if not _subject_position(text, co, False) and not _counted_list(text, nps, j + 1):
                 continue  # "Pelosi, of California, and Schumer": California is not a subject
             if not (_AND if len(out) == 1 else _LIST).fullmatch(text, co.end, out[0].anchor) \
                     and not (len(out) == 1 and _NOR.fullmatch(text, co.end, out[0].anchor)):
@@ -1983,8 +1982,19 @@ def _first_subject(text: str, nps: list[_NP], main: bool) -> _NP | None:
 # "thousands of X gathered", "Both houses of the X held", "Associates of X alleged": X is the subject (at a clause's
 # start)
 _COUNTED_OF = re.compile(r"(?:^|[,;:—]\s*)[\s“\"]*(?:(?:[A-Z]?[a-z]+|\d[\d,.]*)\s+){0,2}?(?i:thousands|hundreds|dozens|"
-                         r"millions|scores|tens\s+of\s+thousands|houses|chambers|associates|colleagues|relatives)"
+                         r"millions|scores|tens\s+of\s+thousands|houses|chambers|associates|colleagues|relatives|"
+                         r"(?:foreign\s+|defen[cs]e\s+|prime\s+)?ministers?|leaders|presidents?|heads\s+of\s+state|"
+                         r"governments|delegations|envoys)"
                          r"\s+of\s+(?:the\s+)?$")
+
+
+def _counted_list(text: str, nps: list[_NP], k: int) -> bool:
+    """Whether ``nps[k]`` is in a list that follows "thousands of", "the foreign ministers of" ("The foreign ministers
+    of Egypt, Jordan and Saudi Arabia rejected"): each one a subject, though "of" governs it."""
+    while k > 0 and (_AND.fullmatch(text, nps[k - 1].end, nps[k].start) or _LIST.fullmatch(text, nps[k - 1].end,
+                                                                                          nps[k].start)):
+        k -= 1
+    return _COUNTED_OF.search(text, max(0, nps[k].start - 60), nps[k].start) is not None
 
 
 def _list_end(text: str, nps: list[_NP], i: int) -> int:

@@ -666,6 +666,13 @@ def test_places_of_a_war_or_a_mission_and_titled_officials(world):
     assert pairs(found[4]) == [("Narendra Modi", "Xi Jinping"), ("Xi Jinping", "Narendra Modi")]
 
 
+def test_the_ministers_of_a_list_of_states_are_its_holders(world):
+    found = [world.find_all([t])[0] for t in ["The foreign ministers of Egypt, Jordan and Saudi Arabia rejected the plan.",
+                                              "The leaders of France and Germany welcomed the deal."]]
+    assert [pairs(f) for f in found] == [[("Egypt", ""), ("Jordan", ""), ("Saudi Arabia", "")],
+                                         [("France", ""), ("Germany", "")]]
+
+
 def test_a_go_between_takes_neither_side(world):
     found = world.find_all(["Turkey offered to mediate between Serbia and Kosovo.",
                             "Qatar hosted indirect talks between Washington and Tehran.",
