@@ -314,6 +314,7 @@ class _Words:
     both_calm: re.Pattern  # "(both) X| and Y to exercise restraint": a call on two sides to calm down
     mediate_between: re.Pattern  # "offered to mediate between |X and Y": a go-between, toward neither side
     each_object: re.Pattern  # "condemned", "accused": each of its coordinated objects is a target
+    claimed_act: re.Pattern  # after "claimed": " the bombing", " responsibility" (a fact, no stance)
     body_heads: frozenset[str]  # "Council", "Commission": "Haiti's Transitional Presidential Council" is Haiti's
     spokesperson_gap: re.Pattern  # " spokesperson " between a body and a name the registry lacks: the body speaks
     mutual: re.Pattern  # "cooperation", "partnership", "together": co-holders' stance toward each other
@@ -416,6 +417,8 @@ class _Words:
                                     r"\s+(?:in|of)\s+(?:the\s+)?(?:[a-z]+\s+)?$"),
             both_calm=re.compile(r"(?:\s+and\s+(?:the\s+)?[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*)?\s+to\s+(?:"
                                  + _alt(by["calm_verb"]) + r")(?![\w’'-])"),
+            claimed_act=re.compile(r"\s+(?:responsibility|credit|(?:(?:the|a|an|this|that|these|those)\s+)?"
+                                   r"(?:[a-z-]+\s+){0,2}?(?:" + _alt(by["action_noun"]) + r"))(?![\w’'-])"),
             each_object=re.compile(r"(?:" + _alt(by["each_object_verb"]) + r")[a-z]*$", re.I),
             mediate_between=re.compile(r"(?<![\w’'-])(?:" + _alt(by["mediate_word"]) + r")[a-z]*(?:\s+[a-z]+){0,3}?"
                                        r"\s+between\s+(?:the\s+)?$", re.I),
@@ -1471,6 +1474,8 @@ def _events(s: _Sentence) -> list[_Event]:
     for vs, ve, verb in verbs:
         if _inside(quotes, vs) or _DETERMINER.search(text, max(0, vs - 8), vs):
             continue
+        if verb.startswith("claim") and vocab.claimed_act.match(text, ve):
+            continue  # "Al-Shabaab claimed the bombing", "claimed responsibility": a fact (the codebook), no stance
         found = _verb_event(s, vs, ve, verb, events, failed)
         if found:
             events.extend(found)

@@ -673,6 +673,12 @@ def test_the_ministers_of_a_list_of_states_are_its_holders(world):
                                          [("France", ""), ("Germany", "")]]
 
 
+def test_claiming_an_attack_is_a_fact_not_a_stance(world):
+    found = world.find_all(["Al-Shabaab claimed the bombing in Mogadishu, which was condemned by Somali President "
+                            "Hassan Sheikh Mohamud."])
+    assert pairs(found[0]) == [("Hassan Sheikh Mohamud", "Al-Shabaab")]
+
+
 def test_a_go_between_takes_neither_side(world):
     found = world.find_all(["Turkey offered to mediate between Serbia and Kosovo.",
                             "Qatar hosted indirect talks between Washington and Tehran.",
