@@ -191,6 +191,7 @@ _VENUE = re.compile(_WHEN +
 _FACED = re.compile(r"(?:fac\w*|dr[ae]w\w*|receiv\w*|c[oa]me\s+under|met\s+with|won|earn\w*|attract\w*|got)"
                     r"(?:\s+[a-z-]+){0,3}\s+$")
 _ACCORDING = re.compile(r"(?<![\w-])(?:[Aa]ccording\s+to|in\s+the\s+(?:view|words|opinion)\s+of|[Ss]aid\s+by)\s+")
+_CONDITIONAL = re.compile(r"(?<![\w’'-])(?:if|unless)\s+(?:the\s+)?$", re.I)
 _DEMAND = re.compile(r"(?<![\w’'-])(?:should|must|ought|needs?\s+to|has\s+to|have\s+to)(?![\w’'-])")
 _OBJECT_PRONOUN = re.compile(r"\s+(?:him|her|them|us|me)(?![\w’'-])")
 _RELAY = re.compile(_WHEN +
@@ -1273,6 +1274,11 @@ def _attributed(registry: Registry, text: str, mentions: list[Mention]) -> list[
                 out.pop()  # "Lebanese Hezbollah", "Somalia's al-Shabaab": the state describes the group (no actor of
                 # its own, no target); but "Egypt's African Union envoy" is Egypt's
                 prev = out[-1] if out else None
+        if m.actor is None and m.role == "name" and prev is not None and prev.actor is not None and prev.role == "" \
+                and prev.actor.kind == "state" and text[prev.end : m.start] in ("'s ", "’s ") and " " not in m.text:
+            nxt = _NEXT_WORD.match(text, m.end)
+            if nxt is not None and nxt.group(1) in vocab.title_words:
+                continue  # "Britain's Africa minister said": a portfolio, no name; the minister is Britain's
         if m.actor is None and m.role == "name" and prev is not None and prev.actor is not None \
                 and prev.role == "" and prev.actor.kind != "person" \
                 and vocab.spokesperson_gap.fullmatch(text, prev.end, m.start):
@@ -1665,6 +1671,10 @@ def _verb_event(s: _Sentence, vs: int, ve: int, verb: str, events: list[_Event],
         k = _after(nps, chosen.start)
         if not _plausible(chosen, text, True):
             return []
+        if _CONDITIONAL.search(text, max(0, chosen.start - 12), chosen.start) or _DEMAND.search(text, chosen.end, vs) \
+                and any(e.speech and e.holder is not None and e.vend <= chosen.start for e in events):
+            return []  # "if Moscow rejected the ceasefire", "the Kremlin said Kyiv must accept ...": no stance of
+            # Moscow's or Kyiv's (the speaker's demand is toward Kyiv)
         if tier == 0 and (_RELATIVE.match(text, chosen.end) or _subordinate(text, chosen.start)):
             tier = 1  # "when he told ...", "Rubio, who slammed ...": not the main clause
         spoken_to, venue = _listener(text, nps, verb, ve)

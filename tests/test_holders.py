@@ -679,6 +679,15 @@ def test_claiming_an_attack_is_a_fact_not_a_stance(world):
     assert pairs(found[0]) == [("Hassan Sheikh Mohamud", "Al-Shabaab")]
 
 
+def test_a_hypothetical_or_demanded_subject_holds_no_stance(world):
+    found = [world.find_all([t])[0] for t in [
+        "German Chancellor Friedrich Merz said Germany would impose new sanctions if Moscow rejected the ceasefire.",
+        "The Kremlin said Kyiv must accept the new territorial realities.",
+        "Britain's Africa minister said the junta must release Bazoum."]]
+    assert [pairs(f) for f in found[:2]] == [[("Friedrich Merz", "Russia")], [("Russia", "Ukraine")]]
+    assert [(a.holder, a.holder_code) for a in found[2]] == [("United Kingdom", "GBR")]  # "Africa" is a portfolio
+
+
 def test_a_go_between_takes_neither_side(world):
     found = world.find_all(["Turkey offered to mediate between Serbia and Kosovo.",
                             "Qatar hosted indirect talks between Washington and Tehran.",
