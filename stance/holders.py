@@ -1252,7 +1252,6 @@ _MINISTER = re.compile(r"(?:[’']s)?\s+(?:(?:then|former|top|chief|new)\s+)?(?i
 _BODY_OF = {"foreign": "Foreign Ministry", "defence": "Defence Ministry", "defense": "Defence Ministry"}
 
 
-_DESCRIBES = re.compile(r"(?:[’']s)?\s+")  # "Lebanese Hezbollah", "Yemen's Houthis"
 _NEXT_WORD = re.compile(r"\s+([A-Za-z]+)")
 _APPOSED_TITLE = re.compile(r"(?:[’']s)?(?:\s+[a-z][a-z-]*){0,3}?\s+([a-z]+),")  # "..., the Kenyan foreign minister,"
 _POSSESSIVE_GAP = re.compile(r"[’']s\s+(?:the\s+)?(?:[A-Z][a-z]+\s+)?")  # "Venezuela's National Electoral Council"
@@ -1268,7 +1267,7 @@ def _attributed(registry: Registry, text: str, mentions: list[Mention]) -> list[
         prev = out[-1] if out else None
         if m.actor is not None and m.actor.kind == "organisation" and not m.actor.affiliation and prev is not None \
                 and prev.actor is not None and prev.role == "" and prev.actor.kind == "state" \
-                and _DESCRIBES.fullmatch(text, prev.end, m.start):
+                and _TITLED_GAP.fullmatch(text, prev.end, m.start):
             nxt = _NEXT_WORD.match(text, m.end)
             if nxt is None or nxt.group(1).lower() not in vocab.role_words:
                 out.pop()  # "Lebanese Hezbollah", "Somalia's al-Shabaab": the state describes the group (no actor of
