@@ -185,8 +185,8 @@ def challenge_half(sentence_id: str) -> str:
 
 def challenge(finder: Finder, path: str = "tests/holder_challenge.csv", errors: list | None = None) -> dict:
     """The blind challenge set: wire-style sentences helper sessions wrote from the codebook and the registry codes
-    without seeing the finder, in two batches; each stance sentence's first attribution against the expected holder and target codes, per
-    half, pattern and region. ``errors`` collects the ``dev`` half's misses (the ``test`` half's are never shown)."""
+    without seeing the finder, in two batches; each stance sentence's first attribution against the expected holder
+    and target codes, per half, batch, pattern and region. ``errors`` collects the ``dev`` half's misses (the ``test`` half's are never shown)."""
     import csv
 
     with open(path, encoding="utf-8", newline="") as f:

@@ -947,9 +947,11 @@ _ACTION_ON = re.compile(r"(?:\s+[a-z][a-z-]*){0,2}?\s+(?:on|against|targeting)\s
 _OBJECT_GAP = re.compile(r"\s+(?:the\s+)?")
 _TARGETS_IN = re.compile(r"(?:\s+[a-z][a-z-]*){1,4}?\s+(?:in|on|across)\s+(?:the\s+)?(?:[a-z]+\s+)?")
 # "strikes by", "the killing of Palestinian civilians by"
-_JUDGED_BY = re.compile(r"(?:\s+(?:on|in|against|of)\s+(?:(?!by\s)[^,;:.]){1,40}?)?\s+(?:was|were|has\s+been|have\s+been|had\s+been|is|are)"
+_JUDGED_BY = re.compile(r"(?:\s+(?:on|in|against|of)\s+(?:(?!by\s)[^,;:.]){1,40}?)?"
+                        r"\s+(?:was|were|has\s+been|have\s+been|had\s+been|is|are)"
                         r"(?:\s+[a-z]+ly)?\s+[a-z]+(?:ed|en)\s+(?:[a-z]+\s+){0,3}?by\s")
-_ACTION_OF_BY = re.compile(r"\s+(?:of|on|in|against|at)\s+[^,;:.!?“”\"()]{1,50}?\s+by\s+(?:the\s+)?")  # "of a market ... by"
+# "the bombing of a market in Gaza City by Israel": the doer after the act's own phrase
+_ACTION_OF_BY = re.compile(r"\s+(?:of|on|in|against|at)\s+[^,;:.!?“”\"()]{1,50}?\s+by\s+(?:the\s+)?")
 _ACTION_BY = re.compile(r"(?:\s+[A-Za-z][a-z-]*){0,3}?\s+(?:by|from)\s+(?:the\s+)?")
 
 
@@ -2073,11 +2075,11 @@ def _attributions(s: _Sentence, events: list[_Event]) -> list[Attribution]:
     chosen = [(e, t) for e, t in chosen if t is not None or e.holder.name not in named]
     if len(chosen) == 1:
         e, t = chosen[0]
-        return [_attribution(e.holder, x, 0, len(text)) for x in _between(text, nps, e, t)]
+        return [_attribution(e.holder, x, 0, len(text)) for x in _targets(text, nps, e, t)]
     order = sorted(chosen, key=lambda et: et[0].anchor)
     where = {id(e): s for (e, _), s in zip(order, _spans(text, [e for e, _ in order]))}
     return list(dict.fromkeys(_attribution(e.holder, x, *where[id(e)]) for e, t in chosen
-                              for x in _between(text, nps, e, t)))
+                              for x in _targets(text, nps, e, t)))
 
 
 _DIRECT = re.compile(r"\s+(?:the\s+)?")  # a direct object right after the verb
@@ -2085,10 +2087,11 @@ _SECOND_SIDE = re.compile(r"(?<![\w’'-])(between\s+(?:the\s+)?)[^,;:.!?“”\
 _BETWEEN = re.compile(r"(?<![\w’'-])between\s+(?:the\s+)?$")
 
 
-def _between(text: str, nps: list[_NP], e: _Event, target: Mention | None) -> list[Mention | None]:
-    """The target, and the other side when it is "between X and Y" ("praised the ties between Serbia and Kosovo"): a
-    stance toward both; but none when the holder is a go-between ("offered to mediate between Serbia and Kosovo").
-    The coordinated objects of a verb that judges ("condemned Russia and Belarus") are each a target."""
+def _targets(text: str, nps: list[_NP], e: _Event, target: Mention | None) -> list[Mention | None]:
+    """The event's targets: the target, and the other side when it is "between X and Y" ("praised the ties between
+    Serbia and Kosovo"): a stance toward both; but none when the holder is a go-between ("offered to mediate between
+    Serbia and Kosovo"). The coordinated objects of a verb that judges ("condemned Russia and Belarus") are each a
+    target."""
     if target is None:
         return [target]
     i = next((i for i, np in enumerate(nps) if np.head is target), None)
@@ -2290,15 +2293,16 @@ def _doer(s: _Sentence, e: _Event, target: Mention | None) -> Mention | None:
     if doer is not None and not _own_side(e.holder, doer) and doer.actor is not None and doer.name not in e.co:
         return doer
     if target is not None and kind != "internal" and target.start >= m.end() \
-            and (e.acted is not None and target.start < hi or any(v is target or v.name == target.name for _, v in s.victims)) and judges:
+            and (e.acted is not None and target.start < hi or any(v.name == target.name for _, v in s.victims)) \
+            and judges:
         # "condemned the attack on Ukraine", "The killing of aid workers in Darfur was condemned by X", no doer
         # known: Ukraine is the victim, Darfur the place, neither the target
         return None
     return target if target is None or not _own_side(e.holder, target) else None
 
 
-_INSIDE_ACT = re.compile(r"\s+(?:the|a|an|its|their|his|her)\s[^,;:.!?“”\"()]{0,60}?\s(?:to|on|of|in|into|against|from"
-                         r"|for|over|at)\s+(?:the\s+)?$")
+_INSIDE_ACT = re.compile(r"\s+(?:the|a|an|its|their|his|her)\s[^,;:.!?“”\"()]{0,60}?"
+                         r"\s(?:to|on|of|in|into|against|from|for|over|at)\s+(?:the\s+)?$")
 _THEN_BY = re.compile(r"(?:[’']s)?(?:\s+[a-z][a-z-]*(?<!ed)(?<!en)){0,4}?\s+by\s+")
 
 
@@ -2314,9 +2318,9 @@ def _done_by(s: _Sentence, e: _Event, target: Mention | None) -> Mention | None:
     m = _THEN_BY.match(text, target.end)
     if m is None:
         return None
-    doer = _np_after(s.text, s.phrases, m.end())
-    if doer is None or text[m.end() : doer.start] not in ("", "the ") or doer.head.actor is None or doer.head.name == e.holder.name \
-            or _own_side(e.holder, doer.head):
+    doer = _np_after(text, s.phrases, m.end())
+    if doer is None or text[m.end() : doer.start] not in ("", "the ") or doer.head.actor is None \
+            or doer.head.name == e.holder.name or _own_side(e.holder, doer.head):
         return None
     return doer.head
 
