@@ -178,27 +178,43 @@ def templates(finder: Finder, path: str = "tests/holder_templates.csv") -> dict:
     return out
 
 
-def challenge_half(sentence_id: str) -> str:
-    """``dev`` or ``test`` for a challenge row, by the sha1 of its id: the rules may be developed on ``dev`` only."""
-    return "dev" if int(hashlib.sha1(sentence_id.encode("utf-8")).hexdigest()[:8], 16) % 2 == 0 else "test"
+def challenge_half(key: str) -> str:
+    """``dev`` or ``test`` for a challenge row, by the sha1 of its id (of its ``doc`` for a row of an article, so an
+    article is never split): the rules may be developed on ``dev`` only."""
+    return "dev" if int(hashlib.sha1(key.encode("utf-8")).hexdigest()[:8], 16) % 2 == 0 else "test"
 
 
 def challenge(finder: Finder, path: str = "tests/holder_challenge.csv", errors: list | None = None) -> dict:
-    """The blind challenge set: wire-style sentences helper sessions wrote from the codebook and the registry codes
-    without seeing the finder, in two batches; each stance sentence's first attribution against the expected holder
-    and target codes, per half, batch, pattern and region. ``errors`` collects the ``dev`` half's misses (the ``test`` half's are never shown)."""
+    """The blind challenge set: wire-style sentences and short articles helper sessions wrote from the codebook and
+    the registry codes without seeing the finder, in batches; each stance sentence's first attribution against the
+    expected holder and target codes, per half, batch, pattern and region. A row with a ``doc`` is a sentence of that
+    article, read with the article's earlier sentences as context (as ``stance predict`` reads a file); a row without
+    one stands alone. ``errors`` collects the ``dev`` half's misses (the ``test`` half's are never shown)."""
     import csv
 
     with open(path, encoding="utf-8", newline="") as f:
-        rows = [r for r in csv.DictReader(f) if r["stance"] != "none"]
+        rows = list(csv.DictReader(f))
+    found: dict[str, list[Attribution]] = {}
+    articles: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        if r["doc"]:
+            articles[r["doc"]].append(r)
+        elif r["stance"] != "none":
+            found[r["id"]] = finder.find_all([r["sentence"]])[0]
+    for part in articles.values():
+        found.update(zip((r["id"] for r in part), finder.find_all([r["sentence"] for r in part])))
     by: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
     for r in rows:
-        got = finder.find_all([r["sentence"]])[0]
+        if r["stance"] == "none":
+            continue
+        got = found[r["id"]]
         a = got[0] if got else Attribution("", "", "", "")
         ok = (a.holder_code == r["holder_code"], a.target_code == r["target_code"])
-        half = challenge_half(r["id"])
+        half = challenge_half(r["doc"] or r["id"])
         by[half].append(ok)
         by[f"{half} batch {r['batch']}"].append(ok)  # batch 2 was written after the rules of 2026-12-03 morning
+        if r["doc"]:
+            by[f"{half} batch {r['batch']} articles"].append(ok)
         by["all"].append(ok)
         if half == "dev":
             by["dev pattern: " + r["pattern"]].append(ok)

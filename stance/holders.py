@@ -71,9 +71,11 @@ someone else did: "condemned the strikes on Iran" is toward the striker, never I
 not judged, it is done, and Iran is its target), ``body_head`` (the last word of a state body the registry lacks, after
 the state's possessive: "Haiti's Transitional Presidential Council" is a body of Haiti, with its code),
 ``situation_noun`` (before "in X", X is where it happens, not whom a stance is toward: "concern about the
-humanitarian situation in Haiti"), ``sides_noun`` ("all parties to the conflict in Sudan", "all Sudanese parties", "the
-warring sides in Ukraine": a call on every side, which the codebook gives no target), ``calm_verb`` ("urged Thailand
-and Cambodia to exercise restraint": a call on both sides to calm down has no target either), ``mediate_word`` (stems
+humanitarian situation in Haiti"), ``venue_noun`` (before "in X", X is where it was said: "at a
+news conference held in Riyadh", "the summit in Doha"), ``sides_noun`` ("all parties to the conflict in Sudan",
+"all Sudanese parties", "the warring sides in Ukraine": a call on every side, which the codebook gives no target),
+``calm_verb`` ("urged Thailand and Cambodia to exercise restraint": a call on both sides to calm down has no target
+either), ``mediate_word`` (stems
 before "between X and Y" that make the holder a go-between: "offered to mediate between Kinshasa and Kigali" is a
 hedge toward neither side, since a sentence alone does not say which side the mediator is expected to back),
 ``each_object_verb`` (stems of verbs whose coordinated objects are each a target: "Poland condemned Russia and
@@ -235,7 +237,7 @@ WORD_KINDS = ("speech_verb", "judgement_verb", "inverted_verb", "pure_speech_ver
               "name_particle", "action_noun", "action_verb", "not_a_target_after", "voice_pronoun", "principal_title",
               "statement_noun", "owned_noun", "medium", "aimed_at", "threat", "spokesperson", "post_noun", "mutual",
               "armed_noun", "appraisal", "body_head",
-              "situation_noun", "sides_noun", "calm_verb", "mediate_word", "each_object_verb")
+              "situation_noun", "venue_noun", "sides_noun", "calm_verb", "mediate_word", "each_object_verb")
 
 
 def _alt(words: list[str]) -> str:
@@ -412,10 +414,12 @@ class _Words:
                                            + r")\s*,\s*|(?:\s+[a-z][a-z-]*){0,2}?\s+(?:" + _alt(by["spokesperson"])
                                            + r")\s+)"),  # "Merkel's spokesperson, Jane Doe", "Kremlin spokesman X"
             body_heads=frozenset(by["body_head"]),
-            place_before=re.compile(r"(?<![\w’'-])(?:(?:" + _alt(by["situation_noun"]) + r")(?:\s+[a-z]+){0,4}?|"
+            place_before=re.compile(r"(?<![\w’'-])(?:(?:" + _alt(by["venue_noun"]) + r")(?:\s+[a-z]+){0,3}?"
+                                    r"\s+in\s+(?:the\s+)?$|(?:(?:" + _alt(by["situation_noun"])
+                                    + r")(?:\s+[a-z]+){0,4}?|"
                                     r"(?:all|both|the\s+warring|warring|rival|the\s+two)\s+(?:[a-z]+\s+)?(?:"
                                     + _alt(by["sides_noun"]) + r")(?:\s+to\s+the\s+(?:conflict|war|fighting))?)"
-                                    r"\s+(?:in|of)\s+(?:the\s+)?(?:[a-z]+\s+)?$"),
+                                    r"\s+(?:in|of)\s+(?:the\s+)?(?:[a-z]+\s+)?$)"),
             both_calm=re.compile(r"(?:\s+and\s+(?:the\s+)?[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*)?\s+to\s+(?:"
                                  + _alt(by["calm_verb"]) + r")(?![\w’'-])"),
             claimed_act=re.compile(r"\s+(?:responsibility|credit|(?:(?:the|a|an|this|that|these|those)\s+)?"
