@@ -947,7 +947,7 @@ def _continued_quotation(s: _Sentence, memory: _Memory) -> None:
 
 _ACTION_GAP = re.compile(r"(?:[’']s?)?(?:\s+[a-z][a-z-]*){0,2}?\s+")
 _NOT_MODIFIER = re.compile(r"(?<![\w’'-])(?:the|a|an|this|that|these|those|to|and|or|[a-z]+ed|[a-z]+s)(?![\w’'-])")
-_ACTION_ON = re.compile(r"(?:\s+[a-z][a-z-]*){0,2}?\s+(?:on|against|targeting)\s+(?:the\s+)?")
+_ACTION_ON = re.compile(r"(?:\s+[a-z][a-z-]*){0,2}?\s+(?:on|in|against|targeting)\s+(?:the\s+)?")
 _OBJECT_GAP = re.compile(r"\s+(?:the\s+)?")
 _TARGETS_IN = re.compile(r"(?:\s+[a-z][a-z-]*){1,4}?\s+(?:in|on|across)\s+(?:the\s+)?(?:[a-z]+\s+)?")
 # "strikes by", "the killing of Palestinian civilians by"
