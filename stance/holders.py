@@ -429,8 +429,8 @@ class _Words:
                                        r"\s+between\s+(?:the\s+)?$", re.I),
             sides_after=re.compile(r"\s+(?:" + _alt(by["sides_noun"]) + r")(?![\w’'-])"),
             appraisal=re.compile(r"(?:" + _alt(by["appraisal"]) + r")[a-z]*$", re.I),
-            spokesperson_gap=re.compile(r"\s+(?:(?:chief|senior|deputy|official|press)\s+)?(?:"
-                                        + _alt(by["spokesperson"]) + r")\s+"),
+            spokesperson_gap=re.compile(r"(?:[’']s)?\s+(?:[a-z][a-z-]*\s+){0,3}?(?:"
+                                        + _alt(by["spokesperson"]) + r")\s*,?\s+"),
             spokesperson_after=re.compile(r"\s*,\s*(?:(?:an?|the|chief|senior|deputy)\s+)*(?:"
                                           + _alt(by["spokesperson"]) + r")\s+(?:for|of|at)\s+"),
             posted=re.compile(r"(?<![\w’'-])(?:[Aa]n?|[Tt]he)\s+(?:[a-z-]+\s+)?(?:" + _alt(by["post_noun"]) + r")"
@@ -680,8 +680,11 @@ class _Memory:
         self.agents = {kind: (doer, 0 if doer.actor in named else age + 1, v)
                        for kind, (doer, age, v) in self.agents.items()}
         done_to = dict(s.victims)
-        for _, doer, kind in s.agents:
-            self.agents[kind] = (doer, 0, done_to.get(kind))
+        at = None
+        for p, doer, kind in s.agents:
+            if p != at:  # of doers of one act ("The United States and Britain struck"), the first is remembered
+                self.agents[kind] = (doer, 0, done_to.get(kind))
+            at = p
         self.victims.update(s.victims)
         if s.agents:
             self.agent = s.agents[-1][1]
@@ -1002,7 +1005,13 @@ def _agents(s: _Sentence) -> list[tuple[int, Mention, str]]:
         if np.head.actor is not None and not np.quoted:
             m = vocab.action_verb.match(text, np.end)
             if m is not None:
-                out.append((m.start(), np.head, _action_kind(m.group(0))))
+                k = nps.index(np)
+                first = k  # "The United States and Britain struck": both, the first named first
+                while first > 0 and nps[first - 1].head.actor is not None and not nps[first - 1].quoted \
+                        and (_AND.fullmatch(text, nps[first - 1].end, nps[first].start)
+                             or first < k and _LIST.fullmatch(text, nps[first - 1].end, nps[first].start)):
+                    first -= 1
+                out += [(m.start(), other.head, _action_kind(m.group(0))) for other in nps[first : k + 1]]
                 i = _after(nps, m.end())
                 if i < len(nps) and nps[i].head.actor is not None \
                         and (_OBJECT_GAP.fullmatch(text, m.end(), nps[i].start)
@@ -1030,6 +1039,7 @@ def _mentions(registry: Registry, s: _Sentence, context: list, memory: _Memory) 
     out = registry.mentions(text)
     if "-" in text:
         out = [m for m in out if not _inside_name(text, m, out)]
+    out = [m for m in out if not _surname_alias(text, m, out)]
     first = _SENTENCE_THE.match(text)
     if first is not None and (not out or out[0].start > first.start(1)):
         # "The Kremlin said" for the alias "the Kremlin": aliases are case-sensitive, sentence starts are not
@@ -1160,6 +1170,22 @@ _NAME_BEFORE = re.compile(r"[A-Z][a-z]+\s$")
 _NAME_AFTER = re.compile(r"-[A-Z][a-z]+(?![\w’'-])")
 
 
+_FORENAMES = re.compile(r"(?<![\w’'.-])([A-Z][\w-]*[a-z])\s+([A-Z][\w-]*[a-z])\s+$")
+
+
+def _surname_alias(text: str, m: Mention, mentions: list[Mention]) -> bool:
+    """Whether a one-word alias of a body is the surname of a person named before it: "Thérèse Kayikwamba Wagner" is
+    no Wagner Group (two capitalised words before it that no alias covers and that are no title)."""
+    if m.actor is None or m.actor.kind != "organisation" or " " in m.text:
+        return False
+    names = _FORENAMES.search(text, max(0, m.start - 60), m.start)
+    if names is None or any(o.end > names.start() and o.start < m.start for o in mentions if o is not m) \
+            or text[max(0, names.start() - 4) : names.start()].lower() == "the ":
+        return False  # "the Radical Left Democrats": a name of the body
+    vocab = _words()
+    return not any(w in vocab.titles or w in vocab.not_names for w in names.groups())
+
+
 def _inside_name(text: str, m: Mention, mentions: list[Mention]) -> bool:
     """Whether a registry mention is a word of a hyphenated name of something else: "Agence France-Presse" names a
     news agency, not France ("U.S.-Iran tensions", "Israel-Hamas war" name both)."""
@@ -1259,6 +1285,9 @@ _BODY_OF = {"foreign": "Foreign Ministry", "defence": "Defence Ministry", "defen
 
 
 _NEXT_WORD = re.compile(r"\s+([A-Za-z]+)")
+_DESCRIBED = re.compile(r"(?:[’']s)?(?:\s+[a-z][a-z-]*){0,3}?\s+([a-z]+),\s+|,\s+()")  # "'s justice minister, "
+_TITLE_OF = re.compile(r"(?<![\w’'-])([a-z]+)\s+of\s+(?:the\s+)?$")  # "the secretary general of (the) "
+_APPOSED_PERSON = re.compile(r",\s+(?:(?:a|an|the|one)\s+)?(?:(?:senior|top|chief|deputy|former|veteran)\s+)?$")
 _APPOSED_TITLE = re.compile(r"(?:[’']s)?(?:\s+[a-z][a-z-]*){0,3}?\s+([a-z]+),")  # "..., the Kenyan foreign minister,"
 _POSSESSIVE_GAP = re.compile(r"[’']s\s+(?:the\s+)?(?:[A-Z][a-z]+\s+)?")  # "Venezuela's National Electoral Council"
 
@@ -1290,6 +1319,24 @@ def _attributed(registry: Registry, text: str, mentions: list[Mention]) -> list[
             # "Egyptian foreign ministry spokesperson Jane Doe": the codebook's holder is the principal, the ministry
             out.append(Mention(m.start, m.end, prev.actor, m.text))
             continue
+        if m.actor is None and m.role == "name" and prev is not None and prev.actor is not None \
+                and prev.role == "" and prev.actor.kind != "person" and prev.actor.code and " " in m.text:
+            said = _DESCRIBED.fullmatch(text, prev.end, m.start)
+            if said is not None and said.group(1) is None:  # "the foreign minister of Egypt, Jane Doe,"
+                said = _TITLE_OF.search(text, max(0, prev.start - 40), prev.start)
+            if said is not None and said.group(1) is None and prev.actor.kind == "organisation" \
+                    and prev.text.lower().endswith(" minister"):
+                said = _DESCRIBED.fullmatch(" minister, ", 0)  # "Congo's foreign minister, Jane Doe,"
+            word = said.group(1) if said is not None else None
+            if word is not None and (word in vocab.title_words or word in vocab.role_words) and word != "government":
+                # "Sudan's justice minister, Jane Doe," "the secretary general of the OAS, Jane Doe,": a person of
+                # that state or body (so "she" later is hers)
+                state = prev.actor.side if prev.actor.kind == "state" else prev.actor.affiliation or prev.actor.name
+                actor = Actor(m.text, "person", state, registry.code(state) or prev.actor.code, ())
+                if prev.actor.kind == "organisation" and prev.text.lower().endswith(" minister"):
+                    out.pop()
+                out.append(Mention(m.start, m.end, actor, m.text))
+                continue
         if m.actor is None and m.role == "name" and prev is not None and prev.actor is not None \
                 and prev.role == "" and prev.actor.code and _titled_gap(text, prev.end, m.start):
             words = m.text.split()
@@ -1327,13 +1374,16 @@ def _attributed(registry: Registry, text: str, mentions: list[Mention]) -> list[
             out.append(Mention(m.start, m.end, Actor(m.text, "organisation", prev.actor.name, prev.actor.code, ()),
                                m.text))
             continue
-        if m.actor is not None and m.role == "" and m.actor.kind == "state" and prev is not None \
+        if m.actor is not None and m.role == "" and m.actor.code and m.actor.kind != "person" and prev is not None \
                 and prev.actor is None and prev.role == "name" and len(prev.text.split()) >= 2 \
-                and _APPOSED.fullmatch(text, prev.end, m.start):
+                and _APPOSED_PERSON.fullmatch(text, prev.end, m.start):
             title = _APPOSED_TITLE.match(text, m.end)
-            if title is not None and title.group(1) in vocab.title_words and title.group(1) not in vocab.spokespeople:
-                # "Jane Wanjiru, the Kenyan foreign minister, said": a person of Kenya (the ministry describes her)
-                out[-1] = Mention(prev.start, prev.end, Actor(prev.text, "person", m.actor.name, m.actor.code, ()),
+            if title is not None and (title.group(1) in vocab.title_words or title.group(1) in vocab.role_words) \
+                    and title.group(1) not in vocab.spokespeople and title.group(1) != "government":
+                # "Jane Wanjiru, the Kenyan foreign minister, said", "Jane Doe, a senior Kenyan foreign ministry
+                # official": a person of Kenya (the ministry describes her)
+                state = m.actor.name if m.actor.kind == "state" else m.actor.affiliation or m.actor.name
+                out[-1] = Mention(prev.start, prev.end, Actor(prev.text, "person", state, m.actor.code, ()),
                                   prev.text)
         if m.actor is not None and m.role == "" and m.actor.kind == "state":
             hit = _MINISTER.match(text, m.end)

@@ -710,3 +710,16 @@ def test_a_name_suffix_and_capitalised_allies_are_no_holders(world):
 def test_a_single_quoted_quotation_before_its_speaker(world):
     found = world.find_all(["'We will not accept this,' said Kenyan President William Ruto."])
     assert [(a.holder, a.holder_code) for a in found[0]] == [("William Ruto", "KEN")]
+
+
+def test_an_unregistered_official_described_before_the_name_is_the_holder(world):
+    found = world.find_all(["Sudan's justice minister, Jane Doe, praised Uganda.",
+                            "The secretary general of the Organization of American States, Jane Doe, praised Uganda.",
+                            "Jane Doe, a senior Emirati foreign ministry official, praised Uganda.",
+                            "Philippine coast guard spokesman Jane Doe said China was reckless."])
+    assert [(f[0].holder, f[0].holder_code) for f in found] == [
+        ("Jane Doe", "SDN"), ("Jane Doe", "OAS"), ("Jane Doe", "ARE"), ("Philippines", "PHL")]  # the principal speaks
+    story = world.find_all(["The Democratic Republic of Congo's foreign minister, Thérèse Kayikwamba Wagner, accused "
+                            "Rwanda of aggression.", "She said Kigali had crossed a red line."])
+    assert [pairs(f) for f in story] == [[("Thérèse Kayikwamba Wagner", "Rwanda")],
+                                         [("Thérèse Kayikwamba Wagner", "Rwanda")]]  # no Wagner Group; "she" is hers
