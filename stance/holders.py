@@ -1040,6 +1040,9 @@ def _mentions(registry: Registry, s: _Sentence, context: list, memory: _Memory) 
     if "-" in text:
         out = [m for m in out if not _inside_name(text, m, out)]
     out = [m for m in out if not _surname_alias(text, m, out)]
+    dateline = _DATELINE.match(text)
+    if dateline is not None:  # "MANILA, Aug 11 (Reuters) - ": where it was filed and by whom, no actor of the story
+        out = [m for m in out if m.start >= dateline.end()]
     first = _SENTENCE_THE.match(text)
     if first is not None and (not out or out[0].start > first.start(1)):
         # "The Kremlin said" for the alias "the Kremlin": aliases are case-sensitive, sentence starts are not
@@ -1053,7 +1056,8 @@ def _mentions(registry: Registry, s: _Sentence, context: list, memory: _Memory) 
     extra, k = [], 0
     for m in vocab.name.finditer(text):
         a, b = m.span()
-        if covered.get(a, -1) >= b or b - a < 12 and text[a:b] in vocab.not_names:
+        if covered.get(a, -1) >= b or b - a < 12 and text[a:b] in vocab.not_names \
+                or dateline is not None and a < dateline.end():
             continue
         while k < len(taken) and taken[k][1] <= a:
             k += 1
@@ -1170,6 +1174,8 @@ _NAME_BEFORE = re.compile(r"[A-Z][a-z]+\s$")
 _NAME_AFTER = re.compile(r"-[A-Z][a-z]+(?![\w’'-])")
 
 
+_DATELINE = re.compile(r"[\s“\"]*[A-Z][A-Z.’' -]{1,40}(?:,\s+[A-Z][a-z]{2,9}\.?\s+\d{1,2})?\s*\([A-Z][\w ./-]{0,30}\)"
+                       r"\s*[-—–]+\s*")
 _FORENAMES = re.compile(r"(?<![\w’'.-])([A-Z][\w-]*[a-z])\s+([A-Z][\w-]*[a-z])\s+$")
 
 
