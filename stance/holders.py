@@ -380,7 +380,7 @@ class _Words:
             title_modifiers=frozenset(by["title_pronoun_modifier"]),
             role_words=frozenset(by["role"]),
             action=re.compile(r"(?<![\w’'-])(?:" + _alt(by["action_noun"]) + r")(?![\w’'-])"),
-            action_verb=re.compile(r"(?:\s+(?:" + _alt(by["armed_noun"]) + r"))?"
+            action_verb=re.compile(r"(?:(?:[’']s)?\s+(?:" + _alt(by["armed_noun"]) + r"))?"
                                    r"(?:\s+(?:also|then|again|later|had|has|have|reportedly))*\s+(?:"
                                    + _alt(by["action_verb"]) + r")(?![\w’'-])"),
             action_kind=action_kind,
@@ -965,9 +965,9 @@ _ACTION_BY = re.compile(r"(?:\s+[A-Za-z][a-z-]*){0,3}?\s+(?:by|from)\s+(?:the\s+
 def _action_kind(words: str) -> str:
     """The kind of an action word as matched ("strikes" -> "force", " also imposed" -> "measures")."""
     vocab = _words()
-    words = " ".join(words.lower().split())
-    kind = vocab.action_kind.get(words)
-    return kind if kind is not None else vocab.action_kind[words.rsplit(" ", 1)[-1]]
+    tokens = words.lower().split()
+    return next(vocab.action_kind[k] for k in (" ".join(tokens[i:]) for i in range(len(tokens)))
+                if k in vocab.action_kind)  # the longest ending: " also seized power" -> "seized power"
 
 
 def _agents(s: _Sentence) -> list[tuple[int, Mention, str]]:
