@@ -105,6 +105,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections import defaultdict
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cache
@@ -2108,6 +2109,14 @@ def _attributions(s: _Sentence, events: list[_Event]) -> list[Attribution]:
         order = sorted(live, key=lambda e: e.anchor)
         for e, span in zip(order, _spans(text, order)):
             e.clause = span
+    shared: dict[tuple, list[_Event]] = defaultdict(list)
+    for e in live:
+        if e.skip[1] > e.skip[0]:
+            shared[(e.vstart, e.skip)].append(e)
+    for group in shared.values():  # "Mali, Burkina Faso and Niger recalled their ambassadors": co-holders, and
+        names = frozenset(e.holder.name for e in group)  # "their" is theirs, no one's target
+        for e in group:
+            e.co = e.co | names if len(group) > 1 else e.co
     chosen, pairs = [], set()
     sources = [e.holder for e in live if e.tier == 3]  # "according to X": X is a source, not a target
     # holders of coordinate clauses ("..., while Iran thanked Moscow") speak for themselves: not targets elsewhere
