@@ -34,7 +34,7 @@ from pathlib import Path
 from stance.actors import Registry
 from stance.holders import Attribution, Finder
 from stance.corpus import WORLD_FILES, datasets_dir, heldout, load_project, world_documents, world_titles
-from stance.text import split_sentences
+from stance.text import normalize, split_sentences
 
 COUNTS = ("sentences", "holder", "target", "both", "named", "rows", "pairs", "hcode", "tcode", "bothcode",
           "hnamed", "hnamed_ok", "tnamed", "tnamed_ok")
@@ -189,7 +189,8 @@ def challenge(finder: Finder, path: str = "tests/holder_challenge.csv", errors: 
     the registry codes without seeing the finder, in batches; each stance sentence's first attribution against the
     expected holder and target codes, per half, batch, pattern and region. A row with a ``doc`` is a sentence of that
     article, read with the article's earlier sentences as context (as ``stance predict`` reads a file); a row without
-    one stands alone. ``errors`` collects the ``dev`` half's misses (the ``test`` half's are never shown)."""
+    one stands alone. Each is normalised as ``stance predict`` normalises what it reads ("U. S ." is "U.S.").
+    ``errors`` collects the ``dev`` half's misses (the ``test`` half's are never shown)."""
     import csv
 
     with open(path, encoding="utf-8", newline="") as f:
@@ -200,9 +201,9 @@ def challenge(finder: Finder, path: str = "tests/holder_challenge.csv", errors: 
         if r["doc"]:
             articles[r["doc"]].append(r)
         elif r["stance"] != "none":
-            found[r["id"]] = finder.find_all([r["sentence"]])[0]
+            found[r["id"]] = finder.find_all([normalize(r["sentence"])])[0]
     for part in articles.values():
-        found.update(zip((r["id"] for r in part), finder.find_all([r["sentence"] for r in part])))
+        found.update(zip((r["id"] for r in part), finder.find_all([normalize(r["sentence"]) for r in part])))
     by: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
     for r in rows:
         if r["stance"] == "none":

@@ -5,7 +5,8 @@ Normalisation repairs what scraped news really contains and leaves well-formed t
 - mixed line endings (``\\r\\n``, ``\\r``) become ``\\n``; non-breaking and other odd spaces become a space;
 - HTML entities (``&amp;``, ``&#8217;``) and UTF-8 read as cp1252 (``â€™``) are decoded;
 - stray backslash escapes before punctuation (``\\$100``) lose the backslash;
-- split abbreviations (``U. S .``) are joined (``U.S.``);
+- split abbreviations (``U. S .``) are joined (``U.S.``), and a possessive split from its word (``Nicaragua ’s``)
+  rejoins it;
 - letter-spaced words (``A b b a s A ragh c h i h a s``) are joined and re-segmented into words
   (``Abbas Araghchi has``) with a word list and the document's own vocabulary.
 
@@ -79,6 +80,7 @@ _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _ENTITY = re.compile(r"&(?:#\d{2,6}|#[xX][0-9a-fA-F]{2,6}|[a-zA-Z]{2,8});")
 _MOJIBAKE = re.compile(r"(?:â€[\x80-\xbf\u0152-\u2122\u02c6\u02dc\u0153\u0161\u017e\u0178\u0160\u017d]|Ã[\x80-\xbf]|Â[\xa0-\xbf])+")
 _ESCAPE = re.compile(r"(?<!\\)\\([$%&_#*~^\[\]{}\"'])")  # "\$100" -> "$100"; "\\" stays
+_SPLIT_POSSESSIVE = re.compile(r"(?<=[A-Za-z]) +(?=[’']s(?![\w’'-]))")  # "Nicaragua ’s government"
 _SPLIT_ABBREV = re.compile(r"(?<![.\w])([A-Z])\. ?([A-Z]) \.|(?<![.\w])(U)\. ([SNK])\.")
 _LETTER_RUN = re.compile(
     r"(?<![\w.])(?:[A-Za-z] (?:[A-Za-z]{2,4} (?=[A-Za-z](?:\W|$)))?){2,}[A-Za-z](?![\w])"
@@ -176,6 +178,8 @@ def _normalize(text: str) -> _Mapped:
         mapped = mapped.sub(_ESCAPE, lambda m: m.group(1))
     if _has(mapped.text, (" .", "U. ")):  # "X. Y ." and "U. S." are the two shapes
         mapped = mapped.sub(_SPLIT_ABBREV, _fix_abbrev)
+    if _has(mapped.text, (" ’s", " 's")):
+        mapped = mapped.sub(_SPLIT_POSSESSIVE, lambda m: "")
     if _LETTER_PAIR.search(mapped.text) and _LETTER_RUN.search(mapped.text):
         local = frozenset(w.lower() for w in re.findall(r"[A-Za-z]{3,}", _LETTER_RUN.sub(" ", mapped.text)))
         mapped = mapped.sub(_LETTER_RUN, lambda m: _despace(m, local))

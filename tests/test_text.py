@@ -18,6 +18,11 @@ def test_split_abbreviations_and_escapes_are_repaired():
     assert normalize("the U. S . military paid \\$100 million") == "the U.S. military paid $100 million"
 
 
+def test_a_possessive_split_from_its_word_rejoins_it():
+    assert normalize("Nicaragua ’s government and Iran 's ministry") == "Nicaragua’s government and Iran's ministry"
+    assert normalize("the ’sixties’ and Iran ’s") == "the ’sixties’ and Iran’s"  # only a lone "’s"
+
+
 def test_scraping_debris_is_repaired():
     text = "Putin\u00a0said\r\nIt was â€œhistoricâ€\x9d &amp; final\u200b.\rDone"
     assert normalize(text) == "Putin said\nIt was “historic” & final\u200b.\nDone"  # zero-width: see visible()
