@@ -908,7 +908,8 @@ def _subject_event(s: _Sentence) -> None:
             s.events.insert(0, _Event(here, 0, 0, 0, tier=1, target=subject.head if subject else None,
                                       skip=(subject.start, subject.end) if subject else (0, 0)))
             return
-        if subject is not None and all(subject.start < e.anchor for e in s.events):
+        if subject is not None and all(subject.start < e.anchor for e in s.events) \
+                and not any(e.tier == 3 for e in s.events):  # "X's plan is "...", according to Y": Y's, not X's
             # coordinated subjects ("The United States and the EU share concerns"): co-holders, not targets
             i = _after(s.phrases, subject.start)
             co = s.phrases[i + 1 : _list_end(s.text, s.phrases, i) + 1]  # a list ends with "and"
