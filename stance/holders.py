@@ -2257,6 +2257,9 @@ def _target(text: str, e: _Event, nps: list[_NP], sources=(), holders=frozenset(
             continue  # "a breach of the UN Charter": the Charter, not the UN
         if h.actor.kind == "state" and _place_or_every_side(text, e, np):
             continue  # "the violence in South Sudan", "all Sudanese parties": a place, every side
+        if _EITHER.search(text, max(0, np.start - 12), np.start) and _OR.match(text, np.end) \
+                or _EITHER_OR.search(text, max(0, np.start - 60), np.start):
+            continue  # "attacks on either Iran or the United States": either side, so neither
         if h.actor.kind == "organisation" and holder.actor is not None and h.actor.side == holder.actor.side \
                 and holder.end <= np.start and _OF_BODY.match(text, holder.end, np.start):
             continue  # "Jane Doe of the UK's National Crime Agency said": the body she speaks from
@@ -2311,6 +2314,9 @@ def _place_or_every_side(text: str, e: _Event, np: _NP) -> bool:
 
 
 _CALL = re.compile(r"(?i:urg|call|appeal|ask|press)")
+_EITHER = re.compile(r"(?<![\w’'-])(?:either|neither)\s+(?:the\s+)?$")
+_OR = re.compile(r"\s+(?:or|nor)\s")
+_EITHER_OR = re.compile(r"(?<![\w’'-])(?:either|neither)\s+[^,;:.!?“”\"()]{1,40}?\s+(?:or|nor)\s+(?:the\s+)?$")
 _EVERY = re.compile(r"(?:all|both|rival)\s+$")  # "all| Sudanese parties"
 _VIA = re.compile(r"(?<![\w’'-])(via|through|on|alongside|along\s+with|together\s+with)\s+"
                   r"(?:(?:the|a|an|his|her|its|their)\s+)?$")
