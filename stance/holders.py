@@ -2255,7 +2255,7 @@ def _target(text: str, e: _Event, nps: list[_NP], sources=(), holders=frozenset(
             continue  # itself, its own state, or (for a state) one of its own people
         if _words().not_target_after.match(text, np.end):
             continue  # "a breach of the UN Charter": the Charter, not the UN
-        if h.actor.kind == "state" and _place_or_every_side(text, e, np):
+        if _place_or_every_side(text, e, np):
             continue  # "the violence in South Sudan", "all Sudanese parties": a place, every side
         if _EITHER.search(text, max(0, np.start - 12), np.start) and _OR.match(text, np.end) \
                 or _EITHER_OR.search(text, max(0, np.start - 60), np.start):
@@ -2303,17 +2303,22 @@ def _place_or_every_side(text: str, e: _Event, np: _NP) -> bool:
     """A state named as where it happens ("the violence in South Sudan") or as every side of a call ("all Sudanese
     parties", "urged (both) Thailand and Cambodia to exercise restraint"): the codebook gives no target."""
     vocab = _words()
-    if vocab.place_before.search(text, max(0, np.start - 80), np.start):
-        return True
-    if vocab.sides_after.match(text, np.end) and _EVERY.search(text, max(0, np.start - 8), np.start):
-        return True
-    if not _CALL.search(text, e.vstart, e.vend + 4) or not e.vend <= np.start < e.vend + 60:
-        return False
+    if np.head.actor.kind == "state":  # a place is a state's name
+        if vocab.place_before.search(text, max(0, np.start - 80), np.start):
+            return True
+        if vocab.sides_after.match(text, np.end) and _EVERY.search(text, max(0, np.start - 8), np.start):
+            return True
+    if not (_CALL.search(text, e.vstart, e.vend + 4) and e.vend <= np.start < e.vend + 60
+            or e.vend <= np.start and _CALL_BEFORE.search(text, max(0, np.start - 50), np.start)):
+        return False  # (the call may be a second verb: "said ... and urged both the army and the RSF to ...")
     return vocab.both_calm.match(text, np.end) is not None and (
-        _AND.match(text, np.end) is not None or text[max(0, np.start - 5) : np.start] in ("both ", " and "))
+        _AND.match(text, np.end) is not None or _BOTH_AND.search(text, max(0, np.start - 10), np.start) is not None)
 
 
 _CALL = re.compile(r"(?i:urg|call|appeal|ask|press)")
+_CALL_BEFORE = re.compile(r"(?<![\w’'-])(?:urged|called\s+on|appealed\s+to|asked|pressed)\s+(?:both\s+)?"
+                          r"[^,;:.!?“”\"()]{0,30}$")
+_BOTH_AND = re.compile(r"(?<![\w’'-])(?:both|and)\s+(?:the\s+)?$")  # "urged both| Israel", "the army and the| RSF"
 _EITHER = re.compile(r"(?<![\w’'-])(?:either|neither)\s+(?:the\s+)?$")
 _OR = re.compile(r"\s+(?:or|nor)\s")
 _EITHER_OR = re.compile(r"(?<![\w’'-])(?:either|neither)\s+[^,;:.!?“”\"()]{1,40}?\s+(?:or|nor)\s+(?:the\s+)?$")

@@ -723,3 +723,9 @@ def test_an_unregistered_official_described_before_the_name_is_the_holder(world)
                             "Rwanda of aggression.", "She said Kigali had crossed a red line."])
     assert [pairs(f) for f in story] == [[("Thérèse Kayikwamba Wagner", "Rwanda")],
                                          [("Thérèse Kayikwamba Wagner", "Rwanda")]]  # no Wagner Group; "she" is hers
+
+
+def test_a_call_on_both_sides_names_no_target_whatever_their_kind(world):
+    found = world.find_all(["Egypt urged Israel and Hamas to return to the negotiating table.",
+                            "Kenya urged both the army and the RSF to return to negotiations."])
+    assert [pairs(f) for f in found] == [[("Egypt", "")], [("Kenya", "")]]
