@@ -1294,6 +1294,7 @@ _BODY_OF = {"foreign": "Foreign Ministry", "defence": "Defence Ministry", "defen
 
 _NEXT_WORD = re.compile(r"\s+([A-Za-z]+)")
 _DESCRIBED = re.compile(r"(?:[’']s)?(?:\s+[a-z][a-z-]*){0,3}?\s+([a-z]+),\s+|,\s+()")  # "'s justice minister, "
+_TITLE_FOR = re.compile(r"(?:[’']s)?(?:\s+[a-z][a-z-]*){0,2}?\s+([a-z]+)\s+(?:for|to)\s+(?:the\s+)?")  # " envoy for "
 _TITLE_OF = re.compile(r"(?<![\w’'-])([a-z]+)\s+of\s+(?:the\s+)?$")  # "the secretary general of (the) "
 _APPOSED_PERSON = re.compile(r",\s+(?:(?:a|an|the|one)\s+)?(?:(?:senior|top|chief|deputy|former|veteran)\s+)?$")
 _APPOSED_TITLE = re.compile(r"(?:[’']s)?(?:\s+[a-z][a-z-]*){0,3}?\s+([a-z]+),")  # "..., the Kenyan foreign minister,"
@@ -1330,19 +1331,26 @@ def _attributed(registry: Registry, text: str, mentions: list[Mention]) -> list[
         if m.actor is None and m.role == "name" and prev is not None and prev.actor is not None \
                 and prev.role == "" and prev.actor.kind != "person" and prev.actor.code and " " in m.text:
             said = _DESCRIBED.fullmatch(text, prev.end, m.start)
-            if said is not None and said.group(1) is None:  # "the foreign minister of Egypt, Jane Doe,"
-                said = _TITLE_OF.search(text, max(0, prev.start - 40), prev.start)
-            if said is not None and said.group(1) is None and prev.actor.kind == "organisation" \
-                    and prev.text.lower().endswith(" minister"):
-                said = _DESCRIBED.fullmatch(" minister, ", 0)  # "Congo's foreign minister, Jane Doe,"
-            word = said.group(1) if said is not None else None
+            word, owner = (said.group(1) if said is not None else None), prev.actor
+            if said is not None and word is None:  # only ", " between: the description comes before
+                of = _TITLE_OF.search(text, max(0, prev.start - 40), prev.start)
+                if prev.actor.kind == "organisation" and prev.text.lower().endswith(" minister"):
+                    word = "minister"  # "Congo's foreign minister, Jane Doe," (a ministry the registry has)
+                elif of is not None:
+                    word = of.group(1)  # "the foreign minister of Egypt, Jane Doe,"
+                elif len(out) > 1 and out[-2].actor is not None and out[-2].role == "" and out[-2].actor.code \
+                        and out[-2].actor.kind != "person":
+                    title = _TITLE_FOR.fullmatch(text, out[-2].end, prev.start)  # "the U.N. envoy for Syria, Jane Doe,"
+                    if title is not None:
+                        word, owner = title.group(1), out[-2].actor  # the envoy's own body, not her portfolio
             if word is not None and (word in vocab.title_words or word in vocab.role_words) and word != "government":
                 # "Sudan's justice minister, Jane Doe," "the secretary general of the OAS, Jane Doe,": a person of
                 # that state or body (so "she" later is hers)
-                state = prev.actor.side if prev.actor.kind == "state" else prev.actor.affiliation or prev.actor.name
-                actor = Actor(m.text, "person", state, registry.code(state) or prev.actor.code, ())
-                if prev.actor.kind == "organisation" and prev.text.lower().endswith(" minister"):
-                    out.pop()
+                state = owner.side if owner.kind == "state" else owner.affiliation or owner.name
+                actor = Actor(m.text, "person", state, registry.code(state) or owner.code, ())
+                if prev.actor.kind == "organisation" and prev.text.lower().endswith(" minister") \
+                        or owner is not prev.actor:
+                    out.pop()  # (and "Syria" of "the U.N. envoy for Syria" is her portfolio: no actor, no target)
                 out.append(Mention(m.start, m.end, actor, m.text))
                 continue
         if m.actor is None and m.role == "name" and prev is not None and prev.actor is not None \

@@ -716,9 +716,12 @@ def test_an_unregistered_official_described_before_the_name_is_the_holder(world)
     found = world.find_all(["Sudan's justice minister, Jane Doe, praised Uganda.",
                             "The secretary general of the Organization of American States, Jane Doe, praised Uganda.",
                             "Jane Doe, a senior Emirati foreign ministry official, praised Uganda.",
-                            "Philippine coast guard spokesman Jane Doe said China was reckless."])
+                            "Philippine coast guard spokesman Jane Doe said China was reckless.",
+                            "The U.N. envoy for Syria, Jane Doe, called on all sides to keep calm."])
     assert [(f[0].holder, f[0].holder_code) for f in found] == [
-        ("Jane Doe", "SDN"), ("Jane Doe", "OAS"), ("Jane Doe", "ARE"), ("Philippines", "PHL")]  # the principal speaks
+        ("Jane Doe", "SDN"), ("Jane Doe", "OAS"), ("Jane Doe", "ARE"), ("Philippines", "PHL"),  # the principal speaks
+        ("Jane Doe", "UN")]
+    assert found[4][0].target == ""  # Syria is her portfolio
     story = world.find_all(["The Democratic Republic of Congo's foreign minister, Thérèse Kayikwamba Wagner, accused "
                             "Rwanda of aggression.", "She said Kigali had crossed a red line."])
     assert [pairs(f) for f in story] == [[("Thérèse Kayikwamba Wagner", "Rwanda")],
