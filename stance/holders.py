@@ -1165,6 +1165,12 @@ def _mentions(registry: Registry, s: _Sentence, context: list, memory: _Memory) 
             pronouns.append(Mention(a, b, found.actor, shown, "pronoun"))
         else:
             pronouns.append(Mention(a, b, None, "", "pronoun"))
+    it = _IT_SAID.match(text)
+    if it is not None and memory.they is not None and memory.they.actor is not None \
+            and memory.they.actor.kind != "person" and not (out and out[0].start < it.end()):
+        verb = vocab.verb.match(text, it.end(1) + 1) or _IT_ACTED.match(text, it.end(1))
+        if verb is not None:  # "It said", "It expelled a Canadian diplomat": the body or state named before
+            pronouns.append(Mention(it.start(1), it.end(1), memory.they.actor, "It", "pronoun"))  # named before
     if pronouns:
         out = sorted(out + pronouns, key=lambda x: x.start)
     if memory.voice:
@@ -1172,6 +1178,9 @@ def _mentions(registry: Registry, s: _Sentence, context: list, memory: _Memory) 
     return out
 
 
+_IT_SAID = re.compile(r"[\s“\"]*(It)(?=\s)")  # a sentence's subject "It", if a verb of speech, judgement or act follows
+_IT_ACTED = re.compile(r"\s+(?:also\s+|later\s+|then\s+)?(?!(?:seem|appear|emerg|happen|remain|follow|occurr|look|sound|turn)ed)"
+                       r"[a-z]{3,}ed(?![\w’'-])")
 _NAME_BEFORE = re.compile(r"[A-Z][a-z]+\s$")
 _NAME_AFTER = re.compile(r"-[A-Z][a-z]+(?![\w’'-])")
 
