@@ -1178,15 +1178,17 @@ def _mentions(registry: Registry, s: _Sentence, context: list, memory: _Memory) 
     return out
 
 
-_IT_SAID = re.compile(r"[\s“\"]*(It)(?=\s)")  # a sentence's subject "It", if a verb of speech, judgement or act follows
-_IT_ACTED = re.compile(r"\s+(?:also\s+|later\s+|then\s+)?(?!(?:seem|appear|emerg|happen|remain|follow|occurr|look|sound|turn)ed)"
+# a sentence's subject "It", if a verb of speech or judgement or a past-tense act follows ("It is", "It seemed": no one)
+_IT_SAID = re.compile(r"[\s“\"]*(It)(?=\s)")
+_IT_ACTED = re.compile(r"\s+(?:also\s+|later\s+|then\s+)?"
+                       r"(?!(?:seem|appear|emerg|happen|remain|follow|occurr|look|sound|turn)ed)"
                        r"[a-z]{3,}ed(?![\w’'-])")
 _NAME_BEFORE = re.compile(r"[A-Z][a-z]+\s$")
 _NAME_AFTER = re.compile(r"-[A-Z][a-z]+(?![\w’'-])")
 
 
-_DATELINE = re.compile(r"[\s“\"]*[A-Z][A-Z.’' -]{1,40}(?:,\s+[A-Z][a-z]{2,9}\.?\s+\d{1,2})?\s*\([A-Z][\w ./-]{0,30}\)"
-                       r"\s*[-—–]+\s*")
+_DATELINE = re.compile(r"[\s“\"]*[A-Z][A-Z.’' -]{1,40}(?:,\s+[A-Z][a-z]{2,9}\.?\s+\d{1,2})?"
+                       r"\s*\([A-Z][\w ./-]{0,30}\)\s*[-—–]+\s*")
 _FORENAMES = re.compile(r"(?<![\w’'.-])([A-Z][\w-]*[a-z])\s+([A-Z][\w-]*[a-z])\s+$")
 
 
@@ -2290,8 +2292,10 @@ def _target(text: str, e: _Event, nps: list[_NP], sources=(), holders=frozenset(
             continue  # "via Twitter", "wrote on Facebook": where it was said; "alongside X": X shares the stance
         if h.actor.kind == "organisation" and not h.actor.affiliation:
             at = _words().venue_at.search(text, max(0, np.start - 40), np.start)
-            if at is not None and at.group("aimed") is None:
-                continue  # "a ceasefire text at the U.N.": a venue (but "lashed out at the UN": a target)
+            if at is not None and at.group("aimed") is None \
+                    or _FILED_WITH.search(text, max(0, np.start - 40), np.start):
+                continue  # "a ceasefire text at the U.N.": a venue (but "lashed out at the UN": a target); "filed a
+                # complaint with the ICC": where it was filed
         if e.skip[0] <= np.start < e.skip[1]:
             continue
         if np.end <= e.anchor and _words().principal.match(text, np.end, e.anchor):
@@ -2333,6 +2337,8 @@ def _place_or_every_side(text: str, e: _Event, np: _NP) -> bool:
 
 
 _CALL = re.compile(r"(?i:urg|call|appeal|ask|press)")
+_FILED_WITH = re.compile(r"(?<![\w’'-])(?:complaint|case|lawsuit|suit|petition|application|referral)s?\s+"
+                         r"(?:with|to|before|at)\s+(?:the\s+)?$")
 _CALL_BEFORE = re.compile(r"(?<![\w’'-])(?:urged|called\s+on|appealed\s+to|asked|pressed)\s+(?:both\s+)?"
                           r"[^,;:.!?“”\"()]{0,30}$")
 _BOTH_AND = re.compile(r"(?<![\w’'-])(?:both|and)\s+(?:the\s+)?$")  # "urged both| Israel", "the army and the| RSF"

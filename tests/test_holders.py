@@ -732,3 +732,8 @@ def test_a_call_on_both_sides_names_no_target_whatever_their_kind(world):
     found = world.find_all(["Egypt urged Israel and Hamas to return to the negotiating table.",
                             "Kenya urged both the army and the RSF to return to negotiations."])
     assert [pairs(f) for f in found] == [[("Egypt", "")], [("Kenya", "")]]
+
+
+def test_the_body_a_complaint_is_filed_with_is_no_target(world):
+    found = world.find_all(["Kenya filed a complaint with the African Union accusing Sudan of aggression."])
+    assert pairs(found[0])[0] == ("Kenya", "Sudan")
