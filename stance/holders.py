@@ -75,9 +75,8 @@ humanitarian situation in Haiti"), ``venue_noun`` (before "in X", X is where it 
 news conference held in Riyadh", "the summit in Doha"), ``sides_noun`` ("all parties to the conflict in Sudan",
 "all Sudanese parties", "the warring sides in Ukraine": a call on every side, which the codebook gives no target),
 ``calm_verb`` ("urged Thailand and Cambodia to exercise restraint": a call on both sides to calm down has no target
-either), ``mediate_word`` (stems
-before "between X and Y" that make the holder a go-between: "offered to mediate between Kinshasa and Kigali" is a
-hedge toward neither side, since a sentence alone does not say which side the mediator is expected to back),
+either), ``mediate_word`` (stems before "between X and Y" that make the holder a go-between: "offered to mediate
+between Kinshasa and Kigali" is a hedge toward neither side, since a sentence alone does not say which side the mediator is expected to back),
 ``each_object_verb`` (stems of verbs whose coordinated objects are each a target: "Poland condemned Russia and
 Belarus" is toward both; a call on both sides is not one of them).
 
@@ -105,8 +104,8 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections import defaultdict
 from bisect import bisect_left, bisect_right
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -1003,11 +1002,10 @@ def _agents(s: _Sentence) -> list[tuple[int, Mention, str]]:
                 doer = np.head
         if doer is not None:
             out.append((p, doer, _action_kind(m.group(0))))
-    for np in nps:
+    for k, np in enumerate(nps):
         if np.head.actor is not None and not np.quoted:
             m = vocab.action_verb.match(text, np.end)
             if m is not None:
-                k = nps.index(np)
                 first = k  # "The United States and Britain struck": both, the first named first
                 while first > 0 and nps[first - 1].head.actor is not None and not nps[first - 1].quoted \
                         and (_AND.fullmatch(text, nps[first - 1].end, nps[first].start)
@@ -1167,10 +1165,10 @@ def _mentions(registry: Registry, s: _Sentence, context: list, memory: _Memory) 
             pronouns.append(Mention(a, b, None, "", "pronoun"))
     it = _IT_SAID.match(text)
     if it is not None and memory.they is not None and memory.they.actor is not None \
-            and memory.they.actor.kind != "person" and not (out and out[0].start < it.end()):
+            and not (out and out[0].start < it.end()):
         verb = vocab.verb.match(text, it.end(1) + 1) or _IT_ACTED.match(text, it.end(1))
         if verb is not None:  # "It said", "It expelled a Canadian diplomat": the body or state named before
-            pronouns.append(Mention(it.start(1), it.end(1), memory.they.actor, "It", "pronoun"))  # named before
+            pronouns.append(Mention(it.start(1), it.end(1), memory.they.actor, "It", "pronoun"))
     if pronouns:
         out = sorted(out + pronouns, key=lambda x: x.start)
     if memory.voice:
@@ -1312,6 +1310,12 @@ _APPOSED_TITLE = re.compile(r"(?:[’']s)?(?:\s+[a-z][a-z-]*){0,3}?\s+([a-z]+),"
 _POSSESSIVE_GAP = re.compile(r"[’']s\s+(?:the\s+)?(?:[A-Z][a-z]+\s+)?")  # "Venezuela's National Electoral Council"
 
 
+def _office(word: str | None) -> bool:
+    """Whether a lower-case word names someone's office ("minister", "envoy", "official"; not "government")."""
+    vocab = _words()
+    return word is not None and word != "government" and (word in vocab.title_words or word in vocab.role_words)
+
+
 def _attributed(registry: Registry, text: str, mentions: list[Mention]) -> list[Mention]:
     """Unregistered titled people and ministers attributed by a demonym or possessive: "Argentine President Jane Doe"
     -> a person "Jane Doe" of Argentina (ARG); "Kenya's foreign minister" -> the Kenyan Foreign Ministry if the
@@ -1343,9 +1347,10 @@ def _attributed(registry: Registry, text: str, mentions: list[Mention]) -> list[
                 and prev.role == "" and prev.actor.kind != "person" and prev.actor.code and " " in m.text:
             said = _DESCRIBED.fullmatch(text, prev.end, m.start)
             word, owner = (said.group(1) if said is not None else None), prev.actor
+            minister = prev.actor.kind == "organisation" and prev.text.lower().endswith(" minister")
             if said is not None and word is None:  # only ", " between: the description comes before
                 of = _TITLE_OF.search(text, max(0, prev.start - 40), prev.start)
-                if prev.actor.kind == "organisation" and prev.text.lower().endswith(" minister"):
+                if minister:
                     word = "minister"  # "Congo's foreign minister, Jane Doe," (a ministry the registry has)
                 elif of is not None:
                     word = of.group(1)  # "the foreign minister of Egypt, Jane Doe,"
@@ -1354,13 +1359,11 @@ def _attributed(registry: Registry, text: str, mentions: list[Mention]) -> list[
                     title = _TITLE_FOR.fullmatch(text, out[-2].end, prev.start)  # "the U.N. envoy for Syria, Jane Doe,"
                     if title is not None:
                         word, owner = title.group(1), out[-2].actor  # the envoy's own body, not her portfolio
-            if word is not None and (word in vocab.title_words or word in vocab.role_words) and word != "government":
+            if _office(word):
                 # "Sudan's justice minister, Jane Doe," "the secretary general of the OAS, Jane Doe,": a person of
                 # that state or body (so "she" later is hers)
-                state = owner.side if owner.kind == "state" else owner.affiliation or owner.name
-                actor = Actor(m.text, "person", state, registry.code(state) or owner.code, ())
-                if prev.actor.kind == "organisation" and prev.text.lower().endswith(" minister") \
-                        or owner is not prev.actor:
+                actor = Actor(m.text, "person", owner.side, registry.code(owner.side) or owner.code, ())
+                if minister or owner is not prev.actor:
                     out.pop()  # (and "Syria" of "the U.N. envoy for Syria" is her portfolio: no actor, no target)
                 out.append(Mention(m.start, m.end, actor, m.text))
                 continue
@@ -1405,12 +1408,10 @@ def _attributed(registry: Registry, text: str, mentions: list[Mention]) -> list[
                 and prev.actor is None and prev.role == "name" and len(prev.text.split()) >= 2 \
                 and _APPOSED_PERSON.fullmatch(text, prev.end, m.start):
             title = _APPOSED_TITLE.match(text, m.end)
-            if title is not None and (title.group(1) in vocab.title_words or title.group(1) in vocab.role_words) \
-                    and title.group(1) not in vocab.spokespeople and title.group(1) != "government":
+            if title is not None and _office(title.group(1)) and title.group(1) not in vocab.spokespeople:
                 # "Jane Wanjiru, the Kenyan foreign minister, said", "Jane Doe, a senior Kenyan foreign ministry
                 # official": a person of Kenya (the ministry describes her)
-                state = m.actor.name if m.actor.kind == "state" else m.actor.affiliation or m.actor.name
-                out[-1] = Mention(prev.start, prev.end, Actor(prev.text, "person", state, m.actor.code, ()),
+                out[-1] = Mention(prev.start, prev.end, Actor(prev.text, "person", m.actor.side, m.actor.code, ()),
                                   prev.text)
         if m.actor is not None and m.role == "" and m.actor.kind == "state":
             hit = _MINISTER.match(text, m.end)
@@ -2133,10 +2134,10 @@ def _attributions(s: _Sentence, events: list[_Event]) -> list[Attribution]:
     for e in live:
         if e.skip[1] > e.skip[0]:
             shared[(e.vstart, e.skip)].append(e)
-    for group in shared.values():  # "Mali, Burkina Faso and Niger recalled their ambassadors": co-holders, and
-        names = frozenset(e.holder.name for e in group)  # "their" is theirs, no one's target
+    for group in (g for g in shared.values() if len(g) > 1):  # "Mali, Burkina Faso and Niger recalled their
+        names = frozenset(e.holder.name for e in group)  # ambassadors": co-holders, and "their" is no one's target
         for e in group:
-            e.co = e.co | names if len(group) > 1 else e.co
+            e.co = e.co | names
     chosen, pairs = [], set()
     sources = [e.holder for e in live if e.tier == 3]  # "according to X": X is a source, not a target
     # holders of coordinate clauses ("..., while Iran thanked Moscow") speak for themselves: not targets elsewhere
@@ -2321,8 +2322,9 @@ def _target(text: str, e: _Event, nps: list[_NP], sources=(), holders=frozenset(
 
 
 def _place_or_every_side(text: str, e: _Event, np: _NP) -> bool:
-    """A state named as where it happens ("the violence in South Sudan") or as every side of a call ("all Sudanese
-    parties", "urged (both) Thailand and Cambodia to exercise restraint"): the codebook gives no target."""
+    """A state named as where it happens ("the violence in South Sudan", "the summit in Doha"), or any actor as every
+    side of a call ("all Sudanese parties", "urged (both) Israel and Hamas to exercise restraint"): the codebook gives
+    no target."""
     vocab = _words()
     if np.head.actor.kind == "state":  # a place is a state's name
         if vocab.place_before.search(text, max(0, np.start - 80), np.start):
