@@ -14,6 +14,8 @@ as IRN, a name the registry lacks stands for itself); ``h.c|named`` and ``t.c|na
 itself names an actor with the labelled code (the goals: >= 0.90 and >= 0.80). World news (labels/wikinews.csv,
 labels/whitehouse.csv) is read as whole documents from the dataset folder and split by ``stance.corpus.heldout``;
 ``--errors`` writes dev and seed errors only. ``templates`` scores tests/holder_templates.csv per template and continent.
+``emergent`` rows score real news headlines of 2014-15 (labels/emergent.csv; coded by readers, including actors
+the registry lacks; not training data, so not in ``all``) on a ``dev`` and a ``heldout`` half by story (claim).
 ``challenge`` scores tests/holder_challenge.csv (sentences a helper wrote blind to the finder, from the codebook and
 registry codes) on its ``dev`` and ``test`` halves (by the sha1 of the id); ``--errors`` adds the dev half's misses.
 
@@ -33,7 +35,8 @@ from pathlib import Path
 
 from stance.actors import Registry
 from stance.holders import Attribution, Finder
-from stance.corpus import WORLD_FILES, datasets_dir, heldout, load_project, world_documents, world_titles
+from stance.corpus import (WORLD_FILES, datasets_dir, emergent_headlines, heldout, load_project, world_documents,
+                           world_titles)
 from stance.text import normalize, split_sentences
 
 COUNTS = ("sentences", "holder", "target", "both", "named", "rows", "pairs", "hcode", "tcode", "bothcode",
@@ -45,9 +48,19 @@ def split_of(doc: str) -> str:
     return "dev" if hashlib.sha256(doc.encode("utf-8")).digest()[0] % 2 == 0 else "heldout"
 
 
+def _coder(part, registry: Registry):
+    """name -> code of a labelled actor: the label's own ``holder_code``/``target_code`` where the table has them
+    (Emergent: its readers coded actors the registry lacks), else the registry's (a name it does not know stands for
+    itself)."""
+    given = {}
+    if "holder_code" in part:
+        given = {n: c for col in ("holder", "target") for n, c in zip(part[col], part[f"{col}_code"]) if n and c}
+    return lambda name: given.get(name) or registry.code(name) or name
+
+
 def _counts(part, found, registry: Registry) -> dict:
     """Raw counts for one group of sentences (summed before dividing, so totals are exact)."""
-    targets, rows = defaultdict(set), []
+    targets, rows, code = defaultdict(set), [], _coder(part, registry)
     for sid, h, t, s in zip(part["sid"], part["holder"], part["target"], part["stance"]):
         targets[(sid, h)].add(t)
         if s != "none":
@@ -64,8 +77,8 @@ def _counts(part, found, registry: Registry) -> dict:
         mentioned = registry.mentions(text)
         c["named"] += any(m.actor is not None and m.actor.name == h for m in mentioned)
         # codes: the registry code of the labelled actor (a name it does not know stands for itself)
-        hc = registry.code(h) or h
-        tcs = {registry.code(t) or t for t in targets[(sid, h)]}
+        hc = code(h)
+        tcs = {code(t) for t in targets[(sid, h)]}
         ok_h, ok_t = (a.holder_code or a.holder) == hc, (a.target_code or a.target) in tcs
         c["hcode"] += ok_h
         c["tcode"] += ok_t
@@ -109,7 +122,7 @@ def _errors(part, found, name: str, registry: Registry) -> list[str]:
     (``goal:h``: the sentence names the labelled holder's code and the found code is wrong, so it lowers h.c|named;
     ``goal:t`` the same for t.c|named; ``goal:-`` neither),
     expected, found (all attributions with their clause spans), sentence."""
-    out = []
+    out, code = [], _coder(part, registry)
     for (sid, text), rows in part.groupby(["sid", "text"], sort=False):
         first = rows.iloc[0]
         if first["stance"] == "none":
@@ -124,8 +137,8 @@ def _errors(part, found, name: str, registry: Registry) -> list[str]:
         found_s = " ; ".join(f"{a.holder} -> {a.target} [{a.start}:{a.end}]" for a in got) or "-"
         want = " ; ".join(f"{h} -> {t}" for h, t in sorted(labelled))
         codes_here = {m.actor.code for m in registry.mentions(text) if m.actor is not None}
-        hc = registry.code(first["holder"]) or first["holder"]
-        tcs = {registry.code(t) or t for t in rows["target"][rows["holder"] == first["holder"]]}
+        hc = code(first["holder"])
+        tcs = {code(t) for t in rows["target"][rows["holder"] == first["holder"]]}
         goal = ("h" * (hc in codes_here and (top.holder_code or top.holder) != hc)
                 + "t" * (bool(tcs & codes_here - {hc}) and (top.target_code or top.target) not in tcs)) or "-"
         out.append(f"{name}\t{'holder' if not ok_h else 'target'}\t{sid}\tgoal:{goal}\twant: {want}\tgot: {found_s}"
@@ -176,6 +189,29 @@ def templates(finder: Finder, path: str = "tests/holder_templates.csv") -> dict:
     for k, r in sorted(out.items(), key=lambda kv: (kv[0] == "all", kv[0].split(":")[0] == "continent")):
         print(f"{k[:55]:55s} {r['n']:4d} {r['holder_code']:7.3f} {r['target_code']:7.3f} {r['both']:6.3f}")
     return out
+
+
+def emergent(datasets, registry: Registry, finder: Finder) -> tuple[list, dict]:
+    """Emergent headlines (labels/emergent.csv, picked by labels/select_emergent.py; never training data): real news
+    headlines of 2014-15, each read on its own after ``normalize``, with the readers' holder and target codes. Returns
+    the (name, rows) groups by split and the finder's attributions; nothing when the labels or the dataset are missing.
+    A reader's name is the registry's canonical name when the registry knows it as an alias."""
+    import pandas as pd
+
+    folder = datasets_dir(datasets) / "emergent"
+    if not Path("labels/emergent.csv").exists() or not folder.is_dir():
+        return [], {}
+    labels = pd.read_csv("labels/emergent.csv", dtype=str, keep_default_na=False)
+    picked = pd.read_csv("labels/emergent_selection.csv", dtype=str, keep_default_na=False)
+    text = {i: normalize(h) for i, _, _, h in emergent_headlines(folder)}
+    for col in ("holder", "target"):
+        labels[col] = [(registry.lookup(n).name if n and registry.lookup(n) is not None else n) for n in labels[col]]
+    labels = labels.rename(columns={"id": "sid"})
+    labels["text"] = labels["sid"].map(text)
+    labels["split"] = labels["sid"].map(dict(zip(picked["id"], picked["split"])))
+    found = {sid: finder.find_all([t])[0] for sid, t in dict(zip(labels["sid"], labels["text"])).items()}
+    side = labels["split"] == "heldout"
+    return [("emergent-dev", labels[~side]), ("emergent-heldout", labels[side]), ("emergent", labels)], found
 
 
 def challenge_half(key: str) -> str:
@@ -269,10 +305,15 @@ def main(datasets=None, errors=None, voice=True) -> dict:
             counts[name] = _counts(sub, found, registry)
             if errors and (name.startswith("seeds") or name.endswith("-dev")):
                 lines += _errors(sub, found, name, registry)
+    groups, found = emergent(datasets, registry, finder)
+    for name, sub in groups:
+        counts[name] = _counts(sub, found, registry)
+        if errors and name.endswith("-dev"):
+            lines += _errors(sub, found, name, registry)
     results_challenge = challenge(finder, errors=lines if errors else None)
     if errors:
         Path(errors).write_text("\n".join(lines) + "\n", encoding="utf-8")
-    totals = [c for name, c in counts.items() if "-" not in name]
+    totals = [c for name, c in counts.items() if "-" not in name and name != "emergent"]  # "all": the training labels
     world = [c for name, c in counts.items() if name in WORLD_FILES]
     if world:
         counts["world"] = {k: sum(c[k] for c in world) for k in COUNTS}

@@ -4,6 +4,7 @@ holder agreement on sentences both passes gave a stance.
     python labels/agreement.py labels/newsmtsc.csv SECOND.csv primary_gid [--actors labels/actors.csv]
     python labels/agreement.py labels/seeds.csv SECOND.csv seed,sentence
     python labels/agreement.py FIRST.csv SECOND.csv doc,sentence --only wikinews:   # one pool of a mixed sample
+    python labels/agreement.py labels/agreement/emergent_first.csv labels/agreement/emergent_second.csv id
 
 Prints the figures and one line per disagreement (ids only) so they can be adjudicated.
 """
@@ -57,6 +58,11 @@ def main(first, second, key, actors="labels/actors.csv", only=""):
     for x in labels:
         print(f"  {x:8s} " + " ".join(f"{sum(1 for p, q in zip(sa, sb) if p == x and q == y):4d}" for y in labels))
     print(f"holder agreement where both passes found a stance: {holder}/{len(both)} = {holder / max(1, len(both)):.3f}")
+    if both and "holder_code" in a[both[0]] and "holder_code" in b[both[0]]:  # readers' codes (labels/emergent.csv)
+        for col in ("holder_code", "target_code"):
+            same = sum(a[c][col] == b[c][col] for c in both)
+            print(f"{col.replace('_', ' ')} agreement where both passes found a stance: {same}/{len(both)}"
+                  f" = {same / len(both):.3f}")
     for c in common:
         if a[c]["stance"] != b[c]["stance"] or (c in both and name(a[c]["holder"]) != name(b[c]["holder"])):
             print("DISAGREE", "|".join(c), a[c]["stance"], a[c]["holder"], "|", b[c]["stance"], b[c]["holder"])

@@ -159,6 +159,20 @@ def world_documents(folder: Path, source: str) -> dict[str, str]:
     return docs
 
 
+EMERGENT_FILES = ("url-versions-2015-06-14-clean-train.csv", "url-versions-2015-06-14-clean-test.csv")
+
+
+def emergent_headlines(folder: Path) -> list[tuple[str, str, str, str]]:
+    """(id, claim, file, headline) of every row of the Emergent files in ``folder`` (``emergent/``), in file order;
+    ``id`` is ``emergent:<articleId>``, the headline's spaces collapsed."""
+    out = []
+    for name in EMERGENT_FILES:
+        df = pd.read_csv(folder / name, dtype=str, keep_default_na=False)
+        out += [(f"emergent:{a}", c, name, " ".join(h.split()))
+                for a, c, h in zip(df["articleId"], df["claimId"], df["articleHeadline"])]
+    return out
+
+
 def world_titles(folder: Path) -> dict[str, str]:
     """Title by document id of the White House pool (the issuer of a statement is in its title; the text omits it)."""
     with (folder / "whitehouse" / WORLD_FILES["whitehouse"]).open(encoding="utf-8") as f:
