@@ -13,9 +13,9 @@ first row is the primary stance):
 - labels/agreement/emergent_second.csv: the second pass;
 - labels/agreement/emergent_first.csv: the first-pass rows of exactly the headlines of the second pass.
 
-A selected headline no first-pass file has is left out (and counted). It checks and reports (exit 1 if any): a row outside the
-selection, a stance other than support/condemn/hedge/none, a ``none`` row that is not alone or has a holder or target,
-a stance row without a holder code. Names stay as the readers wrote them (the codes are what is scored); problems are
+A selected headline no first-pass file has is left out (and counted). It checks and reports (exit 1 if any): a row
+outside the selection, a stance other than support/condemn/hedge/none, a ``none`` row that is not alone or has a
+holder or target, a stance row without a holder and its code, a target without its code. Names stay as the readers wrote them (the codes are what is scored); problems are
 fixed in the readers' files by reading the headline, never here by rule.
 """
 
@@ -89,7 +89,8 @@ def main(folder: str = "/tmp/emg/out") -> int:
     for i in selected:
         stances[first[i][0]["stance"]] += 1
     print(f"labels/emergent.csv: {len(selected)} headlines, {n} rows; primary "
-          + ", ".join(f"{k} {v}" for k, v in sorted(stances.items())) + f"; second pass: {len(sample)} headlines; not read yet: {len(missing)}")
+          + ", ".join(f"{k} {v}" for k, v in sorted(stances.items()))
+          + f"; second pass: {len(sample)} headlines; not read yet: {len(missing)}")
     return 0
 
 
